@@ -1,0 +1,18 @@
+// The value syntax of a job key: a single value, a comma-separated list, and generated ranges
+// linspace(a, b, n), logspace(a, b, n) (n values log-spaced from a to b, both included) and
+// range(a, b[, step]) (a, a+step, ... below b, as in Python). Items may be mixed: "1, range(2, 5)".
+#pragma once
+#include <string>
+#include <vector>
+
+#include "eos/settings.h"
+
+namespace eos {
+
+// Upper bound on the values one generated range may produce.
+constexpr long kMaxAxisValues = 1000000;
+
+// The canonical values the text stands for, each checked against spec (throws InputError).
+std::vector<std::string> expand_axis(const KeySpec& spec, const std::string& text);
+
+}  // namespace eos

@@ -1,0 +1,57 @@
+// The main model (SCIENCE.md section 2): the ReLU network with known basis on sparse-coding
+// data, f(x) = a₋·Σ_k ReLU(−x_k + b) + a₊·Σ_k ReLU(x_k + b), θ = (a₋, a₊, b), logistic loss.
+#pragma once
+#include <memory>
+
+#include "eos/model.h"
+#include "eos/models/sparse_coding.h"
+
+namespace eos {
+
+// Per-sample statistics at bias b: P = Σ ReLU(x_k + b), N = Σ ReLU(−x_k + b),
+// cP = #{x_k + b > 0}, cN = #{−x_k + b > 0}. All derivatives of f follow from them.
+class SampleStats {
+ public:
+  virtual ~SampleStats() = default;
+  // Fill P, N, cP, cN (arrays of length n) at bias b.
+  virtual void compute(double b, double* P, double* N, double* cP, double* cN) = 0;
+};
+
+// The O(n·d) direct loop over every coordinate: the test oracle.
+class OracleStats final : public SampleStats {
+ public:
+  explicit OracleStats(std::shared_ptr<const SparseCodingData> data) : data_(std::move(data)) {}
+  void compute(double b, double* P, double* N, double* cP, double* cN) override;
+
+ private:
+  std::shared_ptr<const SparseCodingData> data_;
+};
+
+// Loss, gradient and Hessian of the logistic loss from per-sample statistics: shared by every
+// way of computing the statistics. theta = (a₋, a₊, b).
+double sparse_relu_loss(const std::vector<double>& y, const double* P, const double* N, const double* cP,
+                        const double* cN, const Vec& theta, Vec& grad, Mat* hess);
+
+class SparseRelu final : public Model {
+ public:
+  SparseRelu(std::shared_ptr<const SparseCodingData> train, std::unique_ptr<SampleStats> stats, Vec theta0,
+             long seed, long n_test);
+  Vec initial() const override { return theta0_; }
+  double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  void track(const Vec& theta, double* out) const override;   // bias, d_asum
+  void report(const Vec& theta, double* out) override;        // train_acc, test_acc, a_minus, a_plus
+
+  // Network output on one sample.
+  static double output(const double* x, long d, const Vec& theta);
+
+ private:
+  std::shared_ptr<const SparseCodingData> train_;
+  std::unique_ptr<SampleStats> stats_;
+  Vec theta0_;
+  long seed_, n_test_;
+  std::vector<double> P_, N_, cP_, cN_;
+};
+
+ModelInfo sparse_relu_info();
+
+}  // namespace eos

@@ -1,0 +1,21 @@
+// The registry: one line per model. Adding a model changes nothing else.
+#include "eos/models/sparse_relu.h"
+// registry-includes (keep this line: new model headers go above it)
+
+namespace eos {
+
+const std::vector<ModelInfo>& model_registry() {
+  static const std::vector<ModelInfo> models = {
+      sparse_relu_info(),
+      // registry-entries (keep this line: new models go above it)
+  };
+  return models;
+}
+
+const ModelInfo* find_model(const std::string& name) {
+  for (const auto& m : model_registry())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+}  // namespace eos

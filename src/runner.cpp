@@ -1,0 +1,205 @@
+// Full-batch GD with sharpness tracking, regime classification and tail statistics.
+#include "eos/runner.h"
+
+#include <cmath>
+#include <limits>
+
+#include "eos/sharpness.h"
+
+namespace eos {
+namespace {
+
+KeySpec rkey(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, bool excl,
+             bool in_id = true) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = type;
+  k.default_value = std::move(def);
+  k.doc = std::move(doc);
+  k.axis = axis;
+  k.min = min;
+  k.min_exclusive = excl;
+  k.in_id = in_id;
+  return k;
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string num(double v) { return format_double(v); }
+std::string num(long v) { return std::to_string(v); }
+
+}  // namespace
+
+const std::vector<KeySpec>& runner_keys() {
+  static const std::vector<KeySpec> keys = [] {
+    std::vector<KeySpec> k = {
+        rkey("eta", KeyType::Real, "", "step size η (give eta or eta_rel)", true, 0, true),
+        rkey("eta_rel", KeyType::Real, "", "step size relative to the model's η* (8π/d² for sparse-relu)", true, 0, true,
+             false),
+        rkey("horizon", KeyType::Real, "10", "steps = ⌈horizon/η⌉ unless steps is given", true, 0, true, false),
+        rkey("steps", KeyType::Integer, "", "fixed number of GD steps (instead of horizon)", true, 1, false),
+        rkey("sharpness_every", KeyType::Integer, "100", "compute the sharpness every k steps (and at the end)", false, 1,
+             false),
+        rkey("tail", KeyType::Real, "0.1", "fraction of the run averaged into the *_tail columns", false, 0, true),
+        rkey("solver", KeyType::Text, "auto", "sharpness: auto, dense, lanczos, or check (both, compared)", false, 0,
+             false, false),
+        rkey("lanczos_cutoff", KeyType::Integer, "64", "auto solver: dense up to this many parameters", false, 1, false,
+             false),
+        rkey("diverge_loss", KeyType::Real, "1e12", "a loss above this counts as diverged", false, 0, true),
+        rkey("rise_tol", KeyType::Real, "1e-9", "relative size of a loss increase that counts as a rise", false, 0,
+             false),
+        rkey("stop_grad_tol", KeyType::Real, "0", "stop once the gradient norm is below this (0: never)", false, 0,
+             false),
+        rkey("trace_every", KeyType::Integer, "0", "write a per-step trace every k steps (0: none)", false, 0, false,
+             false),
+        rkey("trace_points", KeyType::Text, "all", "points to trace: all, or a list of ids or grid indices", false, 0,
+             false, false),
+    };
+    k[1].max = 1e12;
+    k[5].max = 1;
+    k[6].choices = {"auto", "dense", "lanczos", "check"};
+    return k;
+  }();
+  return keys;
+}
+
+RunConfig run_config(const Params& p) {
+  RunConfig c;
+  c.eta = p.real("eta");
+  c.steps = p.integer("steps");
+  c.sharpness_every = p.integer("sharpness_every");
+  c.tail = p.real("tail");
+  c.solver = p.text("solver");
+  c.lanczos_cutoff = p.integer("lanczos_cutoff");
+  c.diverge_loss = p.real("diverge_loss");
+  c.rise_tol = p.real("rise_tol");
+  c.stop_grad_tol = p.real("stop_grad_tol");
+  c.trace_every = p.integer("trace_every");
+  return c;
+}
+
+const std::vector<std::string>& runner_columns() {
+  static const std::vector<std::string> cols = {
+      "regime",          "steps_run",       "diverged_step",   "loss_final",      "loss_max",
+      "loss_rises",      "last_rise_step",  "grad_norm_final", "converged",       "sharpness_final",
+      "sharpness_tail",  "sharpness_max",   "edge_final",      "edge_tail",       "edge_max",
+      "first_edge_step", "edge_samples",    "sharpness_samples", "hvps_per_estimate", "solver_check_diff"};
+  return cols;
+}
+
+RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace) {
+  Vec theta = model.initial();
+  const long dim = theta.size();
+  SharpnessEstimator sharp(model, dim, cfg.solver, cfg.lanczos_cutoff);
+  const long T = cfg.steps;
+  const long tail_len = std::max(1L, std::lround(cfg.tail * static_cast<double>(T)));
+  const long tail_start = T - tail_len + 1;  // steps tail_start..T (tail_len evaluations)
+  const std::size_t ntr = info.tracked.size();
+  std::vector<double> tracked(ntr), tracked_tail(ntr, 0.0);
+  long tracked_tail_count = 0;
+
+  Vec grad(dim);
+  Mat hess;
+  double loss = kNaN, prev_loss = kNaN, last_finite_loss = kNaN, loss_max = -INFINITY, grad_norm = kNaN;
+  long rises = 0, last_rise = -1, diverged_step = -1, steps_run = 0, first_edge = -1, edge_samples = 0;
+  long samples = 0, tail_samples = 0;
+  double s_final = kNaN, s_max = -INFINITY, s_tail_sum = 0;
+  bool converged = false;
+
+  for (long t = 0;; ++t) {
+    if (cfg.stop && (t & 255) == 0 && cfg.stop->load(std::memory_order_relaxed)) throw Interrupted();
+    const bool traced = cfg.trace_every > 0 && t % cfg.trace_every == 0;
+    const bool want_sharp = t % cfg.sharpness_every == 0 || t == T || traced;
+    loss = model.evaluate(theta, grad, want_sharp && sharp.wants_dense() ? &hess : nullptr);
+    steps_run = t;
+    if (!std::isfinite(loss) || loss > cfg.diverge_loss || !grad.allFinite()) {
+      diverged_step = t;
+      break;
+    }
+    last_finite_loss = loss;
+    loss_max = std::max(loss_max, loss);
+    if (t > 0 && loss > prev_loss + cfg.rise_tol * std::max(std::fabs(prev_loss), 1e-300)) {
+      ++rises;
+      last_rise = t;
+    }
+    prev_loss = loss;
+    grad_norm = grad.norm();
+
+    double s = kNaN;
+    if (want_sharp) {
+      s = sharp.estimate(theta, sharp.wants_dense() ? &hess : nullptr);
+      if (std::isfinite(s)) {
+        ++samples;
+        s_final = s;
+        s_max = std::max(s_max, s);
+        if (t >= tail_start) {
+          s_tail_sum += s;
+          ++tail_samples;
+        }
+        if (cfg.eta * s / 2 >= 1) {
+          ++edge_samples;
+          if (first_edge < 0) first_edge = t;
+        }
+      }
+    }
+    if (ntr) {
+      model.track(theta, tracked.data());
+      if (t >= tail_start) {
+        for (std::size_t k = 0; k < ntr; ++k) tracked_tail[k] += tracked[k];
+        ++tracked_tail_count;
+      }
+    }
+    if (traced && trace) trace(t, loss, s, tracked);
+    if (t == T) break;
+    if (cfg.stop_grad_tol > 0 && grad_norm < cfg.stop_grad_tol) {
+      converged = true;
+      break;
+    }
+    theta.noalias() -= cfg.eta * grad;
+    if (!theta.allFinite()) {
+      diverged_step = t + 1;
+      steps_run = t + 1;
+      break;
+    }
+  }
+  if (cfg.stop_grad_tol > 0 && !converged && diverged_step < 0) converged = grad_norm < cfg.stop_grad_tol;
+
+  const bool diverged = diverged_step >= 0;
+  const bool eos = rises > 0 || (samples > 0 && cfg.eta * s_max / 2 > 1);
+  const double s_tail = tail_samples > 0 ? s_tail_sum / static_cast<double>(tail_samples) : s_final;
+
+  RunResult r;
+  auto put = [&r](const std::string& k, std::string v) { r.columns.emplace_back(k, std::move(v)); };
+  put("regime", diverged ? "diverged" : eos ? "eos" : "gf");
+  put("steps_run", num(steps_run));
+  put("diverged_step", diverged ? num(diverged_step) : "");
+  put("loss_final", num(last_finite_loss));
+  put("loss_max", num(loss_max == -INFINITY ? kNaN : loss_max));
+  put("loss_rises", num(rises));
+  put("last_rise_step", num(last_rise));
+  put("grad_norm_final", num(grad_norm));
+  put("converged", cfg.stop_grad_tol > 0 ? num(static_cast<long>(converged)) : "");
+  put("sharpness_final", num(s_final));
+  put("sharpness_tail", num(s_tail));
+  put("sharpness_max", num(samples ? s_max : kNaN));
+  put("edge_final", num(cfg.eta * s_final / 2));
+  put("edge_tail", num(cfg.eta * s_tail / 2));
+  put("edge_max", num(samples ? cfg.eta * s_max / 2 : kNaN));
+  put("first_edge_step", num(first_edge));
+  put("edge_samples", num(edge_samples));
+  put("sharpness_samples", num(samples));
+  put("hvps_per_estimate", sharp.lanczos_estimates() ? num(static_cast<double>(sharp.total_hvps()) /
+                                                               static_cast<double>(sharp.lanczos_estimates()))
+                                                     : "");
+  put("solver_check_diff", cfg.solver == "check" ? num(sharp.check_diff()) : "");
+  for (std::size_t k = 0; k < ntr; ++k) {
+    put(info.tracked[k] + "_final", num(diverged ? kNaN : tracked[k]));
+    put(info.tracked[k] + "_tail", num(!diverged && tracked_tail_count ? tracked_tail[k] / static_cast<double>(tracked_tail_count) : kNaN));
+  }
+  std::vector<double> reports(info.reports.size(), kNaN);
+  if (!reports.empty() && theta.allFinite()) model.report(theta, reports.data());
+  for (std::size_t k = 0; k < reports.size(); ++k) put(info.reports[k], num(reports[k]));
+  return r;
+}
+
+}  // namespace eos

@@ -1,0 +1,48 @@
+// Dense and Lanczos sharpness.
+#include "eos/sharpness.h"
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <stdexcept>
+
+#include "eos/lanczos.h"
+
+namespace eos {
+
+double top_eigenvalue(const Mat& hess) {
+  if (hess.rows() == 1) return hess(0, 0);
+  Eigen::SelfAdjointEigenSolver<Mat> es(hess, Eigen::EigenvaluesOnly);
+  return es.eigenvalues().maxCoeff();
+}
+
+SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff)
+    : model_(model), dim_(dim) {
+  if (solver == "dense") dense_ = true;
+  else if (solver == "lanczos") dense_ = false;
+  else if (solver == "check") dense_ = check_ = true;
+  else if (solver == "auto") dense_ = dim <= cutoff;
+  else throw std::invalid_argument("unknown solver " + solver);
+}
+
+double SharpnessEstimator::lanczos(const Vec& theta) {
+  LanczosResult r = lanczos_top_eigenvalue(model_, theta, dim_, warm_);
+  warm_ = r.vector;
+  last_hvps_ = r.hvps;
+  total_hvps_ += r.hvps;
+  ++lanczos_estimates_;
+  return r.value;
+}
+
+double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess) {
+  if (!dense_) return lanczos(theta);
+  if (!hess) throw std::logic_error("dense sharpness needs the Hessian");
+  const double s = top_eigenvalue(*hess);
+  if (check_) {
+    const double l = lanczos(theta);
+    const double diff = std::fabs(s - l) / std::max(std::fabs(s), 1e-300);
+    if (std::isfinite(diff)) check_diff_ = std::max(check_diff_, diff);
+  }
+  return s;
+}
+
+}  // namespace eos
