@@ -1,5 +1,8 @@
 // The registry: one line per model. Adding a model changes nothing else.
 #include "eos/models/sparse_relu.h"
+#include "eos/models/deep_linear.h"
+#include "eos/models/minimalist_2d.h"
+#include "eos/models/leaky_softplus_net.h"
 // registry-includes (keep this line: new model headers go above it)
 
 namespace eos {
@@ -7,6 +10,9 @@ namespace eos {
 const std::vector<ModelInfo>& model_registry() {
   static const std::vector<ModelInfo> models = {
       sparse_relu_info(),
+      deep_linear_info(),
+      minimalist_2d_info(),
+      leaky_softplus_net_info(),
       // registry-entries (keep this line: new models go above it)
   };
   return models;

@@ -1,0 +1,262 @@
+// The deep linear network: loss, gradient, exact dense Hessian and Hessian-vector products.
+#include "eos/models/deep_linear.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "eos/rng.h"
+
+namespace eos {
+
+DeepLinearData make_deep_linear_scalar(double y) {
+  DeepLinearData d;
+  d.X = Mat::Ones(1, 1);
+  d.Y = Mat::Constant(1, 1, y);
+  return d;
+}
+
+DeepLinearData make_deep_linear_gaussian(long seed, long n, long d_in, long d_out, double target) {
+  Rng rng("train", {static_cast<double>(seed), static_cast<double>(n), static_cast<double>(d_in),
+                    static_cast<double>(d_out)});
+  DeepLinearData d;
+  Mat planted(d_out, d_in);
+  const double sd = 1.0 / std::sqrt(static_cast<double>(d_in));
+  for (long j = 0; j < d_in; ++j)
+    for (long i = 0; i < d_out; ++i) planted(i, j) = sd * rng.normal();
+  d.X.resize(d_in, n);
+  for (long s = 0; s < n; ++s)
+    for (long k = 0; k < d_in; ++k) d.X(k, s) = rng.normal();
+  d.Y = target * planted * d.X;
+  return d;
+}
+
+double deep_linear_eta_star(long depth, double y) {
+  const double L = static_cast<double>(depth);
+  return 2.0 / (L * std::pow(std::fabs(y), 2.0 - 2.0 / L));
+}
+
+DeepLinear::DeepLinear(DeepLinearData data, std::vector<long> widths, Vec theta0)
+    : data_(std::move(data)), widths_(std::move(widths)), theta0_(std::move(theta0)) {
+  if (widths_.size() < 2) throw std::invalid_argument("deep-linear: depth must be at least 1");
+  if (data_.X.rows() != widths_.front() || data_.Y.rows() != widths_.back() || data_.X.cols() != data_.Y.cols())
+    throw std::invalid_argument("deep-linear: data shape does not match the widths");
+  offsets_.push_back(0);
+  for (std::size_t i = 1; i < widths_.size(); ++i) offsets_.push_back(offsets_.back() + widths_[i] * widths_[i - 1]);
+  if (theta0_.size() != offsets_.back()) throw std::invalid_argument("deep-linear: theta0 has the wrong size");
+}
+
+Mat DeepLinear::layer(const Vec& theta, long i) const {
+  const long rows = widths_[i], cols = widths_[i - 1];
+  return Eigen::Map<const Mat>(theta.data() + offsets_[i - 1], rows, cols);
+}
+
+Mat DeepLinear::product(const Vec& theta) const {
+  Mat P = layer(theta, 1);
+  for (long i = 2; i <= depth(); ++i) P = layer(theta, i) * P;
+  return P;
+}
+
+double DeepLinear::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  const long L = depth(), D = dim();
+  const double n = static_cast<double>(data_.X.cols());
+  std::vector<Mat> W(L + 1), F(L + 1), A(L + 1);
+  for (long i = 1; i <= L; ++i) W[i] = layer(theta, i);
+  F[0] = data_.X;  // F_i = W_i⋯W_1 X
+  for (long i = 1; i <= L; ++i) F[i] = W[i] * F[i - 1];
+  A[L] = Mat::Identity(widths_[L], widths_[L]);  // A_i = W_L⋯W_{i+1}
+  for (long i = L - 1; i >= 1; --i) A[i] = A[i + 1] * W[i + 1];
+  const Mat R = F[L] - data_.Y;
+
+  grad.resize(D);
+  for (long i = 1; i <= L; ++i) {
+    Eigen::Map<Mat> g(grad.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
+    g.noalias() = A[i].transpose() * R * F[i - 1].transpose() / n;
+  }
+  if (hess) {
+    // Entry (a, b) of W_i is parameter offsets_[i−1] + a + b·h_i. The Gauss–Newton block (i, j) is
+    // (1/n)·(F_{i−1}F_{j−1}ᵀ)[b, d]·(A_iᵀA_j)[a, c], a Kronecker product. For i < j the residual term
+    // is (1/n)·(F_{i−1}RᵀA_j)[b, c]·(W_{j−1}⋯W_{i+1})[d, a].
+    hess->setZero(D, D);
+    Mat& H = *hess;
+    for (long i = 1; i <= L; ++i) {
+      const long hi = widths_[i], hi0 = widths_[i - 1];
+      Mat C = Mat::Identity(hi, hi);  // W_{j−1}⋯W_{i+1}, grown with j
+      for (long j = i; j <= L; ++j) {
+        const long hj = widths_[j], hj0 = widths_[j - 1];
+        if (j > i + 1) C = W[j - 1] * C;
+        const Mat GA = A[i].transpose() * A[j];
+        const Mat GF = F[i - 1] * F[j - 1].transpose();
+        Mat K;
+        if (j > i) K = F[i - 1] * R.transpose() * A[j];
+        auto block = H.block(offsets_[i - 1], offsets_[j - 1], hi * hi0, hj * hj0);
+        for (long d = 0; d < hj0; ++d)
+          for (long c = 0; c < hj; ++c)
+            for (long b = 0; b < hi0; ++b)
+              for (long a = 0; a < hi; ++a) {
+                double v = GF(b, d) * GA(a, c);
+                if (j > i) v += K(b, c) * C(d, a);
+                block(a + b * hi, c + d * hj) = v / n;
+              }
+        if (j > i) H.block(offsets_[j - 1], offsets_[i - 1], hj * hj0, hi * hi0) = block.transpose();
+      }
+    }
+  }
+  return R.squaredNorm() / (2.0 * n);
+}
+
+void DeepLinear::hvp(const Vec& theta, const Vec& v, Vec& out) {
+  // Differentiate grad_i = (1/n)·A_iᵀ R F_{i−1}ᵀ along v with forward tangents dF_i and dA_i.
+  const long L = depth();
+  const double n = static_cast<double>(data_.X.cols());
+  std::vector<Mat> W(L + 1), V(L + 1), F(L + 1), dF(L + 1), A(L + 1), dA(L + 1);
+  for (long i = 1; i <= L; ++i) {
+    W[i] = layer(theta, i);
+    V[i] = Eigen::Map<const Mat>(v.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
+  }
+  F[0] = data_.X;
+  dF[0] = Mat::Zero(data_.X.rows(), data_.X.cols());
+  for (long i = 1; i <= L; ++i) {
+    F[i] = W[i] * F[i - 1];
+    dF[i] = V[i] * F[i - 1] + W[i] * dF[i - 1];
+  }
+  A[L] = Mat::Identity(widths_[L], widths_[L]);
+  dA[L] = Mat::Zero(widths_[L], widths_[L]);
+  for (long i = L - 1; i >= 1; --i) {
+    A[i] = A[i + 1] * W[i + 1];
+    dA[i] = dA[i + 1] * W[i + 1] + A[i + 1] * V[i + 1];
+  }
+  const Mat R = F[L] - data_.Y;
+  const Mat& dR = dF[L];
+  out.resize(dim());
+  for (long i = 1; i <= L; ++i) {
+    Eigen::Map<Mat> o(out.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
+    o.noalias() = (dA[i].transpose() * R * F[i - 1].transpose() + A[i].transpose() * dR * F[i - 1].transpose() +
+                   A[i].transpose() * R * dF[i - 1].transpose()) /
+                  n;
+  }
+}
+
+void DeepLinear::track(const Vec& theta, double* out) const {
+  double imbalance = 0;
+  for (long i = 1; i < depth(); ++i) {
+    const Mat Wi = layer(theta, i), Wn = layer(theta, i + 1);
+    imbalance = std::max(imbalance, (Wn.transpose() * Wn - Wi * Wi.transpose()).norm());
+  }
+  out[0] = imbalance;
+  out[1] = product(theta).norm();
+}
+
+namespace {
+
+KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, double max,
+            bool excl = false) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = type;
+  k.default_value = std::move(def);
+  k.doc = std::move(doc);
+  k.axis = axis;
+  k.min = min;
+  k.max = max;
+  k.min_exclusive = excl;
+  return k;
+}
+
+// h_0, …, h_L of a point.
+std::vector<long> widths_of(const Params& p) {
+  const long L = p.integer("depth");
+  const bool scalar = p.text("dataset") == "scalar";
+  std::vector<long> w(static_cast<std::size_t>(L + 1), p.integer("width"));
+  w.front() = scalar ? 1 : p.integer("d_in");
+  w.back() = scalar ? 1 : p.integer("d_out");
+  return w;
+}
+
+long dim_of(const Params& p) {
+  const auto w = widths_of(p);
+  long D = 0;
+  for (std::size_t i = 1; i < w.size(); ++i) D += w[i] * w[i - 1];
+  return D;
+}
+
+void check_deep_linear(const Params& p) {
+  const bool scalar = p.text("dataset") == "scalar";
+  if (scalar) {
+    for (const char* k : {"n", "d_in", "d_out"})
+      if (p.has(k)) throw InputError(std::string(k) + ": only for dataset = gaussian (the scalar chain has one sample, x = 1)");
+    if (p.integer("width") != 1) throw InputError("width: dataset = scalar is the chain with all widths 1 (got " + p.text("width") + ")");
+    if (p.real("target") == 0) throw InputError("target: must be non-zero for dataset = scalar (eta* = 2/(L·|y|^(2−2/L)))");
+  } else {
+    for (const char* k : {"n", "d_in", "d_out"})
+      if (!p.has(k)) throw InputError(std::string(k) + ": required for dataset = gaussian");
+    long widest = std::max({p.integer("width"), p.integer("d_in"), p.integer("d_out")});
+    if (static_cast<double>(widest) * static_cast<double>(p.integer("n")) > 1e8)
+      throw InputError("n: n × (largest width) must be at most 1e8");
+  }
+  if (dim_of(p) > 1000000) throw InputError("width: the network has more than 1e6 parameters");
+}
+
+std::unique_ptr<Model> make_deep_linear(const Params& p) {
+  const long L = p.integer("depth"), seed = p.integer("seed");
+  const bool scalar = p.text("dataset") == "scalar";
+  const auto w = widths_of(p);
+  DeepLinearData data = scalar ? make_deep_linear_scalar(p.real("target"))
+                               : make_deep_linear_gaussian(seed, p.integer("n"), w.front(), w.back(), p.real("target"));
+  std::string init = p.text("init");
+  if (init == "auto") init = scalar ? "uniform" : "gaussian";
+  // The initialisation depends on (seed, widths) only: the same θ₀ for every η.
+  Rng rng("init", {static_cast<double>(seed), static_cast<double>(L), static_cast<double>(p.integer("width")),
+                   static_cast<double>(w.front()), static_cast<double>(w.back())});
+  Vec theta0(dim_of(p));
+  long k = 0;
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    const double sd = p.real("init_scale") / std::sqrt(static_cast<double>(w[i - 1]));
+    const double r = p.real("init_range");
+    for (long e = 0; e < w[i] * w[i - 1]; ++e) theta0[k++] = init == "uniform" ? r * (2.0 * rng.uniform() - 1.0) : sd * rng.normal();
+  }
+  return std::make_unique<DeepLinear>(std::move(data), w, std::move(theta0));
+}
+
+}  // namespace
+
+ModelInfo deep_linear_info() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ModelInfo info;
+  info.name = "deep-linear";
+  info.doc = "deep linear network W_L⋯W_1, squared loss (Crăciun & Ghoshdastidar); eta* for the scalar chain";
+  info.keys = {
+      key("depth", KeyType::Integer, "2", "number of layers L", true, 1, 64),
+      key("width", KeyType::Integer, "1", "width of every hidden layer (1 for the scalar chain)", true, 1, 4096),
+      key("dataset", KeyType::Text, "scalar", "scalar (one sample x = 1, target y) or gaussian (planted linear target)",
+          true, -inf, inf),
+      key("target", KeyType::Real, "1", "scalar: the target y; gaussian: scale of the planted map", true, -inf, inf),
+      key("n", KeyType::Integer, "", "gaussian: number of samples", true, 1, 1e6),
+      key("d_in", KeyType::Integer, "", "gaussian: input dimension", true, 1, 4096),
+      key("d_out", KeyType::Integer, "", "gaussian: output dimension", true, 1, 4096),
+      key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0, inf),
+      key("init", KeyType::Text, "auto",
+          "uniform (entries on [−init_range, init_range]), gaussian (N(0, init_scale²/fan_in)), or auto "
+          "(uniform for scalar, gaussian otherwise)",
+          true, -inf, inf),
+      key("init_range", KeyType::Real, "1.5", "uniform initialisation: half-width of the interval", true, 0, inf),
+      key("init_scale", KeyType::Real, "1", "gaussian initialisation: entries N(0, init_scale²/fan_in)", true, 0, inf),
+  };
+  info.keys[2].choices = {"scalar", "gaussian"};
+  info.keys[8].choices = {"auto", "uniform", "gaussian"};
+  info.tracked = {"imbalance", "product_norm"};
+  info.eta_star = [](const Params& p) {
+    if (p.text("dataset") != "scalar") return std::numeric_limits<double>::quiet_NaN();
+    return deep_linear_eta_star(p.integer("depth"), p.real("target"));
+  };
+  info.step_cost = [](const Params& p) {
+    const double n = p.text("dataset") == "scalar" ? 1.0 : p.real("n");
+    return n * static_cast<double>(dim_of(p));
+  };
+  info.dim = dim_of;
+  info.check = check_deep_linear;
+  info.make = make_deep_linear;
+  return info;
+}
+
+}  // namespace eos

@@ -1,0 +1,251 @@
+// The leaky-softplus two-layer network: stable loss, gradient, dense Hessian and Hessian-vector products.
+#include "eos/models/leaky_softplus_net.h"
+
+#include <cmath>
+#include <limits>
+
+#include "eos/logistic.h"
+#include "eos/rng.h"
+
+namespace eos {
+
+LabelledData five_point_data() {
+  LabelledData d;
+  d.X.resize(5, 3);
+  d.X << 0.05, 1, 2,  //
+      0.05, -2, 1,    //
+      -1, 0, 2,       //
+      0.05, -2, -2,   //
+      0.05, 1, -2;
+  d.y.resize(5);
+  d.y << 1, 1, -1, 1, 1;
+  return d;
+}
+
+LabelledData xor_data() {
+  LabelledData d;
+  d.X.resize(4, 2);
+  d.X << 1, 1, -1, -1, 1, -1, -1, 1;
+  d.y.resize(4);
+  d.y << 1, 1, -1, -1;
+  return d;
+}
+
+LabelledData separable_gaussian_data(long seed, long n, long d, double gap) {
+  Rng rng("train", {static_cast<double>(seed), static_cast<double>(n), static_cast<double>(d), gap});
+  Vec u(d);
+  for (long k = 0; k < d; ++k) u[k] = rng.normal();
+  u /= u.norm();
+  LabelledData data;
+  data.X.resize(n, d);
+  data.y.resize(n);
+  for (long i = 0; i < n; ++i) {
+    Vec xi(d);
+    for (long k = 0; k < d; ++k) xi[k] = rng.normal();
+    const double y = xi.dot(u) >= 0 ? 1.0 : -1.0;
+    data.X.row(i) = (xi + gap * y * u).transpose();
+    data.y[i] = y;
+  }
+  return data;
+}
+
+LeakySoftplus::LeakySoftplus(double c, double z) {
+  const double e = std::exp(-std::fabs(z));  // in (0, 1]
+  const double s = 1.0 / (1.0 + e);
+  const double softplus = std::max(z, 0.0) + std::log1p(e);
+  const double sigma = z >= 0 ? s : e * s;  // σ(z)
+  value = c * z + (1 - c) * softplus;
+  d1 = c + (1 - c) * sigma;
+  d2 = (1 - c) * e * s * s;  // σ(z)σ(−z)
+}
+
+LeakySoftplusNet::LeakySoftplusNet(LabelledData data, long m, double c, Vec theta0)
+    : data_(std::move(data)), m_(m), c_(c), theta0_(std::move(theta0)) {
+  if (theta0_.size() != m_ * data_.X.cols()) throw std::invalid_argument("leaky-softplus-net: theta0 has the wrong size");
+}
+
+Vec LeakySoftplusNet::outputs(const Vec& theta) const {
+  const long d = data_.X.cols();
+  const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);  // n × m
+  Vec f = Vec::Zero(Z.rows());
+  for (long i = 0; i < Z.rows(); ++i) {
+    double pos = 0, neg = 0;
+    for (long j = 0; j < m_; ++j) (a(j) > 0 ? pos : neg) += LeakySoftplus(c_, Z(i, j)).value;
+    f[i] = (pos - neg) / static_cast<double>(m_);
+  }
+  return f;
+}
+
+double LeakySoftplusNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  const long n = data_.X.rows(), d = data_.X.cols(), D = m_ * d;
+  const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
+  const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);
+  Mat P1(n, m_), P2(n, m_);  // φ'(z_ij), φ''(z_ij)
+  Vec f = Vec::Zero(n);
+  for (long j = 0; j < m_; ++j)
+    for (long i = 0; i < n; ++i) {
+      const LeakySoftplus s(c_, Z(i, j));
+      f[i] += a(j) * s.value;
+      P1(i, j) = s.d1;
+      P2(i, j) = s.d2;
+    }
+  f /= mm;
+  double loss = 0;
+  Vec l1(n), l2(n);  // ℓ'(y_i f_i)·y_i, ℓ''(y_i f_i)
+  for (long i = 0; i < n; ++i) {
+    const Logistic l(data_.y[i] * f[i]);
+    loss += l.value;
+    l1[i] = l.d1 * data_.y[i];
+    l2[i] = l.d2;
+  }
+  // ∂L/∂w_j = (1/n)Σ_i ℓ'_i y_i (a_j/m) φ'(z_ij) x_i.
+  Mat Q(n, m_);
+  for (long j = 0; j < m_; ++j) Q.col(j) = (l1.array() * P1.col(j).array()) * (a(j) / (mm * nn));
+  grad.resize(D);
+  Eigen::Map<Mat>(grad.data(), d, m_).noalias() = data_.X.transpose() * Q;
+  if (hess) {
+    // H = Jᵀ diag(ℓ''/n) J + blockdiag_j Xᵀ diag(ℓ'_i y_i a_j φ''(z_ij)/(m n)) X, with
+    // J[i, (j, k)] = (a_j/m) φ'(z_ij) x_ik.
+    Mat J(n, D);
+    for (long j = 0; j < m_; ++j)
+      for (long k = 0; k < d; ++k) J.col(j * d + k) = (P1.col(j).array() * data_.X.col(k).array()) * (a(j) / mm);
+    hess->noalias() = J.transpose() * (l2.array() / nn).matrix().asDiagonal() * J;
+    for (long j = 0; j < m_; ++j) {
+      const Vec w = (l1.array() * P2.col(j).array()) * (a(j) / (mm * nn));
+      hess->block(j * d, j * d, d, d).noalias() += data_.X.transpose() * w.asDiagonal() * data_.X;
+    }
+  }
+  return loss / nn;
+}
+
+void LeakySoftplusNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
+  const long n = data_.X.rows(), d = data_.X.cols();
+  const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
+  const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);
+  const Mat XV = data_.X * Eigen::Map<const Mat>(v.data(), d, m_);  // x_iᵀv_j
+  Mat P1(n, m_), P2(n, m_);
+  Vec f = Vec::Zero(n);
+  for (long j = 0; j < m_; ++j)
+    for (long i = 0; i < n; ++i) {
+      const LeakySoftplus s(c_, Z(i, j));
+      f[i] += a(j) * s.value;
+      P1(i, j) = s.d1;
+      P2(i, j) = s.d2;
+    }
+  f /= mm;
+  Vec l1(n), l2(n);
+  for (long i = 0; i < n; ++i) {
+    const Logistic l(data_.y[i] * f[i]);
+    l1[i] = l.d1 * data_.y[i];
+    l2[i] = l.d2;
+  }
+  // Jv_i = Σ_j (a_j/m) φ'(z_ij) x_iᵀv_j.
+  Vec Jv = Vec::Zero(n);
+  for (long j = 0; j < m_; ++j) Jv.array() += (P1.col(j).array() * XV.col(j).array()) * (a(j) / mm);
+  const Vec r = (l2.array() * Jv.array()) / nn;
+  Mat Q(n, m_);
+  for (long j = 0; j < m_; ++j)
+    Q.col(j) = (r.array() * P1.col(j).array()) * (a(j) / mm) +
+               (l1.array() * P2.col(j).array() * XV.col(j).array()) * (a(j) / (mm * nn));
+  out.resize(m_ * d);
+  Eigen::Map<Mat>(out.data(), d, m_).noalias() = data_.X.transpose() * Q;
+}
+
+void LeakySoftplusNet::track(const Vec& theta, double* out) const {
+  const Vec f = outputs(theta);
+  const double norm = theta.norm();
+  out[0] = (data_.y.array() * f.array()).minCoeff() / norm;
+  out[1] = norm;
+}
+
+void LeakySoftplusNet::report(const Vec& theta, double* out) {
+  const Vec margins = data_.y.array() * outputs(theta).array();
+  out[0] = margins.minCoeff();
+  out[1] = static_cast<double>((margins.array() > 0).count()) / static_cast<double>(margins.size());
+}
+
+namespace {
+
+KeySpec key(std::string name, KeyType type, std::string def, std::string doc, double min, double max,
+            bool excl = false) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = type;
+  k.default_value = std::move(def);
+  k.doc = std::move(doc);
+  k.axis = true;
+  k.min = min;
+  k.max = max;
+  k.min_exclusive = excl;
+  return k;
+}
+
+long data_dim(const Params& p) {
+  const std::string& ds = p.text("dataset");
+  return ds == "five-point" ? 3 : ds == "xor" ? 2 : p.integer("d");
+}
+
+long data_count(const Params& p) {
+  const std::string& ds = p.text("dataset");
+  return ds == "five-point" ? 5 : ds == "xor" ? 4 : p.integer("n");
+}
+
+void check_leaky(const Params& p) {
+  const bool gaussian = p.text("dataset") == "gaussian";
+  for (const char* k : {"n", "d", "gap"}) {
+    if (gaussian && std::string(k) != "gap" && !p.has(k)) throw InputError(std::string(k) + ": required for dataset = gaussian");
+    if (!gaussian && p.has(k)) throw InputError(std::string(k) + ": only for dataset = gaussian");
+  }
+  if (p.integer("m") % 2 != 0) throw InputError("m: must be even (half the neurons have a_j = +1, half −1; got " + p.text("m") + ")");
+  const double D = static_cast<double>(p.integer("m")) * static_cast<double>(data_dim(p));
+  if (D > 1e6) throw InputError("m: the network has more than 1e6 parameters");
+  if (D * static_cast<double>(data_count(p)) > 1e9) throw InputError("n: n × m × d must be at most 1e9");
+}
+
+std::unique_ptr<Model> make_leaky(const Params& p) {
+  const std::string& ds = p.text("dataset");
+  const long seed = p.integer("seed"), m = p.integer("m");
+  LabelledData data = ds == "five-point" ? five_point_data()
+                      : ds == "xor"      ? xor_data()
+                                         : separable_gaussian_data(seed, p.integer("n"), p.integer("d"),
+                                                                   p.has("gap") ? p.real("gap") : 0.0);
+  const long d = data.X.cols();
+  // The initialisation depends on (seed, m, d) only: the same W₀ for every η and c.
+  Rng rng("init", {static_cast<double>(seed), static_cast<double>(m), static_cast<double>(d)});
+  const double sd = p.real("init_scale") / std::sqrt(static_cast<double>(d));
+  Vec theta0(m * d);
+  for (long k = 0; k < m * d; ++k) theta0[k] = sd * rng.normal();
+  return std::make_unique<LeakySoftplusNet>(std::move(data), m, p.real("c"), std::move(theta0));
+}
+
+}  // namespace
+
+ModelInfo leaky_softplus_net_info() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ModelInfo info;
+  info.name = "leaky-softplus-net";
+  info.doc = "two-layer leaky-softplus network, a_j = ±1 fixed, logistic loss (Cai et al.)";
+  info.keys = {
+      key("dataset", KeyType::Text, "five-point", "five-point (Cai et al.), xor (4 corners), or gaussian (separable)",
+          -inf, inf),
+      key("c", KeyType::Real, "0.5", "leak: φ(z) = c·z + (1 − c)·softplus(z)", 0, 1),
+      key("m", KeyType::Integer, "2", "number of neurons (even: a_j = +1 for half, −1 for the rest)", 2, 1e6),
+      key("seed", KeyType::Integer, "0", "seed of the initialisation (and of gaussian data)", 0, inf),
+      key("init_scale", KeyType::Real, "0.1", "initial weights N(0, init_scale²/d)", 0, inf),
+      key("n", KeyType::Integer, "", "gaussian: number of samples", 1, 1e7),
+      key("d", KeyType::Integer, "", "gaussian: input dimension", 1, 1e6),
+      key("gap", KeyType::Real, "", "gaussian: margin y⟨u, x⟩ ≥ gap of the planted separator (default 0)", 0, inf),
+  };
+  info.keys[0].choices = {"five-point", "xor", "gaussian"};
+  info.tracked = {"margin_norm", "w_norm"};
+  info.reports = {"margin_min", "train_acc"};
+  info.step_cost = [](const Params& p) {
+    return static_cast<double>(data_count(p)) * static_cast<double>(p.integer("m")) * static_cast<double>(data_dim(p));
+  };
+  info.dim = [](const Params& p) { return p.integer("m") * data_dim(p); };
+  info.check = check_leaky;
+  info.make = make_leaky;
+  return info;
+}
+
+}  // namespace eos

@@ -1,0 +1,114 @@
+// The 2-D minimalist example: closed-form loss, gradient, Hessian and gradient-flow solution.
+#include "eos/models/minimalist_2d.h"
+
+#include <cmath>
+
+#include "eos/sharpness.h"
+
+namespace eos {
+
+Minimalist2dGf minimalist_2d_gf(double lambda1, double lambda2, double alpha0, double beta1_0, double beta2_0) {
+  Minimalist2dGf g;
+  g.conserved = alpha0 * alpha0 - beta1_0 * beta1_0 - beta2_0 * beta2_0;
+  const double root = std::hypot(g.conserved, 2.0);  // √(C² + 4)
+  // α∞² = (C + √(C² + 4))/2, written without cancellation when C < 0: 2/(√(C² + 4) − C).
+  g.alpha_sq = g.conserved >= 0 ? (g.conserved + root) / 2 : 2.0 / (root - g.conserved);
+  g.beta2_sq = 1.0 / g.alpha_sq;
+  g.sharpness = std::max(lambda1 * g.alpha_sq, lambda2 * root);
+  return g;
+}
+
+Minimalist2d::Minimalist2d(double lambda1, double lambda2, Vec theta0, double eta)
+    : l1_(lambda1), l2_(lambda2), eta_(eta), theta0_(std::move(theta0)) {}
+
+double Minimalist2d::loss(const Vec& t) const {
+  const double a = t[0], b1 = t[1], b2 = t[2];
+  const double r = a * b2 - 1;
+  return 0.5 * l1_ * a * a * b1 * b1 + 0.5 * l2_ * r * r;
+}
+
+Mat Minimalist2d::hessian(const Vec& t) const {
+  const double a = t[0], b1 = t[1], b2 = t[2];
+  Mat H(3, 3);
+  H << l1_ * b1 * b1 + l2_ * b2 * b2, 2 * l1_ * a * b1, l2_ * (2 * a * b2 - 1),  //
+      2 * l1_ * a * b1, l1_ * a * a, 0,                                        //
+      l2_ * (2 * a * b2 - 1), 0, l2_ * a * a;
+  return H;
+}
+
+double Minimalist2d::evaluate(const Vec& t, Vec& grad, Mat* hess) {
+  const double a = t[0], b1 = t[1], b2 = t[2];
+  const double r = a * b2 - 1;
+  grad.resize(3);
+  grad << l1_ * a * b1 * b1 + l2_ * r * b2, l1_ * a * a * b1, l2_ * r * a;
+  if (hess) *hess = hessian(t);
+  return loss(t);
+}
+
+void Minimalist2d::track(const Vec& t, double* out) const {
+  out[0] = t[0];
+  out[1] = t[1];
+  out[2] = t[2];
+  out[3] = t[0] * t[0] - t[1] * t[1] - t[2] * t[2];
+  if (!at_edge_ && eta_ * top_eigenvalue(hessian(t)) / 2 >= 1) at_edge_ = true;
+  if (at_edge_) {
+    const double l = loss(t);
+    if (!(eos_peak_ >= l)) eos_peak_ = l;
+  }
+}
+
+void Minimalist2d::report(const Vec&, double* out) {
+  const auto gf = minimalist_2d_gf(l1_, l2_, theta0_[0], theta0_[1], theta0_[2]);
+  out[0] = gf.sharpness;
+  out[1] = gf.alpha_sq;
+  out[2] = eos_peak_;
+}
+
+namespace {
+
+KeySpec key(std::string name, std::string def, std::string doc, double min, bool excl) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = KeyType::Real;
+  k.default_value = std::move(def);
+  k.doc = std::move(doc);
+  k.axis = true;
+  k.min = min;
+  k.min_exclusive = excl;
+  return k;
+}
+
+Minimalist2dGf gf_of(const Params& p) {
+  return minimalist_2d_gf(p.real("lambda1"), p.real("lambda2"), p.real("alpha0"), p.real("beta1_0"), p.real("beta2_0"));
+}
+
+std::unique_ptr<Model> make_minimalist_2d(const Params& p) {
+  Vec theta0(3);
+  theta0 << p.real("alpha0"), p.real("beta1_0"), p.real("beta2_0");
+  return std::make_unique<Minimalist2d>(p.real("lambda1"), p.real("lambda2"), theta0, p.real("eta"));
+}
+
+}  // namespace
+
+ModelInfo minimalist_2d_info() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ModelInfo info;
+  info.name = "minimalist-2d";
+  info.doc = "f = α(β₁x₁ + β₂x₂), loss ½λ₁α²β₁² + ½λ₂(αβ₂ − 1)² (Liu et al.); eta* = 2/(sharpness of the GF solution)";
+  info.keys = {
+      key("lambda1", "4", "variance λ₁ of the irrelevant input x₁", 0, true),
+      key("lambda2", "1", "variance λ₂ of the relevant input x₂ (the target is y = x₂)", 0, true),
+      key("alpha0", "0.5", "initial α", -inf, false),
+      key("beta1_0", "0.05", "initial β₁", -inf, false),
+      key("beta2_0", "0.05", "initial β₂", -inf, false),
+  };
+  info.tracked = {"alpha", "beta1", "beta2", "balance"};
+  info.reports = {"gf_sharpness", "gf_alpha_sq", "eos_loss_peak"};
+  // EoS is predicted exactly when the gradient-flow solution is unstable: η > 2/S_GF.
+  info.eta_star = [](const Params& p) { return 2.0 / gf_of(p).sharpness; };
+  info.dim = [](const Params&) { return 3L; };
+  info.make = make_minimalist_2d;
+  return info;
+}
+
+}  // namespace eos
