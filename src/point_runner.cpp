@@ -36,12 +36,12 @@ std::string run_point(const ModelInfo& model, const Point& point, const std::ato
     auto m = model.make(point.params);
     TraceSink sink;
     std::string trace_text;
+    const std::string two_over_eta = format_double(2.0 / cfg.eta);
     const bool tracing = traced(point) && !trace_dir.empty();
     if (tracing) {
       std::vector<std::string> head = {"step", "loss", "sharpness", "two_over_eta"};
       for (const auto& t : model.tracked) head.push_back(t);
       trace_text = csv_line(head);
-      const std::string two_over_eta = format_double(2.0 / cfg.eta);
       sink = [&](long step, double loss, double s, const std::vector<double>& tracked) {
         trace_text += std::to_string(step) + ',' + format_double(loss) + ',' + format_double(s) + ',' + two_over_eta;
         for (double v : tracked) trace_text += ',' + format_double(v);

@@ -83,7 +83,8 @@ const std::vector<std::string>& runner_columns() {
       "regime",          "steps_run",       "diverged_step",   "loss_final",      "loss_max",
       "loss_rises",      "last_rise_step",  "grad_norm_final", "converged",       "sharpness_final",
       "sharpness_tail",  "sharpness_max",   "edge_final",      "edge_tail",       "edge_max",
-      "first_edge_step", "edge_samples",    "sharpness_samples", "hvps_per_estimate", "solver_check_diff"};
+      "first_edge_step", "edge_samples",    "sharpness_samples", "step_edge_max",   "step_edge_tail",  "mid_edge_max",    "mid_checks",
+      "hvps_per_estimate", "solver_check_diff"};
   return cols;
 }
 
@@ -98,8 +99,22 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
   std::vector<double> tracked(ntr), tracked_tail(ntr, 0.0);
   long tracked_tail_count = 0;
 
-  Vec grad(dim);
+  Vec grad(dim), prev_grad(dim);
   Mat hess;
+  // Step edge e_t = η·c_t/2 with c_t the secant curvature of the loss along step t:
+  // e_t = (1 − ⟨g_{t+1}, g_t⟩/‖g_t‖²)/2. e_t > 1 certifies that the curvature somewhere on the
+  // segment exceeded 2/η, without sampling; a period-two oscillation has e_t = 1.
+  double step_edge_max = -INFINITY, step_edge_tail_sum = 0;
+  long step_edge_tail_count = 0;
+  // Where the gradient reversed (the step overshot), the sharpness at the step's midpoint: the
+  // oscillation of a large-η transient crosses the sharp region between two flat points.
+  // Checked on the first kMidChecks reversals, then on reversals at sampling steps, until the
+  // run is certified beyond the edge.
+  constexpr long kMidChecks = 64;
+  double mid_edge_max = -INFINITY;
+  long mid_checks = 0, reversals = 0;
+  Vec theta_mid(dim), grad_mid(dim);
+  Mat hess_mid;
   double loss = kNaN, prev_loss = kNaN, last_finite_loss = kNaN, loss_max = -INFINITY, grad_norm = kNaN;
   long rises = 0, last_rise = -1, diverged_step = -1, steps_run = 0, first_edge = -1, edge_samples = 0;
   long samples = 0, tail_samples = 0;
@@ -124,6 +139,25 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
     }
     prev_loss = loss;
     grad_norm = grad.norm();
+    if (t > 0) {
+      const double g2 = prev_grad.squaredNorm();
+      if (g2 > 0) {
+        const double e = 0.5 * (1.0 - grad.dot(prev_grad) / g2);
+        step_edge_max = std::max(step_edge_max, e);
+        const bool certified = rises > 0 || step_edge_max > 1 || mid_edge_max > 1 || cfg.eta * s_max / 2 > 1;
+        if (e > 0.5 && !certified && (++reversals <= kMidChecks || t % cfg.sharpness_every == 0)) {
+          theta_mid = theta + (0.5 * cfg.eta) * prev_grad;  // θ_t = θ_{t−1} − η·g_{t−1}
+          model.evaluate(theta_mid, grad_mid, sharp.wants_dense() ? &hess_mid : nullptr);
+          const double sm = sharp.estimate(theta_mid, sharp.wants_dense() ? &hess_mid : nullptr);
+          if (std::isfinite(sm)) mid_edge_max = std::max(mid_edge_max, cfg.eta * sm / 2);
+          ++mid_checks;
+        }
+        if (t >= tail_start) {
+          step_edge_tail_sum += e;
+          ++step_edge_tail_count;
+        }
+      }
+    }
 
     double s = kNaN;
     if (want_sharp) {
@@ -156,6 +190,7 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
       break;
     }
     theta.noalias() -= cfg.eta * grad;
+    prev_grad.swap(grad);
     if (!theta.allFinite()) {
       diverged_step = t + 1;
       steps_run = t + 1;
@@ -165,7 +200,9 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
   if (cfg.stop_grad_tol > 0 && !converged && diverged_step < 0) converged = grad_norm < cfg.stop_grad_tol;
 
   const bool diverged = diverged_step >= 0;
-  const bool eos = rises > 0 || (samples > 0 && cfg.eta * s_max / 2 > 1);
+  // EoS: any certificate that the run went beyond the edge: the loss rose between steps, the
+  // curvature along a step exceeded 2/η, or a sampled sharpness did.
+  const bool eos = rises > 0 || step_edge_max > 1 || mid_edge_max > 1 || (samples > 0 && cfg.eta * s_max / 2 > 1);
   const double s_tail = tail_samples > 0 ? s_tail_sum / static_cast<double>(tail_samples) : s_final;
 
   RunResult r;
@@ -188,6 +225,10 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
   put("first_edge_step", num(first_edge));
   put("edge_samples", num(edge_samples));
   put("sharpness_samples", num(samples));
+  put("step_edge_max", num(step_edge_max == -INFINITY ? kNaN : step_edge_max));
+  put("step_edge_tail", num(step_edge_tail_count ? step_edge_tail_sum / static_cast<double>(step_edge_tail_count) : kNaN));
+  put("mid_edge_max", num(mid_edge_max == -INFINITY ? kNaN : mid_edge_max));
+  put("mid_checks", num(mid_checks));
   put("hvps_per_estimate", sharp.lanczos_estimates() ? num(static_cast<double>(sharp.total_hvps()) /
                                                                static_cast<double>(sharp.lanczos_estimates()))
                                                      : "");
