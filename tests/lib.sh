@@ -1,0 +1,58 @@
+# Shared helpers of the shell tests: scratch folders, failing loudly, comparing results files.
+set -euo pipefail
+: "${EOS_SWEEP:?EOS_SWEEP must name the eos-sweep binary}"
+: "${EOS_TEST_TMP:=/tmp/eos-test}"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# A fresh scratch folder for the test named $1.
+scratch() {
+  local d="$EOS_TEST_TMP/$1"
+  rm -rf "$d"
+  mkdir -p "$d"
+  echo "$d"
+}
+
+# The rows of a results file without the wall_s column (timing), sorted: what must be equal
+# between two runs of the same job.
+rows_without_timing() {
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s") w = i; next }
+           { out = ""; for (i = 1; i <= NF; i++) if (i != w) out = out (out == "" ? "" : ",") $i; print out }' "$1" | sort
+}
+
+# Fail unless results files $1 and $2 hold the same rows apart from timing.
+same_rows() {
+  if ! diff <(rows_without_timing "$1") <(rows_without_timing "$2") >/dev/null; then
+    diff <(rows_without_timing "$1") <(rows_without_timing "$2") | head -5 >&2
+    fail "$1 and $2 differ"
+  fi
+}
+
+# Number of data rows and of distinct ids in a results file.
+row_count() { if [ -f "$1" ]; then tail -n +2 "$1" | wc -l; else echo 0; fi; }
+id_count() { if [ -f "$1" ]; then tail -n +2 "$1" | cut -d, -f1 | sort -u | wc -l; else echo 0; fi; }
+
+# Wait (up to 20 s) until mpirun pid $1 has started rank $2, and print that rank's pid.
+wait_rank_pid() {
+  local p="" i
+  for i in $(seq 1 200); do
+    p=$(rank_pid "$1" "$2")
+    [ -n "$p" ] && break
+    sleep 0.1
+  done
+  echo "$p"
+}
+
+# The pid of MPI rank $2 among the children of mpirun pid $1 (empty if none).
+rank_pid() {
+  local p
+  for p in $(pgrep -P "$1" 2>/dev/null); do
+    if tr '\0' '\n' </proc/"$p"/environ 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then
+      echo "$p"
+      return
+    fi
+  done
+}
