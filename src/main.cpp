@@ -17,6 +17,7 @@ const char* kUsage =
     "  aggregate RESULTS... --x AXIS [--y AXIS] --value COLUMN [--out DIR]\n"
     "                                            phase tables and diagrams\n"
     "  trace TRACE.csv... [--out DIR]            draw per-step traces\n"
+    "  keys [MODEL]                              the job-file reference (Markdown)\n"
     "  --version                                 version and git commit\n"
     "\n"
     "'eos-sweep COMMAND --help' describes a command. See README.md for job keys.\n";
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   if (cmd == "plan") return eos::cmd_plan(argc - 1, argv + 1);
   if (cmd == "aggregate") return eos::cmd_aggregate(argc - 1, argv + 1);
   if (cmd == "trace") return eos::cmd_trace(argc - 1, argv + 1);
+  if (cmd == "keys") return eos::cmd_keys(argc - 1, argv + 1);
   std::fprintf(stderr, "eos-sweep: error: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return eos::kExitBadInput;
 }
