@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -105,11 +106,17 @@ ResultsTable read_results(const std::string& path) {
 ResultsWriter::ResultsWriter(const std::string& path, const std::vector<std::string>& header, bool drop_errors)
     : path_(path) {
   const std::string head = csv_line(header);
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw InputError(path + ": exists and is not a regular file");
   std::ifstream probe(path, std::ios::binary);
   if (probe) {
     std::string text((std::istreambuf_iterator<char>(probe)), std::istreambuf_iterator<char>());
     probe.close();
-    if (!text.empty()) {
+    // A header cut short by a crash or a full disk counts as an empty file.
+    const bool partial_header = text.size() < head.size() && head.compare(0, text.size(), text) == 0;
+    if (partial_header && ::truncate(path.c_str(), 0) != 0) throw InputError(sys_error("truncate", path));
+    if (!text.empty() && !partial_header) {
       if (text.compare(0, head.size(), head) != 0)
         throw InputError(path + ": holds results of a different model or with different columns; use another --out folder");
       // Keep whole, well-formed rows only; note which ids are done.
@@ -176,7 +183,7 @@ void ResultsWriter::append(const std::string& line) {
     ssize_t w = ::write(fd_, p, left);
     if (w < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error(sys_error("append to", path_));
+      throw std::runtime_error(sys_error("write", path_));
     }
     p += w;
     left -= static_cast<std::size_t>(w);

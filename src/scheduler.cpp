@@ -180,6 +180,14 @@ ScheduleOutcome schedule(const boost::mpi::communicator& comm, std::vector<WorkI
 
   for (int r = 1; r <= nworkers; ++r) feed(r);
   LocalWorker local(queue, mu, run, opts);
+  // A failure here (the results file cannot be written) must not wait for the local thread to
+  // finish the queue: raise the stop flag so it returns within a few hundred steps.
+  struct StopOnUnwind {
+    std::atomic<bool>* stop;
+    ~StopOnUnwind() {
+      if (stop && std::uncaught_exceptions() > 0) stop->store(true);
+    }
+  } stop_on_unwind{opts.stop};
 
   auto sleep_for = std::chrono::microseconds(20);
   std::optional<Clock::time_point> stop_seen;

@@ -44,7 +44,7 @@ struct WorkItem {
 
 struct ScheduleOptions {
   std::size_t batch = 1;                     // items per message
-  const std::atomic<bool>* stop = nullptr;   // raised by a signal: stop handing out work
+  std::atomic<bool>* stop = nullptr;         // raised by a signal (or a failure): stop handing out work
   Progress* progress = nullptr;              // rank 0 only
   double grace_s = 30;                       // after stop: how long to wait for busy ranks
 };
