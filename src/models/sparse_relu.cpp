@@ -2,8 +2,11 @@
 #include "eos/models/sparse_relu.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "eos/logistic.h"
+#include "eos/models/sparse_coding_cache.h"
+#include "eos/models/sparse_relu_fast.h"
 
 namespace eos {
 
@@ -31,8 +34,91 @@ void OracleStats::compute(double b, double* P, double* N, double* cP, double* cN
   }
 }
 
+namespace {
+
+// Sums of the loss kernel, two samples per lane pair.
+struct LossSums {
+  Log1pSum logs;
+  V2 hinge{}, g0{}, g1{}, g2{};
+  V2 h00{}, h01{}, h02{}, h11{}, h12{}, h22{};
+};
+
+// Adds samples i and i + 1 (a padded pair has y = 0 and is masked out of e in its second lane).
+template <bool kHess, bool kPadded>
+inline void add_pair(LossSums& z, double am, double ap, const V2& yy, const V2& f0, const V2& f1, const V2& kN,
+                     const V2& kP) {
+  const V2 f2 = am * kN + ap * kP;  // ∇f = (N, P, a₋cN + a₊cP)
+  const V2 m = yy * (am * f0 + ap * f1);
+  // ℓ(m) = max(−m, 0) + log1p(e), e = exp(−|m|); ℓ' = −σ(−m), ℓ'' = e/(1+e)², as in Logistic.
+  const I2 neg = m < 0.0;
+  const V2 x = neg ? m : -m;  // −|m|
+  V2 e;
+  exp_nonpos(x, e);
+  if (kPadded) e[1] = 0.0;
+  const V2 s = 1.0 / (1.0 + e);
+  z.hinge += neg ? -m : V2{};
+  z.logs.add(e);
+  const V2 gy = -(neg ? s : e * s) * yy;
+  z.g0 += gy * f0;
+  z.g1 += gy * f1;
+  z.g2 += gy * f2;
+  if (kHess) {
+    const V2 c = e * s * s;
+    z.h00 += c * f0 * f0;
+    z.h01 += c * f0 * f1;
+    z.h02 += c * f0 * f2 + gy * kN;
+    z.h11 += c * f1 * f1;
+    z.h12 += c * f1 * f2 + gy * kP;
+    z.h22 += c * f2 * f2;
+  }
+}
+
+template <bool kHess>
+void loss_sums(LossSums& z, std::size_t n, const double* y, const double* P, const double* N, const double* cP,
+               const double* cN, double am, double ap) {
+  std::size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    V2 yy, f0, f1, kN, kP;
+    std::memcpy(&yy, y + i, sizeof yy);
+    std::memcpy(&f0, N + i, sizeof f0);
+    std::memcpy(&f1, P + i, sizeof f1);
+    std::memcpy(&kN, cN + i, sizeof kN);
+    std::memcpy(&kP, cP + i, sizeof kP);
+    add_pair<kHess, false>(z, am, ap, yy, f0, f1, kN, kP);
+  }
+  if (i < n) add_pair<kHess, true>(z, am, ap, V2{y[i], 0.0}, V2{N[i], 0.0}, V2{P[i], 0.0}, V2{cN[i], 0.0},
+                                   V2{cP[i], 0.0});
+}
+
+// The two lanes added.
+inline double hsum(const V2& v) { return v[0] + v[1]; }
+
+}  // namespace
+
 double sparse_relu_loss(const std::vector<double>& y, const double* P, const double* N, const double* cP,
                         const double* cN, const Vec& theta, Vec& grad, Mat* hess) {
+  const double am = theta[0], ap = theta[1];
+  const std::size_t n = y.size();
+  LossSums z;
+  if (hess)
+    loss_sums<true>(z, n, y.data(), P, N, cP, cN, am, ap);
+  else
+    loss_sums<false>(z, n, y.data(), P, N, cP, cN, am, ap);
+  const double inv = 1.0 / static_cast<double>(n);
+  grad.resize(3);
+  grad << hsum(z.g0) * inv, hsum(z.g1) * inv, hsum(z.g2) * inv;
+  if (hess) {
+    hess->resize(3, 3);
+    const double a = hsum(z.h00), b = hsum(z.h01), c = hsum(z.h02), d = hsum(z.h11), e = hsum(z.h12),
+                 f = hsum(z.h22);
+    *hess << a, b, c, b, d, e, c, e, f;
+    *hess *= inv;
+  }
+  return (hsum(z.hinge) + z.logs.value()) * inv;
+}
+
+double sparse_relu_loss_direct(const std::vector<double>& y, const double* P, const double* N, const double* cP,
+                               const double* cN, const Vec& theta, Vec& grad, Mat* hess) {
   const double am = theta[0], ap = theta[1];
   const std::size_t n = y.size();
   double loss = 0, g0 = 0, g1 = 0, g2 = 0;
@@ -68,8 +154,13 @@ double sparse_relu_loss(const std::vector<double>& y, const double* P, const dou
 }
 
 SparseRelu::SparseRelu(std::shared_ptr<const SparseCodingData> train, std::unique_ptr<SampleStats> stats,
-                       Vec theta0, long seed, long n_test)
-    : train_(std::move(train)), stats_(std::move(stats)), theta0_(std::move(theta0)), seed_(seed), n_test_(n_test) {
+                       Vec theta0, long seed, long n_test, bool direct_loss)
+    : train_(std::move(train)),
+      stats_(std::move(stats)),
+      theta0_(std::move(theta0)),
+      seed_(seed),
+      n_test_(n_test),
+      direct_loss_(direct_loss) {
   const auto n = static_cast<std::size_t>(train_->n);
   P_.resize(n);
   N_.resize(n);
@@ -79,7 +170,8 @@ SparseRelu::SparseRelu(std::shared_ptr<const SparseCodingData> train, std::uniqu
 
 double SparseRelu::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   stats_->compute(theta[2], P_.data(), N_.data(), cP_.data(), cN_.data());
-  return sparse_relu_loss(train_->y, P_.data(), N_.data(), cP_.data(), cN_.data(), theta, grad, hess);
+  return (direct_loss_ ? sparse_relu_loss_direct : sparse_relu_loss)(train_->y, P_.data(), N_.data(), cP_.data(),
+                                                                      cN_.data(), theta, grad, hess);
 }
 
 double SparseRelu::output(const double* x, long d, const Vec& theta) {
@@ -129,21 +221,26 @@ KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bo
   return k;
 }
 
+}  // namespace
+
 std::unique_ptr<Model> make_sparse_relu(const Params& p) {
   const long d = p.integer("d"), n = p.integer("n"), seed = p.integer("seed");
   const double lambda = p.real("lambda");
-  auto train = std::make_shared<const SparseCodingData>(make_sparse_coding("train", seed, d, lambda, n));
-  std::unique_ptr<SampleStats> stats = std::make_unique<OracleStats>(train);
+  const bool oracle = p.text("path") == "oracle";
+  CachedTrainingSet set = SparseCodingCache::shared().train(seed, d, lambda, n, !oracle);
+  std::unique_ptr<SampleStats> stats;
+  if (oracle)
+    stats = std::make_unique<OracleStats>(set.data);
+  else
+    stats = std::make_unique<FastStats>(set.data, set.sorted);
   Rng init("init", {static_cast<double>(seed), static_cast<double>(d)});
   const double sd = p.real("init_scale") / std::sqrt(2.0 * static_cast<double>(d));
   Vec theta0(3);
   theta0[0] = sd * init.normal();
   theta0[1] = sd * init.normal();
   theta0[2] = p.real("b0");
-  return std::make_unique<SparseRelu>(train, std::move(stats), theta0, seed, p.integer("n_test"));
+  return std::make_unique<SparseRelu>(set.data, std::move(stats), theta0, seed, p.integer("n_test"), oracle);
 }
-
-}  // namespace
 
 ModelInfo sparse_relu_info() {
   ModelInfo info;

@@ -28,14 +28,19 @@ class OracleStats final : public SampleStats {
 };
 
 // Loss, gradient and Hessian of the logistic loss from per-sample statistics: shared by every
-// way of computing the statistics. theta = (a₋, a₊, b).
+// way of computing the statistics. theta = (a₋, a₊, b). One exp per sample; the log terms are
+// summed by Log1pSum (one log per 256 samples), as accurate as a sum of log1p terms.
 double sparse_relu_loss(const std::vector<double>& y, const double* P, const double* N, const double* cP,
                         const double* cN, const Vec& theta, Vec& grad, Mat* hess);
+// The same, straightforwardly: one Logistic (exp and log1p) per sample. The oracle path's loss.
+double sparse_relu_loss_direct(const std::vector<double>& y, const double* P, const double* N, const double* cP,
+                               const double* cN, const Vec& theta, Vec& grad, Mat* hess);
 
 class SparseRelu final : public Model {
  public:
+  // direct_loss: use sparse_relu_loss_direct (the oracle path) instead of sparse_relu_loss.
   SparseRelu(std::shared_ptr<const SparseCodingData> train, std::unique_ptr<SampleStats> stats, Vec theta0,
-             long seed, long n_test);
+             long seed, long n_test, bool direct_loss = false);
   Vec initial() const override { return theta0_; }
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
   void track(const Vec& theta, double* out) const override;   // bias, d_asum
@@ -49,8 +54,15 @@ class SparseRelu final : public Model {
   std::unique_ptr<SampleStats> stats_;
   Vec theta0_;
   long seed_, n_test_;
+  bool direct_loss_;
   std::vector<double> P_, N_, cP_, cN_;
 };
+
+// The model of a resolved point (keys d, n, lambda, seed, n_test, init_scale, b0, path): the
+// training set comes from SparseCodingCache::shared(); path = fast uses FastStats and
+// sparse_relu_loss, path = oracle OracleStats and sparse_relu_loss_direct. Data and θ₀ are the
+// same on both paths and never depend on η.
+std::unique_ptr<Model> make_sparse_relu(const Params& p);
 
 ModelInfo sparse_relu_info();
 
