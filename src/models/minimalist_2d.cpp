@@ -98,9 +98,9 @@ ModelInfo minimalist_2d_info() {
   info.keys = {
       key("lambda1", "4", "variance λ₁ of the irrelevant input x₁", 0, true),
       key("lambda2", "1", "variance λ₂ of the relevant input x₂ (the target is y = x₂)", 0, true),
-      key("alpha0", "0.5", "initial α", -inf, false),
-      key("beta1_0", "0.05", "initial β₁", -inf, false),
-      key("beta2_0", "0.05", "initial β₂", -inf, false),
+      key("alpha0", "0.1", "initial α", -inf, false),
+      key("beta1_0", "0.1", "initial β₁", -inf, false),
+      key("beta2_0", "0.1", "initial β₂", -inf, false),
   };
   info.tracked = {"alpha", "beta1", "beta2", "balance"};
   info.reports = {"gf_sharpness", "gf_alpha_sq", "eos_loss_peak"};
