@@ -37,11 +37,20 @@ int cmd_plan(int argc, char** argv) {
   try {
     const auto sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     Job job = load_job(vm["job"].as<std::string>(), sets);
-    std::vector<Point> points = expand(job);
+    const bool all = vm.count("all") != 0;
+    const std::size_t shown = all ? static_cast<std::size_t>(job.point_count()) : 50;
+    // One pass over the grid, keeping only the points to print (a million points fit in no memory
+    // budget as Point objects, and plan needs only their step counts).
+    std::vector<Point> first;
     double steps = 0;
-    for (const auto& p : points) steps += static_cast<double>(p.params.integer("steps"));
+    std::size_t count = 0;
+    for_each_point(job, [&](Point&& p) {
+      ++count;
+      steps += static_cast<double>(p.params.integer("steps"));
+      if (first.size() < shown) first.push_back(std::move(p));
+    });
     std::printf("model: %s\n", job.model->name.c_str());
-    std::printf("points: %zu\n", points.size());
+    std::printf("points: %zu\n", count);
     std::printf("axes:");
     if (job.axes.empty()) std::printf(" (none)");
     std::printf("\n");
@@ -58,22 +67,17 @@ int cmd_plan(int argc, char** argv) {
       std::printf("\n");
     }
     std::printf("total GD steps: %.0f\n", steps);
-    const bool all = vm.count("all") != 0;
     std::printf("grid:\nindex id eta steps");
     for (const auto& a : job.axes)
       if (a != "eta") std::printf(" %s", a.c_str());
     std::printf("\n");
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      if (!all && i == 50) {
-        std::printf("... %zu more points (--all prints them)\n", points.size() - 50);
-        break;
-      }
-      const auto& p = points[i];
+    for (const auto& p : first) {
       std::printf("%zu %s %s %s", p.index, p.id.c_str(), p.params.text("eta").c_str(), p.params.text("steps").c_str());
       for (const auto& a : job.axes)
         if (a != "eta") std::printf(" %s", p.params.text(a).c_str());
       std::printf("\n");
     }
+    if (count > first.size()) std::printf("... %zu more points (--all prints them)\n", count - first.size());
   } catch (const InputError& e) {
     return input_error("plan", e.what());
   }

@@ -1,8 +1,9 @@
-// Job files: reading (Boost.Program_options INI syntax), checking, resolving and expanding.
+// Job files: reading (the INI syntax of Boost.Program_options), checking, resolving and expanding.
 #include "eos/job.h"
 
-#include <boost/program_options.hpp>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,8 +11,6 @@
 
 #include "eos/axis.h"
 #include "eos/runner.h"
-
-namespace po = boost::program_options;
 
 namespace eos {
 namespace {
@@ -39,31 +38,6 @@ std::string model_list() {
   return s;
 }
 
-// The key/value pairs of an INI text, each key at most once (program_options checks syntax).
-std::map<std::string, std::string> read_pairs(const std::string& text, const std::string& name,
-                                              const std::vector<const KeySpec*>* keys) {
-  po::options_description desc;
-  if (keys)
-    for (const KeySpec* k : *keys) desc.add_options()(k->name.c_str(), po::value<std::string>());
-  std::istringstream in(text);
-  po::variables_map vm;
-  std::map<std::string, std::string> out;
-  try {
-    auto parsed = po::parse_config_file(in, desc, keys == nullptr);
-    for (const auto& opt : parsed.options) {
-      if (opt.unregistered && keys) throw InputError(name + ": unknown key '" + opt.string_key + "'");
-      if (opt.value.empty()) continue;
-      if (out.count(opt.string_key)) throw InputError(name + ": key '" + opt.string_key + "' given twice");
-      out[opt.string_key] = opt.value.front();
-    }
-  } catch (const po::unknown_option& e) {
-    throw InputError(name + ": unknown key '" + e.get_option_name() + "'");
-  } catch (const po::error& e) {
-    throw InputError(name + ": " + e.what());
-  }
-  return out;
-}
-
 // steps = ⌈horizon/η⌉, where a quotient within rounding of a whole number counts as that number.
 long horizon_steps(double horizon, double eta) {
   const double t = horizon / eta;
@@ -71,6 +45,97 @@ long horizon_steps(double horizon, double eta) {
   const double steps = std::fabs(t - r) <= 1e-9 * std::max(1.0, t) ? r : std::ceil(t);
   if (!(steps <= 1e15)) throw InputError("horizon: horizon/eta = " + format_double(t) + " steps is too many");
   return std::max(1L, static_cast<long>(steps));
+}
+
+std::string trim(const std::string& s) {
+  const std::size_t b = s.find_first_not_of(" \t\r\n");
+  const std::size_t e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// Where a key's value came from, for messages: "FILE:LINE" or "--set".
+struct Given {
+  std::string value;
+  std::string origin;
+};
+
+// Run fn, prefixing any InputError it throws with "origin: ".
+template <class F>
+auto located(const std::string& origin, F&& fn) {
+  try {
+    return fn();
+  } catch (const InputError& e) {
+    if (origin.empty()) throw;
+    throw InputError(origin + ": " + e.what());
+  }
+}
+
+// Keys that say the same thing two ways: a --set of one replaces the other from the file.
+const std::vector<std::pair<std::string, std::string>>& alternatives() {
+  static const std::vector<std::pair<std::string, std::string>> alt = {{"eta", "eta_rel"}, {"steps", "horizon"}};
+  return alt;
+}
+
+// Resolve the derived keys of one point in place: eta from eta_rel, steps from horizon; then
+// the model's own cross-key checks.
+void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool derive_steps) {
+  if (derive_eta) {
+    const double eta = params.real("eta_rel") * model.eta_star(params);
+    if (!(eta > 0) || !std::isfinite(eta))
+      throw InputError("eta_rel: " + params.text("eta_rel") + " resolves to eta = " + format_double(eta));
+    params.set("eta", format_double(eta));
+  }
+  if (derive_steps) params.set("steps", std::to_string(horizon_steps(params.real("horizon"), params.real("eta"))));
+  if (model.check) model.check(params);
+}
+
+// Visit every point of the grid in order with its parameters resolved; one Params is reused,
+// only the axes that change are set again (the odometer's last key moves fastest).
+template <class F>
+void walk(const Job& job, F&& fn) {
+  const ModelInfo& model = *job.model;
+  const bool derive_eta = job.find("eta_rel") != nullptr;
+  const bool derive_steps = job.find("steps") == nullptr;
+  const std::size_t total = static_cast<std::size_t>(job.point_count());
+  const std::size_t nk = job.values.size();
+  std::vector<std::size_t> idx(nk, 0);
+  Params params;
+  for (std::size_t k = 0; k < nk; ++k) params.set(job.values[k].first->name, job.values[k].second[0]);
+  for (std::size_t p = 0; p < total; ++p) {
+    if (p > 0) {
+      for (std::size_t k = nk; k-- > 0;) {
+        const auto& vals = job.values[k].second;
+        idx[k] = idx[k] + 1 == vals.size() ? 0 : idx[k] + 1;
+        params.set(job.values[k].first->name, vals[idx[k]]);
+        if (idx[k] != 0) break;
+      }
+    }
+    try {
+      resolve(model, params, derive_eta, derive_steps);
+    } catch (const InputError& e) {
+      std::string where;
+      for (const auto& a : job.axes) where += (where.empty() ? "" : ", ") + a + "=" + params.text(a);
+      throw InputError(std::string(e.what()) + (where.empty() ? "" : " (at grid point " + where + ")"));
+    }
+    fn(p, params);
+  }
+}
+
+Point make_point(const ModelInfo& model, std::size_t index, const Params& params) {
+  Point pt;
+  pt.index = index;
+  pt.params = params;
+  pt.id = point_id(model, pt.params);
+  pt.cost = static_cast<double>(pt.params.integer("steps")) * (model.step_cost ? model.step_cost(pt.params) : 1.0);
+  return pt;
+}
+
+// Read at most limit + 1 bytes of a stream (enough to tell that it is too long).
+std::string read_bounded(std::istream& in, std::size_t limit) {
+  std::string text(limit + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 }  // namespace
@@ -96,74 +161,165 @@ const std::vector<std::string>* Job::find(const std::string& key) const {
   return nullptr;
 }
 
-Job parse_job(std::istream& in, const std::string& name, const std::vector<std::string>& sets) {
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > kMaxJobFileBytes) throw InputError(name + ": job file larger than " + std::to_string(kMaxJobFileBytes) + " bytes");
-  if (text.find('\0') != std::string::npos) throw InputError(name + ": not a text file (contains a NUL byte)");
+std::vector<JobLine> scan_job_text(const std::string& text, const std::string& name) {
+  std::vector<JobLine> out;
+  int line = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string s = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line;
+    const std::string at = name + ":" + std::to_string(line) + ": ";
+    if (s.find('\0') != std::string::npos) throw InputError(at + "NUL byte: not a text job file");
+    // Program_options trims " \t\r\n"; any other control character means a binary or damaged file.
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      const bool trailing_cr = c == '\r' && s.find_first_not_of("\r \t", i) == std::string::npos;
+      if ((c < 0x20 && c != '\t' && !trailing_cr) || c == 0x7F)
+        throw InputError(at + "control character " + quote_input(std::string(1, static_cast<char>(c))) +
+                         ": not a text job file");
+    }
+    const std::size_t hash = s.find('#');
+    if (hash != std::string::npos) s.resize(hash);
+    s = trim(s);
+    if (s.empty()) continue;
+    if (s.front() == '[')
+      throw InputError(at + "INI sections such as " + quote_input(s) + " are not supported: write KEY = VALUE lines only");
+    const std::size_t eq = s.find('=');
+    if (eq == std::string::npos) throw InputError(at + quote_input(s) + " is not KEY = VALUE (is the file cut short?)");
+    JobLine jl{line, trim(s.substr(0, eq)), trim(s.substr(eq + 1))};
+    if (jl.key.empty()) throw InputError(at + "no key before '=' in " + quote_input(s));
+    out.push_back(std::move(jl));
+  }
+  return out;
+}
 
-  // --set overrides, checked for form first.
-  std::map<std::string, std::string> overrides;
-  for (const auto& s : sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw InputError("--set: expected KEY=VALUE, got '" + s + "'");
-    std::string key = s.substr(0, eq);
-    key.erase(key.find_last_not_of(" \t") + 1);
-    overrides[key] = s.substr(eq + 1);
+Job parse_job(std::istream& in, const std::string& name, const std::vector<std::string>& sets) {
+  std::string text = read_bounded(in, kMaxJobFileBytes);
+  if (text.size() > kMaxJobFileBytes)
+    throw InputError(name + ": job file larger than " + std::to_string(kMaxJobFileBytes) + " bytes");
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // a UTF-8 byte-order mark
+  const std::vector<JobLine> lines = scan_job_text(text, name);
+
+  // The file's keys, each at most once.
+  std::map<std::string, Given> given;
+  std::map<std::string, int> first_line;
+  for (const auto& jl : lines) {
+    const std::string origin = name + ":" + std::to_string(jl.line);
+    if (first_line.count(jl.key))
+      throw InputError(origin + ": key " + quote_input(jl.key) + " given twice (first on line " +
+                       std::to_string(first_line[jl.key]) + ")");
+    first_line[jl.key] = jl.line;
+    given[jl.key] = {jl.value, origin};
   }
 
-  // First pass: which model?
-  auto loose = read_pairs(text, name, nullptr);
-  std::string model_name = overrides.count("model") ? overrides["model"] : loose.count("model") ? loose["model"] : "";
-  model_name.erase(0, model_name.find_first_not_of(" \t"));
-  model_name.erase(model_name.find_last_not_of(" \t") + 1);
-  if (model_name.empty()) throw InputError("model: missing (one of: " + model_list() + ")");
+  // --set overrides, each KEY=VALUE and each key at most once.
+  std::map<std::string, Given> overrides;
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    const std::string key = eq == std::string::npos ? "" : trim(s.substr(0, eq));
+    if (eq == std::string::npos || key.empty()) throw InputError("--set: expected KEY=VALUE, got " + quote_input(s));
+    if (overrides.count(key)) throw InputError("--set: key " + quote_input(key) + " given twice");
+    overrides[key] = {s.substr(eq + 1), "--set"};
+  }
+
+  // Which model?
+  const Given* model_given = overrides.count("model") ? &overrides["model"] : given.count("model") ? &given["model"] : nullptr;
+  if (!model_given) {
+    if (lines.empty() && sets.empty()) throw InputError(name + ": empty job file (no KEY = VALUE lines; start with model = NAME)");
+    throw InputError("model: missing (one of: " + model_list() + ")");
+  }
+  const std::string model_name = located(model_given->origin, [&] { return canonical_value(model_key(), model_given->value); });
   Job job;
   job.model = find_model(model_name);
-  if (!job.model) throw InputError("model: unknown model '" + model_name + "' (one of: " + model_list() + ")");
+  if (!job.model)
+    throw InputError(model_given->origin + ": model: unknown model " + quote_input(model_name) + " (one of: " + model_list() + ")");
 
-  // Second pass: every key must belong to this model or the runner.
+  // Every key must belong to this model or the runner.
   std::vector<const KeySpec*> keys = {&model_key()};
   for (const auto& k : job.model->keys) keys.push_back(&k);
   for (const auto& k : runner_keys()) keys.push_back(&k);
-  auto given = read_pairs(text, name, &keys);
-  for (const auto& [k, v] : overrides) {
-    bool known = false;
-    for (const KeySpec* s : keys) known = known || s->name == k;
-    if (!known) throw InputError("--set: unknown key '" + k + "' for model " + model_name);
-    given[k] = v;
+  auto known = [&](const std::string& key) {
+    for (const KeySpec* s : keys)
+      if (s->name == key) return true;
+    return false;
+  };
+  for (const auto& jl : lines)
+    if (!known(jl.key))
+      throw InputError(name + ":" + std::to_string(jl.line) + ": unknown key " + quote_input(jl.key) + " for model " + model_name);
+  for (const auto& [k, g] : overrides)
+    if (!known(k)) throw InputError("--set: unknown key " + quote_input(k) + " for model " + model_name);
+  for (const auto& [a, b] : alternatives()) {
+    if (overrides.count(a) && overrides.count(b))
+      throw InputError("--set: give " + a + " or " + b + ", not both");
+    if (overrides.count(a)) given.erase(b);
+    if (overrides.count(b)) given.erase(a);
   }
+  for (auto& [k, g] : overrides) given[k] = g;
 
   const bool has_eta = given.count("eta"), has_rel = given.count("eta_rel");
-  if (has_eta && has_rel) throw InputError("eta: give eta or eta_rel, not both");
+  auto both = [&](const std::string& a, const std::string& b) {
+    throw InputError(given[a].origin + ": " + a + ": give " + a + " or " + b + ", not both (" + b + " at " + given[b].origin + ")");
+  };
+  if (has_eta && has_rel) both("eta", "eta_rel");
   if (!has_eta && !has_rel) throw InputError("eta: missing (give eta, or eta_rel relative to the model's eta*)");
-  if (has_rel && !job.model->eta_star) throw InputError("eta_rel: model " + model_name + " has no critical step size; give eta");
-  if (given.count("steps") && given.count("horizon")) throw InputError("steps: give steps or horizon, not both");
+  if (has_rel && !job.model->eta_star)
+    throw InputError(given["eta_rel"].origin + ": eta_rel: model " + model_name + " has no critical step size; give eta");
+  if (given.count("steps") && given.count("horizon")) both("steps", "horizon");
 
+  // The keys that take part, with their text; then the grid's size, before expanding anything.
+  struct Entry {
+    const KeySpec* spec;
+    std::string raw, origin;
+  };
+  std::vector<Entry> entries;
   for (const KeySpec* k : keys) {
     if (k == &model_key()) continue;
-    auto it = given.find(k->name);
-    std::string raw = it != given.end() ? it->second : k->default_value;
-    if (it == given.end() && raw.empty()) continue;
     if ((k->name == "horizon" && given.count("steps")) || (k->name == "eta" && has_rel)) continue;
-    auto vals = expand_axis(*k, raw);
-    if (vals.size() > 1) job.axes.push_back(k->name);
-    job.values.emplace_back(k, std::move(vals));
+    auto it = given.find(k->name);
+    if (it == given.end() && k->default_value.empty()) continue;
+    entries.push_back(it != given.end() ? Entry{k, it->second.value, it->second.origin} : Entry{k, k->default_value, ""});
   }
-  if (job.point_count() > kMaxPoints)
-    throw InputError("grid: " + format_double(job.point_count()) + " points, more than the limit of " + format_double(kMaxPoints));
+  double points = 1;
+  std::string sizes;
+  for (const auto& e : entries) {
+    const double n = located(e.origin, [&] { return axis_size(*e.spec, e.raw); });
+    points *= n;
+    if (n > 1) sizes += (sizes.empty() ? "" : " x ") + e.spec->name + " " + format_double(n);
+  }
+  if (points > kMaxPoints)
+    throw InputError("grid: " + format_double(points) + " points (" + sizes + "), more than the limit of " +
+                     format_double(kMaxPoints));
+  for (const auto& e : entries) {
+    auto vals = located(e.origin, [&] { return expand_axis(*e.spec, e.raw); });
+    if (vals.size() > 1) job.axes.push_back(e.spec->name);
+    job.values.emplace_back(e.spec, std::move(vals));
+  }
   // Resolve every point once so a bad combination is an input error now, not a failed run later.
-  for_each_point(job, [](Point&&) {});
+  walk(job, [](std::size_t, const Params&) {});
   return job;
 }
 
 Job load_job(const std::string& path, const std::vector<std::string>& sets) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a job file");
+  const auto st = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(st)) throw InputError(path + ": is a directory, not a job file");
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read job file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxJobFileBytes) throw InputError(path + ": job file larger than " + std::to_string(kMaxJobFileBytes) + " bytes");
-  return parse_job(in, path, sets);
+  if (!in) {
+    const int err = errno;
+    throw InputError(path + ": cannot read job file" + (err ? " (" + std::string(std::strerror(err)) + ")" : std::string()));
+  }
+  if (std::filesystem::is_regular_file(st)) {
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxJobFileBytes)
+      throw InputError(path + ": job file larger than " + std::to_string(kMaxJobFileBytes) + " bytes");
+  }
+  Job job = parse_job(in, path, sets);
+  if (in.bad()) throw InputError(path + ": cannot read job file (read error)");
+  return job;
 }
 
 std::string point_id(const ModelInfo& model, const Params& params) {
@@ -191,31 +347,20 @@ std::vector<Point> expand(const Job& job) {
 }
 
 void for_each_point(const Job& job, const std::function<void(Point&&)>& fn) {
-  const ModelInfo& model = *job.model;
-  const std::size_t total = static_cast<std::size_t>(job.point_count());
-  std::vector<std::size_t> idx(job.values.size(), 0);
-  for (std::size_t p = 0; p < total; ++p) {
-    // Odometer over the axes: the last key varies fastest.
-    std::size_t rest = p;
-    for (std::size_t k = job.values.size(); k-- > 0;) {
-      const std::size_t len = job.values[k].second.size();
-      idx[k] = rest % len;
-      rest /= len;
-    }
-    Point pt;
-    pt.index = p;
-    for (std::size_t k = 0; k < job.values.size(); ++k) pt.params.set(job.values[k].first->name, job.values[k].second[idx[k]]);
-    if (pt.params.has("eta_rel")) {
-      const double eta = pt.params.real("eta_rel") * model.eta_star(pt.params);
-      if (!(eta > 0) || !std::isfinite(eta)) throw InputError("eta_rel: resolves to eta = " + format_double(eta));
-      pt.params.set("eta", format_double(eta));
-    }
-    if (!pt.params.has("steps")) pt.params.set("steps", std::to_string(horizon_steps(pt.params.real("horizon"), pt.params.real("eta"))));
-    if (model.check) model.check(pt.params);
-    pt.id = point_id(model, pt.params);
-    pt.cost = static_cast<double>(pt.params.integer("steps")) * (model.step_cost ? model.step_cost(pt.params) : 1.0);
-    fn(std::move(pt));
+  walk(job, [&](std::size_t index, const Params& params) { fn(make_point(*job.model, index, params)); });
+}
+
+Point point_at(const Job& job, std::size_t index) {
+  if (static_cast<double>(index) >= job.point_count()) throw std::out_of_range("point_at: index past the grid");
+  Params params;
+  std::size_t rest = index;
+  for (std::size_t k = job.values.size(); k-- > 0;) {
+    const auto& vals = job.values[k].second;
+    params.set(job.values[k].first->name, vals[rest % vals.size()]);
+    rest /= vals.size();
   }
+  resolve(*job.model, params, job.find("eta_rel") != nullptr, job.find("steps") == nullptr);
+  return make_point(*job.model, index, params);
 }
 
 }  // namespace eos

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace eos {
@@ -15,18 +16,49 @@ std::string format_double(double v) {
   return std::string(buf, res.ptr);
 }
 
+std::string quote_input(const std::string& text) {
+  constexpr std::size_t kShown = 60;
+  std::size_t cut = text.size();
+  if (cut > kShown) {
+    cut = kShown;
+    // Do not split a UTF-8 sequence: back off over continuation bytes.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out = "'";
+  for (std::size_t i = 0; i < cut; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += cut < text.size() ? "...'" : "'";
+  return out;
+}
+
 double parse_double(const std::string& key, const std::string& text) {
   std::size_t b = text.find_first_not_of(" \t");
   std::size_t e = text.find_last_not_of(" \t");
   if (b == std::string::npos) throw InputError(key + ": empty value");
   std::string t = text.substr(b, e - b + 1);
   const char* first = t.data();
-  if (*first == '+') ++first;
+  // One leading '+' is allowed ("+1e-3"); from_chars takes no sign but '-'.
+  if (*first == '+' && t.size() > 1 && t[1] != '-' && t[1] != '+') ++first;
   double v = 0;
   auto res = std::from_chars(first, t.data() + t.size(), v);
-  if (res.ec != std::errc() || res.ptr != t.data() + t.size())
-    throw InputError(key + ": not a number: '" + t + "'");
-  if (!std::isfinite(v)) throw InputError(key + ": not a finite number: '" + t + "'");
+  if (res.ec == std::errc::result_out_of_range && res.ptr == t.data() + t.size())
+    throw InputError(key + ": number out of range: " + quote_input(t));
+  if (res.ec != std::errc() || res.ptr != t.data() + t.size()) throw InputError(key + ": not a number: " + quote_input(t));
+  if (!std::isfinite(v)) throw InputError(key + ": not a finite number: " + quote_input(t));
   return v;
 }
 
@@ -36,6 +68,8 @@ std::string canonical_value(const KeySpec& spec, const std::string& raw) {
     std::size_t e = raw.find_last_not_of(" \t");
     std::string t = b == std::string::npos ? "" : raw.substr(b, e - b + 1);
     if (t.empty()) throw InputError(spec.name + ": empty value");
+    for (unsigned char c : t)
+      if (c < 0x20 || c == 0x7F) throw InputError(spec.name + ": control character in " + quote_input(t));
     if (!spec.choices.empty()) {
       bool ok = false;
       std::string list;
@@ -43,14 +77,14 @@ std::string canonical_value(const KeySpec& spec, const std::string& raw) {
         ok = ok || c == t;
         list += (list.empty() ? "" : ", ") + c;
       }
-      if (!ok) throw InputError(spec.name + ": '" + t + "' is not one of: " + list);
+      if (!ok) throw InputError(spec.name + ": " + quote_input(t) + " is not one of: " + list);
     }
     return t;
   }
   double v = parse_double(spec.name, raw);
   if (spec.type == KeyType::Integer) {
-    if (v != std::floor(v)) throw InputError(spec.name + ": not an integer: '" + raw + "'");
-    if (std::fabs(v) > 9.007199254740992e15) throw InputError(spec.name + ": integer too large: '" + raw + "'");
+    if (v != std::floor(v)) throw InputError(spec.name + ": not an integer: " + quote_input(raw));
+    if (std::fabs(v) > 9.007199254740992e15) throw InputError(spec.name + ": integer too large: " + quote_input(raw));
   }
   auto bound = [&](const char* op, double lim) {
     throw InputError(spec.name + ": must be " + op + " " + format_double(lim) + " (got " +

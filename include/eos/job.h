@@ -40,7 +40,22 @@ struct Point {
 // The job-file keys that are not model keys: model, and the runner's (see runner.h).
 const std::vector<KeySpec>& job_keys();
 
-// Read, check and resolve a job file with KEY=VALUE overrides (throws InputError).
+// One KEY = VALUE line of a job file (line counts from 1).
+struct JobLine {
+  int line;
+  std::string key, value;
+};
+
+// The KEY = VALUE lines of a job text, exactly as Boost.Program_options reads an INI file
+// ('#' starts a comment, blank lines skipped, key and value trimmed), refusing what it would
+// misread: [sections], lines without '=', an empty key, NUL bytes and other control
+// characters. Errors are "NAME:LINE: ..." (throws InputError). Cost linear in the text.
+std::vector<JobLine> scan_job_text(const std::string& text, const std::string& name);
+
+// Read, check and resolve a job file with KEY=VALUE overrides (throws InputError). A --set of
+// eta or eta_rel replaces the other one given in the file (likewise steps and horizon). The
+// grid's size is checked before any axis is expanded; every point is then resolved once, so a
+// job that loads is one whose points all run. Cost linear in the file and the point count.
 Job load_job(const std::string& path, const std::vector<std::string>& sets);
 Job parse_job(std::istream& in, const std::string& name, const std::vector<std::string>& sets);
 
@@ -48,6 +63,8 @@ Job parse_job(std::istream& in, const std::string& name, const std::vector<std::
 std::vector<Point> expand(const Job& job);
 // The same, one point at a time (no storage).
 void for_each_point(const Job& job, const std::function<void(Point&&)>& fn);
+// The point at position index of the grid order (index < point_count()), built on demand.
+Point point_at(const Job& job, std::size_t index);
 
 // The stable id of a point: FNV-1a 64 over "model" and the sorted key=value pairs of every key
 // marked in_id, as 16 hex digits.

@@ -36,6 +36,9 @@ std::string canonical_value(const KeySpec& spec, const std::string& raw);
 std::string format_double(double v);
 // Parse a whole string as a double (no trailing junk); throws InputError naming `key`.
 double parse_double(const std::string& key, const std::string& text);
+// User text made safe to quote in a one-line message: in single quotes, control characters
+// escaped (\n, \x01, ...), cut to about 60 bytes with "..." when longer.
+std::string quote_input(const std::string& text);
 
 // The values of one grid point: every key of the model and the runner, resolved.
 class Params {
