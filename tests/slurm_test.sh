@@ -201,10 +201,11 @@ diff <(rows "$tmp/local-long/results.csv") <(rows "$res") >"$tmp/signal.diff" ||
 
 # --- Aggregation: after the sweep, on all its rows; figures when `eos-sweep aggregate` works.
 step "checking the aggregations"
-check_agg() { # NAME SWEEP_DIR AGG_ID ROWS
+check_agg() { # NAME SWEEP_DIR AGG_ID FILES ROWS
   local alog=$2/logs/aggregate-$3.out
   [ -f "$alog" ] || fail "$1: the aggregation never ran (no $alog)"
-  grep -q "($4 rows)" "$alog" || fail "$1: the aggregation did not see all $4 rows: $(grep aggregating "$alog")"
+  grep -q "aggregating $4 results files in $2 ($5 rows)" "$alog" ||
+    fail "$1: the aggregation did not read $4 files with $5 rows: $(grep aggregating "$alog")"
   if [ "$aggregate_works" -eq 1 ]; then
     all_completed "$3" || fail "$1: aggregation $3 failed: $(tail -n 5 "$alog")"
     compgen -G "$2/figures/*" >/dev/null || fail "$1: no figures in $2/figures"
@@ -212,9 +213,9 @@ check_agg() { # NAME SWEEP_DIR AGG_ID ROWS
 }
 aggregate_works=0
 if "$EOS_SWEEP" aggregate --help >/dev/null 2>&1; then aggregate_works=1; fi
-check_agg whole "$tmp/whole" "$whole_agg" 12
-check_agg array "$tmp/array" "$array_agg" 12
-check_agg signal "$tmp/signal" "$sig_agg" 30
+check_agg whole "$tmp/whole" "$whole_agg" 1 12
+check_agg array "$tmp/array" "$array_agg" 3 12
+check_agg signal "$tmp/signal" "$sig_agg" 1 30
 if [ "$aggregate_works" -eq 0 ]; then
   step "NOTE: 'eos-sweep aggregate --help' fails: figures not checked (the aggregations ran, after their sweeps)"
 fi
