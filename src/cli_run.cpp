@@ -129,7 +129,7 @@ int cmd_run(int argc, char** argv) {
       prepare_out_dir(args.out);
       writer = std::make_unique<ResultsWriter>(args.out + "/" + results_name(args), result_header(*job.model),
                                                args.retry_errors);
-    } catch (const InputError& e) {
+    } catch (const std::exception& e) {  // InputError, or a full disk while writing the header
       error = e.what();
     }
   }
@@ -195,7 +195,8 @@ int cmd_run(int argc, char** argv) {
     outcome = schedule(mpi.world(), std::move(items), run, sink, opts);
   } catch (const std::exception& e) {
     if (master) std::fprintf(stderr, "eos-sweep run: error: %s\n", e.what());
-    mpi.abort(kExitFailure);
+    if (mpi.size() == 1) return kExitFailure;
+    mpi.abort(kExitFailure);  // other ranks may be blocked waiting for the master
   }
   if (!master) return outcome.interrupted || g_stop ? kExitInterrupted : 0;
 
@@ -223,7 +224,5 @@ int cmd_run(int argc, char** argv) {
   return 0;
 }
 
-int cmd_aggregate(int, char**) { return input_error("aggregate", "not implemented yet"); }
-int cmd_trace(int, char**) { return input_error("trace", "not implemented yet"); }
 
 }  // namespace eos
