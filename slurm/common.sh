@@ -1,5 +1,6 @@
 # Shared by the batch scripts in this folder (sourced, never run): find eos-sweep, pick the MPI
 # launcher, run a sweep that stops cleanly on a warning signal and requeues itself to resume.
+# shellcheck shell=bash
 #
 # Environment (all optional; slurm/submit sets the first two):
 #   EOS_SWEEP         path of the eos-sweep binary (default: BUILD/eos-sweep beside slurm/, then PATH)

@@ -1,5 +1,6 @@
 # A real single-node SLURM cluster on localhost for tests: munged, slurmctld and slurmd started
 # in a scratch folder of their own, and stopped by PID when the sourcing shell exits.
+# shellcheck shell=bash
 #
 # Usage (bash, as root; the packages slurm-wlm and munge installed):
 #     source tests/slurm_cluster.sh
@@ -87,8 +88,8 @@ slurm_cluster_start() {
   slurm_spawn munged setpriv --reuid=munge --regid=munge --init-groups -- munged -F \
     --socket="$sock" --key-file="$m/munge.key" --pid-file="$SLURM_CLUSTER_RUN/munged.pid" \
     --log-file="$m/munged.log" --seed-file="$m/munged.seed"
-  local i
-  for i in $(seq 100); do
+
+  for _ in $(seq 100); do
     [ -S "$sock" ] && break
     slurm_alive munged || break
     sleep 0.05
@@ -132,7 +133,7 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
   export SLURM_CONF=$D/slurm.conf
   slurm_spawn slurmctld slurmctld -D -i -f "$SLURM_CONF"
-  for i in $(seq 100); do scontrol ping >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 100); do scontrol ping >/dev/null 2>&1 && break; sleep 0.1; done
   if ! scontrol ping >/dev/null 2>&1; then
     slurm_log "error: slurmctld did not answer; its log:"
     tail -n 20 "$D/slurmctld.log" "$D/slurmctld.out" >&2 2>/dev/null
@@ -140,7 +141,7 @@ EOF
   fi
   slurm_spawn slurmd slurmd -D -N localhost -f "$SLURM_CONF"
   local state=""
-  for i in $(seq 300); do
+  for _ in $(seq 300); do
     state=$(sinfo -h -o %T 2>/dev/null)
     [ "$state" = idle ] && break
     sleep 0.1
@@ -156,14 +157,14 @@ EOF
 # Stop every daemon this shell started, newest first, by PID; waits until each is gone.
 slurm_cluster_stop() {
   local status=$?
-  local k entry name pid i jobs
+  local k entry name pid jobs
   # Jobs first: their processes live under slurmstepd, which outlives slurmd.
   if slurm_alive slurmctld && slurm_alive slurmd; then
     jobs=$(squeue -h -o %i 2>/dev/null | tr '\n' ' ')
     if [ -n "${jobs// /}" ]; then
       # shellcheck disable=SC2086
       scancel $jobs 2>/dev/null
-      for i in $(seq 100); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.1; done
+      for _ in $(seq 100); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.1; done
     fi
   fi
   for ((k = ${#SLURM_CLUSTER_PIDS[@]} - 1; k >= 0; k--)); do
@@ -172,7 +173,7 @@ slurm_cluster_stop() {
     pid=${entry#*:}
     kill -0 "$pid" 2>/dev/null || continue
     kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
       slurm_log "$name ($pid) ignored SIGTERM for 10 s: SIGKILL"
       kill -KILL "$pid" 2>/dev/null
