@@ -3,6 +3,9 @@
 #include "eos/models/deep_linear.h"
 #include "eos/models/minimalist_2d.h"
 #include "eos/models/leaky_softplus_net.h"
+#include "eos/models/mean_model.h"
+#include "eos/models/single_neuron.h"
+#include "eos/models/relu_net.h"
 // registry-includes (keep this line: new model headers go above it)
 
 namespace eos {
@@ -13,6 +16,9 @@ const std::vector<ModelInfo>& model_registry() {
       deep_linear_info(),
       minimalist_2d_info(),
       leaky_softplus_net_info(),
+      mean_model_info(),
+      single_neuron_info(),
+      relu_net_info(),
       // registry-entries (keep this line: new models go above it)
   };
   return models;

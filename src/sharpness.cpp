@@ -26,7 +26,8 @@ SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string
 
 double SharpnessEstimator::lanczos(const Vec& theta) {
   LanczosResult r = lanczos_top_eigenvalue(model_, theta, dim_, warm_);
-  warm_ = r.vector;
+  // A failed solve (value NaN: the runner skips the sample) keeps the last good warm start.
+  if (r.converged) warm_ = r.start;
   last_hvps_ = r.hvps;
   total_hvps_ += r.hvps;
   ++lanczos_estimates_;

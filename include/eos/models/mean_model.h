@@ -1,0 +1,39 @@
+// The mean model (SCIENCE.md section 3): the sparse-coding network with its noise sums replaced by
+// their expectations, L(a₋, a₊, b) = ℓ_sym(d·(a₋ + a₊)·g(b)), g(b) = bΦ(b) + φ(b).
+#pragma once
+#include "eos/model.h"
+
+namespace eos {
+
+// g(b) = E ReLU(z + b), z ~ N(0, 1), accurate in relative terms for very negative b.
+double mean_model_g(double b);
+// The theory's limiting bias for step size eta in dimension d: 0 when eta <= 8π/d², else the
+// root of g(b) = 2/(d·√eta) (bracketed bisection, to machine precision).
+double mean_model_bias_theory(double d, double eta);
+
+// The symmetrised logistic loss ℓ_sym(s) = log(2cosh(s/2)) and its first two derivatives.
+struct SymLogistic {
+  double value, d1, d2;
+  explicit SymLogistic(double s);
+};
+
+class MeanModel final : public Model {
+ public:
+  // theta0 = (a₋, a₊, b); eta is only used for the theory columns.
+  MeanModel(double d, Vec theta0, double eta);
+  Vec initial() const override { return theta0_; }
+  double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  void track(const Vec& theta, double* out) const override;  // bias, d_asum = d·(a₋ + a₊)
+  // bias_theory (0 or the root of g(b) = 2/(d√η)), sharpness_theory = d²g(bias_theory)²/2,
+  // a_minus, a_plus.
+  void report(const Vec& theta, double* out) override;
+
+ private:
+  double d_;
+  Vec theta0_;
+  double eta_;
+};
+
+ModelInfo mean_model_info();
+
+}  // namespace eos

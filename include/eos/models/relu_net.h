@@ -1,0 +1,53 @@
+// The two-layer ReLU network with unknown basis (SCIENCE.md section 5), f(x) = Σ_j a_j ReLU(⟨w_j, x⟩ + b_j),
+// all of (W, a, b) trained on sparse-coding data with the logistic loss; exact gradient and Hessian-vector product.
+#pragma once
+#include <memory>
+
+#include "eos/model.h"
+#include "eos/models/sparse_coding.h"
+
+namespace eos {
+
+// Parameter layout: θ = (w_1, ..., w_m, a, b): the d×m matrix W column by column (column j is
+// w_j), then a (m values), then b (m values); m·(d + 2) parameters in all.
+class ReluNet final : public Model {
+ public:
+  ReluNet(std::shared_ptr<const SparseCodingData> train, long m, Vec theta0, long seed, long n_test);
+  Vec initial() const override { return theta0_; }
+  // Loss and gradient; the dense Hessian, when asked, is built column by column from exact
+  // Hessian-vector products (m·(d + 2) of them: meant for small instances).
+  double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  // Exact H(θ)·v by the R-operator (Pearlmutter): the Gauss-Newton part plus the a–w, a–b
+  // cross terms through the ReLU gate (ReLU'' = 0 almost everywhere).
+  void hvp(const Vec& theta, const Vec& v, Vec& out) override;
+  void track(const Vec& theta, double* out) const override;  // bias (mean b_j), frac_neg_bias
+  void report(const Vec& theta, double* out) override;       // train_acc, test_acc, alignment, bias_min, bias_max
+
+  long width() const { return m_; }
+  long dim() const { return m_ * (d_ + 2); }
+  // Network output on one sample x (d values).
+  double output(const double* x, const Vec& theta) const;
+  // Mean over neurons of max_k |w_jk| / ‖w_j‖: 1 when every w_j is a basis direction, about
+  // √(2 log d / d) for random directions.
+  double alignment(const Vec& theta) const;
+
+ private:
+  // Forward pass at θ into the cache (skipped when θ is the cached point).
+  void forward(const Vec& theta);
+  std::shared_ptr<const SparseCodingData> train_;
+  long d_, n_, m_;
+  Vec theta0_;
+  long seed_, n_test_;
+  Eigen::Map<const Mat> X_;  // d×n, column i is sample i
+  Eigen::Map<const Vec> y_;
+  // Cache of the last forward pass.
+  Vec at_;          // the θ it belongs to
+  bool cached_ = false;
+  Mat Z_, H_, D_;   // m×n pre-activations, activations, gates (0/1)
+  Vec r_, c_;       // per sample: ℓ'(m_i)·y_i/n and ℓ''(m_i)·y_i²/n
+  double loss_ = 0;
+};
+
+ModelInfo relu_net_info();
+
+}  // namespace eos

@@ -1,0 +1,43 @@
+// The single-neuron linear network (SCIENCE.md section 4): two scalars (x, y) and the loss ℓ(x·y)
+// for an even, convex, Lipschitz ℓ with ℓ''(0) = 1; the paper's toy model of the edge of stability.
+#pragma once
+#include <string>
+
+#include "eos/model.h"
+
+namespace eos {
+
+enum class NeuronLoss { LogCosh, Sqrt, Logistic };
+
+// "logcosh", "sqrt", "logistic" (throws std::invalid_argument otherwise).
+NeuronLoss neuron_loss(const std::string& name);
+
+// ℓ(s) and its first two derivatives, accurate for tiny |s| (no cancellation against a
+// constant) and finite for huge |s|:
+//   logcosh  log cosh s
+//   sqrt     √(1 + s²) − 1
+//   logistic 4·log(2cosh(s/2)) − 4·log 2   (the symmetrised logistic rescaled to ℓ''(0) = 1)
+struct NeuronLossValue {
+  double value, d1, d2;
+  NeuronLossValue(NeuronLoss loss, double s);
+};
+
+class SingleNeuron final : public Model {
+ public:
+  // eta is only used for the theory columns.
+  SingleNeuron(NeuronLoss loss, double x0, double y0, double eta);
+  Vec initial() const override;
+  double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  void track(const Vec& theta, double* out) const override;  // y2 = y², x
+  // gf_prediction = y₀² − x₀², two_over_eta = 2/η, edge_gf = η(y₀² − x₀²)/2,
+  // eos_predicted = 1 when edge_gf > 1 else 0, y2_theory = gf_prediction or 2/η, x0, y0.
+  void report(const Vec& theta, double* out) override;
+
+ private:
+  NeuronLoss loss_;
+  double x0_, y0_, eta_;
+};
+
+ModelInfo single_neuron_info();
+
+}  // namespace eos

@@ -1,0 +1,133 @@
+// The mean model: loss, gradient and exact 3×3 Hessian, and the theory's limiting bias.
+#include "eos/models/mean_model.h"
+
+#include <cmath>
+
+#include "eos/rng.h"
+
+namespace eos {
+
+namespace {
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // φ(0) = g(0)
+double phi(double x) { return kInvSqrt2Pi * std::exp(-0.5 * x * x); }
+double Phi(double x) { return 0.5 * std::erfc(-x / M_SQRT2); }
+}  // namespace
+
+double mean_model_g(double b) {
+  if (b >= 0) return b * Phi(b) + phi(b);
+  // b = −x < 0: g = φ(x) − x·Φ̄(x); erfc keeps Φ̄ accurate in relative terms, and the
+  // cancellation costs only a factor ≈ x² (g ≈ φ(x)/x²) of relative accuracy.
+  const double x = -b;
+  return std::max(0.0, phi(x) - x * 0.5 * std::erfc(x / M_SQRT2));
+}
+
+double mean_model_bias_theory(double d, double eta) {
+  const double c = 2.0 / (d * std::sqrt(eta));
+  if (!(c < kInvSqrt2Pi)) return 0.0;  // η ≤ 8π/d²: the gradient-flow regime
+  // g is increasing with g(0) > c and g(b) → 0 as b → −∞: bracket the root, then bisect.
+  double hi = 0.0, lo = -1.0;
+  while (mean_model_g(lo) > c && lo > -64) {
+    hi = lo;
+    lo *= 2;
+  }
+  for (int it = 0; it < 200 && hi - lo > 1e-15 * std::max(1.0, -lo); ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (mean_model_g(mid) > c ? hi : lo) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+SymLogistic::SymLogistic(double s) {
+  const double a = std::fabs(s);
+  const double e = std::exp(-a);  // in (0, 1]
+  // log(2cosh(s/2)) = |s|/2 + log1p(e^{−|s|}); tanh(|s|/2) = (1 − e)/(1 + e).
+  value = 0.5 * a + std::log1p(e);
+  const double t = -std::expm1(-a) / (1.0 + e);
+  d1 = 0.5 * std::copysign(t, s);
+  d2 = e / ((1.0 + e) * (1.0 + e));  // ¼·sech²(s/2)
+}
+
+MeanModel::MeanModel(double d, Vec theta0, double eta) : d_(d), theta0_(std::move(theta0)), eta_(eta) {}
+
+double MeanModel::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  const double asum = theta[0] + theta[1], b = theta[2];
+  const double g = mean_model_g(b), gp = Phi(b), gpp = phi(b);
+  const double s = d_ * asum * g;
+  const SymLogistic l(s);
+  // ∇s = d·(g, g, (a₋ + a₊)·Φ(b)); ∂²s/∂a±∂b = d·Φ(b), ∂²s/∂b² = d·(a₋ + a₊)·φ(b).
+  const double s0 = d_ * g, s2 = d_ * asum * gp;
+  grad.resize(3);
+  grad << l.d1 * s0, l.d1 * s0, l.d1 * s2;
+  if (hess) {
+    hess->resize(3, 3);
+    const double h00 = l.d2 * s0 * s0, h02 = l.d2 * s0 * s2 + l.d1 * d_ * gp, h22 = l.d2 * s2 * s2 + l.d1 * d_ * asum * gpp;
+    *hess << h00, h00, h02, h00, h00, h02, h02, h02, h22;
+  }
+  return l.value;
+}
+
+void MeanModel::track(const Vec& theta, double* out) const {
+  out[0] = theta[2];
+  out[1] = d_ * (theta[0] + theta[1]);
+}
+
+void MeanModel::report(const Vec& theta, double* out) {
+  const double b = mean_model_bias_theory(d_, eta_);
+  const double g = mean_model_g(b);
+  out[0] = b;
+  out[1] = d_ * d_ * g * g / 2;  // the Hessian's top eigenvalue at a minimiser with bias b
+  out[2] = theta[0];
+  out[3] = theta[1];
+}
+
+namespace {
+
+KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, bool excl = false) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = type;
+  k.default_value = std::move(def);
+  k.doc = std::move(doc);
+  k.axis = axis;
+  k.min = min;
+  k.min_exclusive = excl;
+  return k;
+}
+
+std::unique_ptr<Model> make_mean_model(const Params& p) {
+  const long d = p.integer("d"), seed = p.integer("seed");
+  // The same initialisation stream as sparse-relu: a± ~ N(0, init_scale²/(2d)), b = b0.
+  Rng init("init", {static_cast<double>(seed), static_cast<double>(d)});
+  const double sd = p.real("init_scale") / std::sqrt(2.0 * static_cast<double>(d));
+  Vec theta0(3);
+  theta0[0] = sd * init.normal();
+  theta0[1] = sd * init.normal();
+  theta0[2] = p.real("b0");
+  return std::make_unique<MeanModel>(static_cast<double>(d), theta0, p.real("eta"));
+}
+
+}  // namespace
+
+ModelInfo mean_model_info() {
+  ModelInfo info;
+  info.name = "mean-model";
+  info.doc = "mean model of the sparse-coding network: l_sym(d (a- + a+) g(b)) (Ahn et al., section 3)";
+  info.keys = {
+      key("d", KeyType::Integer, "200", "dimension (scales the model; eta* = 8 pi/d^2)", true, 1),
+      key("seed", KeyType::Integer, "0", "seed of the initialisation", true, 0),
+      key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", true, 0),
+      key("b0", KeyType::Real, "0", "initial bias b₀", true, -INFINITY),
+  };
+  info.tracked = {"bias", "d_asum"};
+  info.reports = {"bias_theory", "sharpness_theory", "a_minus", "a_plus"};
+  info.eta_star = [](const Params& p) {
+    const double d = p.real("d");
+    return 8.0 * M_PI / (d * d);
+  };
+  info.step_cost = [](const Params&) { return 1.0; };
+  info.dim = [](const Params&) { return 3L; };
+  info.make = make_mean_model;
+  return info;
+}
+
+}  // namespace eos

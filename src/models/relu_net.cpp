@@ -1,0 +1,192 @@
+// The two-layer ReLU network: forward pass, gradient and R-operator Hessian-vector product with
+// Eigen matrix products (each costs two d×m×n products).
+#include "eos/models/relu_net.h"
+
+#include <cmath>
+
+#include "eos/logistic.h"
+
+namespace eos {
+
+ReluNet::ReluNet(std::shared_ptr<const SparseCodingData> train, long m, Vec theta0, long seed, long n_test)
+    : train_(std::move(train)),
+      d_(train_->d),
+      n_(train_->n),
+      m_(m),
+      theta0_(std::move(theta0)),
+      seed_(seed),
+      n_test_(n_test),
+      X_(train_->x.data(), train_->d, train_->n),
+      y_(train_->y.data(), train_->n) {}
+
+void ReluNet::forward(const Vec& theta) {
+  if (cached_ && at_.size() == theta.size() && at_ == theta) return;
+  const Eigen::Map<const Mat> W(theta.data(), d_, m_);
+  const auto a = theta.segment(d_ * m_, m_);
+  const auto b = theta.segment(d_ * m_ + m_, m_);
+  Z_.noalias() = W.transpose() * X_;
+  Z_.colwise() += b;
+  D_ = (Z_.array() > 0).cast<double>().matrix();
+  H_ = Z_.cwiseMax(0.0);
+  const Vec f = H_.transpose() * a;
+  r_.resize(n_);
+  c_.resize(n_);
+  const double inv = 1.0 / static_cast<double>(n_);
+  double loss = 0;
+  for (long i = 0; i < n_; ++i) {
+    const Logistic l(y_[i] * f[i]);
+    loss += l.value;
+    r_[i] = l.d1 * y_[i] * inv;
+    c_[i] = l.d2 * y_[i] * y_[i] * inv;
+  }
+  loss_ = loss * inv;
+  at_ = theta;
+  cached_ = true;
+}
+
+double ReluNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  cached_ = false;  // a new point: always recompute (also refreshes a cache made by hvp)
+  forward(theta);
+  const auto a = theta.segment(d_ * m_, m_);
+  grad.resize(dim());
+  // G_ji = ∂L/∂z_ji = a_j·D_ji·r_i; ∂L/∂w_j = Σ_i G_ji x_i, ∂L/∂b_j = Σ_i G_ji, ∂L/∂a_j = Σ_i H_ji r_i.
+  const Mat G = D_.array() * (a * r_.transpose()).array();
+  Eigen::Map<Mat>(grad.data(), d_, m_).noalias() = X_ * G.transpose();
+  grad.segment(d_ * m_, m_).noalias() = H_ * r_;
+  grad.segment(d_ * m_ + m_, m_) = G.rowwise().sum();
+  if (hess) {
+    const long P = dim();
+    hess->resize(P, P);
+    Vec e = Vec::Zero(P), col;
+    for (long k = 0; k < P; ++k) {
+      e[k] = 1;
+      hvp(theta, e, col);
+      hess->col(k) = col;
+      e[k] = 0;
+    }
+    // Exact arithmetic gives a symmetric matrix; symmetrise away the rounding.
+    *hess = 0.5 * (*hess + hess->transpose()).eval();
+  }
+  return loss_;
+}
+
+void ReluNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
+  forward(theta);
+  const auto a = theta.segment(d_ * m_, m_);
+  const Eigen::Map<const Mat> V(v.data(), d_, m_);
+  const auto alpha = v.segment(d_ * m_, m_);
+  const auto beta = v.segment(d_ * m_ + m_, m_);
+  // R{z} = Vᵀx + β; R{ReLU(z)} = D∘R{z}; R{f} = αᵀH + aᵀ(D∘R{z}); R{r_i} = ℓ''·y_i²·R{f_i}/n.
+  Mat Hd = V.transpose() * X_;
+  Hd.colwise() += beta;
+  Hd.array() *= D_.array();
+  const Vec fd = H_.transpose() * alpha + Hd.transpose() * a;
+  const Vec rd = c_.cwiseProduct(fd);
+  // R{G} = D∘(α rᵀ + a R{r}ᵀ) (R{D} = 0 almost everywhere).
+  const Mat RG = D_.array() * (alpha * r_.transpose() + a * rd.transpose()).array();
+  out.resize(dim());
+  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X_ * RG.transpose();
+  out.segment(d_ * m_, m_).noalias() = Hd * r_;
+  out.segment(d_ * m_, m_).noalias() += H_ * rd;
+  out.segment(d_ * m_ + m_, m_) = RG.rowwise().sum();
+}
+
+double ReluNet::output(const double* x, const Vec& theta) const {
+  const Eigen::Map<const Mat> W(theta.data(), d_, m_);
+  const Eigen::Map<const Vec> xv(x, d_);
+  const auto a = theta.segment(d_ * m_, m_);
+  const auto b = theta.segment(d_ * m_ + m_, m_);
+  const Vec z = W.transpose() * xv + b;
+  return a.dot(z.cwiseMax(0.0));
+}
+
+double ReluNet::alignment(const Vec& theta) const {
+  const Eigen::Map<const Mat> W(theta.data(), d_, m_);
+  double sum = 0;
+  for (long j = 0; j < m_; ++j) {
+    const double nrm = W.col(j).norm();
+    sum += nrm > 0 ? W.col(j).cwiseAbs().maxCoeff() / nrm : 0.0;
+  }
+  return sum / static_cast<double>(m_);
+}
+
+void ReluNet::track(const Vec& theta, double* out) const {
+  const auto b = theta.segment(d_ * m_ + m_, m_);
+  out[0] = b.mean();
+  out[1] = static_cast<double>((b.array() < 0).count()) / static_cast<double>(m_);
+}
+
+void ReluNet::report(const Vec& theta, double* out) {
+  long right = 0;
+  for (long i = 0; i < n_; ++i) right += y_[i] * output(train_->row(i), theta) > 0;
+  out[0] = static_cast<double>(right) / static_cast<double>(n_);
+  // Fresh test samples from the same stream as sparse-relu: they depend on (seed, d, λ, n_test) only.
+  Rng rng("test", {static_cast<double>(seed_), static_cast<double>(d_), train_->lambda, static_cast<double>(n_test_)});
+  std::vector<double> x(static_cast<std::size_t>(d_));
+  long test_right = 0;
+  for (long i = 0; i < n_test_; ++i) {
+    const double y = draw_sparse_coding_sample(rng, d_, train_->lambda, x.data());
+    test_right += y * output(x.data(), theta) > 0;
+  }
+  out[1] = n_test_ > 0 ? static_cast<double>(test_right) / static_cast<double>(n_test_) : std::nan("");
+  out[2] = alignment(theta);
+  const auto b = theta.segment(d_ * m_ + m_, m_);
+  out[3] = b.minCoeff();
+  out[4] = b.maxCoeff();
+}
+
+namespace {
+
+KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, bool excl = false) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = type;
+  k.default_value = std::move(def);
+  k.doc = std::move(doc);
+  k.axis = axis;
+  k.min = min;
+  k.min_exclusive = excl;
+  return k;
+}
+
+std::unique_ptr<Model> make_relu_net(const Params& p) {
+  const long d = p.integer("d"), n = p.integer("n"), m = p.integer("m"), seed = p.integer("seed");
+  const double lambda = p.real("lambda");
+  // The same training stream as sparse-relu: the data depend on (seed, d, λ, n) only.
+  auto train = std::make_shared<const SparseCodingData>(make_sparse_coding("train", seed, d, lambda, n));
+  Rng init("init-relu-net", {static_cast<double>(seed), static_cast<double>(d), static_cast<double>(m)});
+  const double sw = p.real("init_w") / std::sqrt(static_cast<double>(d));
+  const double sa = p.real("init_a") / std::sqrt(static_cast<double>(m));
+  Vec theta0(m * (d + 2));
+  for (long k = 0; k < m * d; ++k) theta0[k] = sw * init.normal();
+  for (long j = 0; j < m; ++j) theta0[m * d + j] = sa * init.normal();
+  theta0.tail(m).setConstant(p.real("b0"));
+  return std::make_unique<ReluNet>(train, m, theta0, seed, p.integer("n_test"));
+}
+
+}  // namespace
+
+ModelInfo relu_net_info() {
+  ModelInfo info;
+  info.name = "relu-net";
+  info.doc = "two-layer ReLU network with unknown basis on sparse-coding data (Ahn et al., section 5)";
+  info.keys = {
+      key("d", KeyType::Integer, "20", "dimension of the data", true, 1),
+      key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
+      key("n", KeyType::Integer, "300", "number of training samples", true, 1),
+      key("m", KeyType::Integer, "20", "width (number of neurons)", true, 1),
+      key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
+      key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
+      key("init_w", KeyType::Real, "1", "w_jk ~ N(0, init_w²/d)", true, 0),
+      key("init_a", KeyType::Real, "1", "a_j ~ N(0, init_a²/m)", true, 0),
+      key("b0", KeyType::Real, "0", "initial bias of every neuron", true, -INFINITY),
+  };
+  info.tracked = {"bias", "frac_neg_bias"};
+  info.reports = {"train_acc", "test_acc", "alignment", "bias_min", "bias_max"};
+  info.step_cost = [](const Params& p) { return p.real("n") * p.real("m") * p.real("d"); };
+  info.dim = [](const Params& p) { return p.integer("m") * (p.integer("d") + 2); };
+  info.make = make_relu_net;
+  return info;
+}
+
+}  // namespace eos
