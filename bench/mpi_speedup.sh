@@ -12,12 +12,13 @@ trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 cat >"$tmp/job.ini" <<'JOB'
 model = sparse-relu
-d = 200
-n = 300
+d = 100
+n = 150
 lambda = 3
 seed = range(0, 16)
 eta_rel = 0.5
-steps = 200000
+steps = 20000
+path = oracle
 sharpness_every = 100
 n_test = 500
 JOB

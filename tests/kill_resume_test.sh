@@ -6,8 +6,8 @@ source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
 t=$(scratch kill_resume)
 cat >"$t/job.ini" <<'JOB'
 model = sparse-relu
-d = 150
-n = 150
+d = 100
+n = 100
 lambda = 3
 seed = range(0, 8)
 eta_rel = 0.5, 1, 2, 4, 6, 8

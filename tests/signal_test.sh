@@ -10,14 +10,14 @@ model = sparse-relu
 d = 150
 n = 150
 lambda = 3
-seed = range(0, 6)
+seed = range(0, 4)
 eta_rel = 0.5, 1, 2, 4
 steps = 6000
 sharpness_every = 100
 n_test = 200
 path = oracle
 JOB
-total=24
+total=16
 "$EOS_SWEEP" run "$t/job.ini" --out "$t/clean" --progress none 2>/dev/null
 
 # Wait until $1 has at least $2 rows (up to 60 s).
