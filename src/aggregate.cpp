@@ -384,7 +384,7 @@ AggregateTable aggregate(const ResultSet& set, const AggregateSpec& spec) {
 
   // Which other parameters split the table: model keys that vary (unless averaged over), then
   // eta, eta_rel, eta_star, steps when they vary and are not fixed by the columns chosen so far
-  // (eta is fixed by eta_rel and d, say).
+  // and those averaged over (eta is fixed by eta_rel and d, say).
   std::vector<std::string> group = spec.axes;
   auto chosen = [&](const std::string& n) { return std::find(group.begin(), group.end(), n) != group.end(); };
   auto averaged = [&](const std::string& n) {
@@ -409,7 +409,10 @@ AggregateTable aggregate(const ResultSet& set, const AggregateSpec& spec) {
   for (const auto& p : params) {
     const bool model_key = std::find(model_keys.begin(), model_keys.end(), p) != model_keys.end();
     if (model_key || chosen(p) || distinct(p) < 2 || averaged(p)) continue;
-    if (determined_by(p, group)) continue;
+    // Fixed by the grouping columns and those averaged over (eta_rel by eta and d when d is).
+    std::vector<std::string> with_over = group;
+    with_over.insert(with_over.end(), t.over.begin(), t.over.end());
+    if (determined_by(p, with_over)) continue;
     t.splits.push_back(p);
     group.push_back(p);
   }

@@ -385,11 +385,6 @@ int cmd_trace(int argc, char** argv) {
     return kExitFailure;
   }
   std::fflush(stdout);
-  std::string why;
-  if (find_gnuplot(&why).empty()) {
-    std::fprintf(stderr, "eos-sweep trace: images skipped: %s; run gnuplot on the scripts later\n", why.c_str());
-    return kExitFailure;
-  }
   return draw("trace", jobs) ? 0 : kExitFailure;
 }
 
