@@ -125,6 +125,16 @@ BOOST_AUTO_TEST_CASE(scalar_chain_matches_closed_form) {
       }
     }
     check_derivatives(m, w);
+    // The same loss as two identical samples goes through the general matrix path.
+    DeepLinearData twice;
+    twice.X = Mat::Ones(1, 2);
+    twice.Y = Mat::Constant(1, 2, y);
+    DeepLinear general(twice, std::vector<long>(static_cast<std::size_t>(L + 1), 1), Vec::Zero(L));
+    Vec g2;
+    Mat H2;
+    BOOST_TEST(general.evaluate(w, g2, &H2) == loss, boost::test_tools::tolerance(1e-13));
+    BOOST_TEST((g2 - g).norm() <= 1e-13 * std::max(1.0, g.norm()));
+    BOOST_TEST((H2 - H).norm() <= 1e-13 * std::max(1.0, H.norm()));
   }
 }
 

@@ -44,6 +44,7 @@ DeepLinear::DeepLinear(DeepLinearData data, std::vector<long> widths, Vec theta0
   offsets_.push_back(0);
   for (std::size_t i = 1; i < widths_.size(); ++i) offsets_.push_back(offsets_.back() + widths_[i] * widths_[i - 1]);
   if (theta0_.size() != offsets_.back()) throw std::invalid_argument("deep-linear: theta0 has the wrong size");
+  chain_ = offsets_.back() == depth() && data_.X.size() == 1 && data_.X(0, 0) == 1.0;
 }
 
 Mat DeepLinear::layer(const Vec& theta, long i) const {
@@ -57,7 +58,36 @@ Mat DeepLinear::product(const Vec& theta) const {
   return P;
 }
 
+// The scalar chain (one sample x = 1, all widths 1): p = Πw, ∂_i = (p − y)q_i with q_i = Π_{k≠i} w_k,
+// H_ij = q_iq_j + (p − y)Π_{k≠i,j} w_k, from prefix and suffix products without division.
+double DeepLinear::evaluate_chain(const Vec& w, Vec& grad, Mat* hess) const {
+  const long L = depth();
+  const double y = data_.Y(0, 0);
+  std::vector<double> pre(static_cast<std::size_t>(L + 1), 1.0), suf(static_cast<std::size_t>(L + 1), 1.0);
+  for (long i = 0; i < L; ++i) pre[i + 1] = pre[i] * w[i];                 // pre[i] = w_0⋯w_{i−1}
+  for (long i = L - 1; i >= 0; --i) suf[i] = suf[i + 1] * w[i];            // suf[i] = w_i⋯w_{L−1}
+  const double r = pre[L] - y;
+  grad.resize(L);
+  for (long i = 0; i < L; ++i) grad[i] = r * pre[i] * suf[i + 1];
+  if (hess) {
+    hess->resize(L, L);
+    for (long i = 0; i < L; ++i) {
+      const double qi = pre[i] * suf[i + 1];
+      (*hess)(i, i) = qi * qi;
+      double mid = 1.0;  // w_{i+1}⋯w_{j−1}
+      for (long j = i + 1; j < L; ++j) {
+        const double v = qi * pre[j] * suf[j + 1] + r * pre[i] * mid * suf[j + 1];
+        (*hess)(i, j) = v;
+        (*hess)(j, i) = v;
+        mid *= w[j];
+      }
+    }
+  }
+  return 0.5 * r * r;
+}
+
 double DeepLinear::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  if (chain_) return evaluate_chain(theta, grad, hess);
   const long L = depth(), D = dim();
   const double n = static_cast<double>(data_.X.cols());
   std::vector<Mat> W(L + 1), F(L + 1), A(L + 1);

@@ -50,6 +50,8 @@ class DeepLinear final : public Model {
   std::vector<long> widths_;
   std::vector<long> offsets_;  // offsets_[i−1] = start of vec(W_i); offsets_[L] = dim
   Vec theta0_;
+  bool chain_ = false;  // the scalar chain (one sample x = 1, all widths 1): closed-form path
+  double evaluate_chain(const Vec& w, Vec& grad, Mat* hess) const;
 };
 
 ModelInfo deep_linear_info();
