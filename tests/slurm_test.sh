@@ -208,7 +208,7 @@ check_agg() { # NAME SWEEP_DIR AGG_ID FILES ROWS
     fail "$1: the aggregation did not read $4 files with $5 rows: $(grep aggregating "$alog")"
   if [ "$aggregate_works" -eq 1 ]; then
     all_completed "$3" || fail "$1: aggregation $3 failed: $(tail -n 5 "$alog")"
-    compgen -G "$2/figures/*" >/dev/null || fail "$1: no figures in $2/figures"
+    compgen -G "$2/figures/*.png" >/dev/null || fail "$1: no PNG figure in $2/figures"
   fi
 }
 aggregate_works=0
