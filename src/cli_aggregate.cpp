@@ -326,7 +326,6 @@ int cmd_trace(int argc, char** argv) {
       }
       if (panels.empty()) throw InputError("--panels: no column named");
     }
-    if (!out.empty()) prepare_dir(out);
     for (const auto& f : files) {
       std::ifstream in(f, std::ios::binary);
       if (!in) throw InputError(f.string() + ": cannot read trace file");
@@ -359,11 +358,16 @@ int cmd_trace(int argc, char** argv) {
       }
       if (rows == 0) throw InputError(f.string() + ": trace file without rows");
       it.plot.log_loss = hi > 20 * lo;
+      items.push_back(std::move(it));
+    }
+    // Checked everything: now the output folder, and paths relative to it.
+    if (!out.empty()) prepare_dir(out);
+    for (auto& it : items) {
+      const fs::path& f = it.data;
       std::error_code ec;
       fs::path rel = fs::relative(fs::absolute(f), fs::absolute(it.dir), ec);
       it.plot.data = ec || rel.empty() ? fs::absolute(f).string() : rel.string();
       it.plot.title = trace_title(f);
-      items.push_back(std::move(it));
     }
   } catch (const InputError& e) {
     return input_error("trace", e.what());

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# eos-sweep aggregate and trace end to end: a real small sweep with traces, hand-written
+# results files (duplicates, a truncated row), images that are valid PNG/SVG, gnuplot scripts
+# with the theory overlays, every bad-input case (exit 2, nothing written), and no gnuplot.
+set -uo pipefail
+: "${EOS_SWEEP:?}" "${EOS_TEST_TMP:?}" "${EOS_SOURCE_DIR:?}"
+T=$EOS_TEST_TMP/aggregate_cli
+rm -rf "$T" && mkdir -p "$T"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+
+is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
+is_svg() {
+  [ -s "$1" ] || return 1
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.split("}")[-1] == "svg" else 1)' "$1"
+  elif command -v xmllint >/dev/null 2>&1; then
+    xmllint --noout "$1" && grep -q '<svg' "$1"
+  else
+    grep -q '<svg' "$1" && grep -q '</svg>' "$1"
+  fi
+}
+# expect_error STATUS PATTERN CMD...: exit status and a one-line message matching PATTERN.
+expect_error() {
+  local want=$1 pat=$2
+  shift 2
+  "$@" >"$T/out.txt" 2>"$T/err.txt"
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then fail "exit $rc (want $want): $*"; cat "$T/err.txt"; return; fi
+  if ! grep -q -- "$pat" "$T/err.txt"; then fail "message lacks '$pat': $(cat "$T/err.txt")"; return; fi
+  if [ "$(wc -l <"$T/err.txt")" -ne 1 ]; then fail "not one line: $(cat "$T/err.txt")"; return; fi
+  ok "exit $want: $(cat "$T/err.txt")"
+}
+
+# 1. A real small sweep (2 d × 4 η × 2 seeds), traces of two points.
+cat >"$T/small.job" <<'EOF'
+model = sparse-relu
+d = 30, 50
+n = 100
+lambda = 1.5
+eta_rel = logspace(0.3, 4, 4)
+seed = range(0, 2)
+path = oracle
+trace_every = 5
+trace_points = 0 7
+EOF
+"$EOS_SWEEP" run "$T/small.job" --out "$T/sweep" --progress none 2>"$T/run.txt" || { fail "run"; cat "$T/run.txt"; }
+[ "$(ls "$T/sweep/traces" 2>/dev/null | wc -l)" -eq 2 ] && ok "2 traces written" || fail "traces: $(ls "$T/sweep/traces" 2>&1)"
+
+"$EOS_SWEEP" aggregate "$T/sweep" --x eta --y d --value bias_tail --value 'eta*S_max/2' --svg >"$T/agg.txt" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok "heatmaps" || { fail "heatmaps exit $rc"; cat "$T/agg.txt"; }
+F=$T/sweep/figures
+for s in bias_tail-by-eta-d edge_max-by-eta-d; do
+  is_png "$F/$s.png" && ok "$s.png is a PNG" || fail "$s.png not a PNG"
+  is_svg "$F/$s.svg" && ok "$s.svg is SVG" || fail "$s.svg not SVG"
+  [ -s "$F/$s.csv" ] && [ -s "$F/$s.gp" ] || fail "$s: table or script missing"
+  grep -q '8\*pi/\$1\*\*2' "$F/$s.gp" && ok "$s.gp draws eta = 8*pi/d^2" || fail "$s.gp lacks the 8*pi/d^2 curve"
+done
+grep -q '\$contour' "$F/edge_max-by-eta-d.gp" && ok "edge contour" || fail "edge_max script lacks the contour"
+grep -q '\$contour' "$F/bias_tail-by-eta-d.gp" && fail "bias script has an edge contour" || ok "no contour for bias"
+[ "$(wc -l <"$F/bias_tail-by-eta-d.csv")" -eq 9 ] && ok "8 cells + header" || fail "cells: $(wc -l <"$F/bias_tail-by-eta-d.csv")"
+head -1 "$F/bias_tail-by-eta-d.csv" | grep -qx 'eta,d,value,mean,std,min,max,count,missing' || fail "table header"
+
+"$EOS_SWEEP" aggregate "$T/sweep/results.csv" --x eta_rel --value bias_final --value test_acc --value regime=eos \
+  --out "$T/fig1" >"$T/agg1.txt" 2>&1 || { fail "figure 1"; cat "$T/agg1.txt"; }
+for s in bias_final-by-eta_rel test_acc-by-eta_rel frac-regime-eos-by-eta_rel; do
+  is_png "$T/fig1/$s.png" && ok "$s.png" || fail "$s.png"
+  grep -q 'set arrow from 1, graph 0 to 1, graph 1' "$T/fig1/$s.gp" || fail "$s.gp lacks eta/eta* = 1"
+  grep -q "title 'd = 30'" "$T/fig1/$s.gp" && grep -q "title 'd = 50'" "$T/fig1/$s.gp" || fail "$s.gp: one line per d"
+done
+"$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --out "$T/fig1" >/dev/null 2>&1 || fail "eta slices"
+grep -q '8\*pi/30\*\*2' "$T/fig1/bias_final-by-eta.gp" && grep -q '8\*pi/50\*\*2' "$T/fig1/bias_final-by-eta.gp" &&
+  ok "dashed lines at 8*pi/d^2" || fail "eta slices lack 8*pi/d^2"
+# Users can rerun the script from anywhere.
+rm "$T/fig1/bias_final-by-eta.png"
+(cd / && gnuplot "$T/fig1/bias_final-by-eta.gp") && is_png "$T/fig1/bias_final-by-eta.png" && ok "script reruns" ||
+  fail "rerunning the script"
+
+# 2. Traces: stacked panels.
+"$EOS_SWEEP" trace "$T/sweep/traces" --out "$T/tr" --svg >"$T/tr.txt" 2>&1 || { fail "trace"; cat "$T/tr.txt"; }
+n=0
+for p in "$T"/tr/*.png; do is_png "$p" && n=$((n + 1)); done
+[ $n -eq 2 ] && ok "2 trace images" || fail "trace images: $n"
+for s in "$T"/tr/*.svg; do is_svg "$s" || fail "$s not SVG"; done
+grep -q "multiplot layout 4,1" "$T"/tr/*.gp && grep -q "'2/η'" "$T"/tr/*.gp && ok "trace panels with 2/eta" ||
+  fail "trace script panels"
+
+# 3. Hand-written files: duplicates counted once, a truncated row skipped, error rows excluded.
+H=$T/hand
+mkdir -p "$H"
+head="id,model,d,seed,eta,eta_rel,eta_star,steps,regime,edge_max,bias_final,wall_s,message"
+printf '%s\n' "$head" "a,sparse-relu,30,0,0.01,0.36,0.0279,9,gf,0.5,1,1," "b,sparse-relu,30,1,0.01,0.36,0.0279,9,gf,0.5,2,1," \
+  "c,sparse-relu,30,2,0.01,0.36,0.0279,9,error,,,1,boom" >"$H/results.shard-0-of-2.csv"
+printf '%s\n' "$head" "a,sparse-relu,30,0,0.01,0.36,0.0279,9,gf,0.5,1,7," "b,sparse-relu,30,1,0.01,0.36,0.0279,9,gf,0.5,99,1," \
+  "d,sparse-relu,30,3,0.01,0.36,0.0279,9,gf,0.5,6,1," >"$H/results.shard-1-of-2.csv"
+printf 'e,sparse-relu,30,4,0.01,0.36,0.0279,9,gf,0.5,1000' >>"$H/results.shard-1-of-2.csv"
+"$EOS_SWEEP" aggregate "$H" --x eta --value bias_final --out "$H/out" --no-plot >"$T/h.txt" 2>"$T/h.err"
+[ $? -eq 0 ] || fail "hand files"
+grep -q 'truncated' "$T/h.err" && ok "truncated row warned" || fail "no truncated warning: $(cat "$T/h.err")"
+grep -q 'id b appears in' "$T/h.err" && ok "differing duplicate warned" || fail "no duplicate warning"
+grep -q 'id a appears' "$T/h.err" && fail "wall_s-only duplicate warned" || true
+grep -q '1 error rows' "$T/h.err" && ok "error row counted" || fail "error rows not reported"
+# mean of 1, 2, 6 = 3; sample std = sqrt(7); min 1, max 6.
+want="0.01,bias_final,3,2.6457513110645907,1,6,3,0"
+grep -qx "$want" "$H/out/bias_final-by-eta.csv" && ok "statistics" || fail "table: $(cat "$H/out/bias_final-by-eta.csv")"
+
+# 4. Bad input: exit 2, one line, nothing written.
+B=$T/bad-out
+expect_error 2 "no such parameter" "$EOS_SWEEP" aggregate "$T/sweep" --x nope --value bias_final --out "$B"
+expect_error 2 "not a parameter" "$EOS_SWEEP" aggregate "$T/sweep" --x loss_final --value bias_final --out "$B"
+expect_error 2 "no column 'nope'" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value nope --out "$B"
+expect_error 2 "not a numeric column" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value regime --out "$B"
+expect_error 2 "varies too" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --y seed --value bias_final --out "$B"
+expect_error 2 "no such file" "$EOS_SWEEP" aggregate "$T/missing.csv" --x eta --value bias_final --out "$B"
+expect_error 2 "missing axis" "$EOS_SWEEP" aggregate "$T/sweep" --value bias_final --out "$B"
+expect_error 2 "no row matches" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --where d=7 --out "$B"
+mkdir -p "$T/mixed"
+cp "$T/sweep/results.csv" "$T/mixed/results.csv"
+printf 'id,model,depth,eta,eta_rel,eta_star,steps,regime,wall_s,message\nz,deep-linear,2,1,1,1,9,gf,1,\n' >"$T/mixed/results.other.csv"
+expect_error 2 "different models" "$EOS_SWEEP" aggregate "$T/mixed" --x eta --value bias_final --out "$B"
+expect_error 2 "not an eos-sweep trace" "$EOS_SWEEP" trace "$T/sweep/results.csv" --out "$B"
+expect_error 2 "no column 'nope'" "$EOS_SWEEP" trace "$T/sweep/traces" --panels loss,nope --out "$B"
+[ -e "$B" ] && fail "bad input wrote $B" || ok "nothing written on bad input"
+
+# 5. Without gnuplot: tables and scripts written, images skipped with the reason, exit 0.
+PATH=/nonexistent "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --out "$T/nognu" >"$T/ng.txt" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok "no gnuplot: exit 0" || fail "no gnuplot: exit $rc"
+grep -q 'images skipped: gnuplot was not found' "$T/ng.txt" && ok "says why images were skipped" || fail "$(cat "$T/ng.txt")"
+[ -s "$T/nognu/bias_final-by-eta.csv" ] && [ -s "$T/nognu/bias_final-by-eta.gp" ] || fail "no gnuplot: table missing"
+[ -e "$T/nognu/bias_final-by-eta.png" ] && fail "no gnuplot: an image appeared" || true
+PATH=/nonexistent "$EOS_SWEEP" trace "$T/sweep/traces" --out "$T/nognu" >"$T/ng2.txt" 2>&1 || fail "trace without gnuplot"
+grep -q 'images skipped' "$T/ng2.txt" || fail "trace: $(cat "$T/ng2.txt")"
+
+# 6. scripts/figures.sh on the sweep folder.
+EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" >"$T/figs.txt" 2>&1 || { fail "figures.sh"; cat "$T/figs.txt"; }
+for s in bias_tail-by-eta-d edge_max-by-eta-d bias_final-by-eta test_acc-by-eta; do
+  is_png "$T/sweep/figures/$s.png" || fail "figures.sh: $s.png"
+done
+grep -q "figures in $T/sweep/figures" "$T/figs.txt" && ok "figures.sh says where" || fail "figures.sh output"
+
+[ $fails -eq 0 ] && echo "all passed" || echo "$fails failures"
+exit $((fails > 0))
