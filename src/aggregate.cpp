@@ -455,6 +455,8 @@ AggregateTable aggregate(const ResultSet& set, const AggregateSpec& spec) {
   if (!spec.value.fraction && text > 0 && numeric == 0)
     throw InputError("--value " + spec.value.column + ": not a numeric column (holds e.g. '" + text_example + "'); use " +
                      spec.value.column + "=" + text_example + " for the fraction of rows with that value");
+  if (!spec.value.fraction && numeric == 0)
+    throw InputError("--value " + spec.value.column + ": no row has a value (every field is empty or nan)");
 
   // Cells, sorted by splits then axes (last axis slowest).
   for (auto& [k, g] : groups) {

@@ -349,6 +349,9 @@ std::string lines_script(const AggregateTable& t, const std::string& stem, const
               num(c->stats.max) + " " + std::to_string(c->stats.count) + "\n";
     }
     data += "EOD\n";
+    bool any = false;
+    for (const auto* c : L.cells) any = any || std::isfinite(c->stats.mean);
+    if (!any) continue;  // a line without a single value
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < t.splits.size(); ++i) parts.push_back(t.splits[i] + " = " + L.key[i]);
     const std::string title = parts.empty() ? t.value.label() : join(parts, ", ");

@@ -205,6 +205,9 @@ BOOST_AUTO_TEST_CASE(bad_input_is_an_input_error) {
   BOOST_CHECK_THROW(parse_value("nope", set), InputError);
   BOOST_CHECK_THROW(parse_value("regime=", set), InputError);
   BOOST_CHECK_THROW(aggregate(set, spec_of(set, {"eta"}, "regime")), InputError);  // text column
+  AggregateSpec none = spec_of(set, {"eta"}, "bias_final");
+  none.where = {{"regime", "diverged"}};  // b1 alone, whose bias_final is nan
+  BOOST_CHECK_THROW(aggregate(set, none), InputError);
   AggregateSpec w = spec_of(set, {"eta"}, "bias_final");
   w.where = {{"d", "77"}};
   BOOST_CHECK_THROW(aggregate(set, w), InputError);
