@@ -180,15 +180,17 @@ BOOST_AUTO_TEST_CASE(log1p_sum_matches_log1p_terms) {
   cases.push_back({1.0, 1.0, 1.0, 0.0, 5e-324, 0x1p-25, 0x1p-25 - 0x1p-60, 0x1p-26, 1 - 0x1p-53});
   cases.push_back({});
   for (const auto& c : cases) {
-    Log1pSum s;
+    Log1pSum one, two;  // one term at a time, and pairs
     long double ref = 0;
-    for (double e : c) {
-      s.add(e);
-      ref += std::log1p(static_cast<long double>(e));
+    for (std::size_t k = 0; k < c.size(); ++k) {
+      one.add(c[k]);
+      if (k % 2 == 1) two.add(V2{c[k - 1], c[k]});
+      ref += std::log1p(static_cast<long double>(c[k]));
     }
-    const double got = s.value();
-    BOOST_TEST(std::fabs(got - static_cast<double>(ref)) <= 1e-15 * static_cast<double>(ref),
-               got << " vs " << static_cast<double>(ref));
+    if (c.size() % 2 == 1) two.add(c.back());
+    for (double got : {one.value(), two.value()})
+      BOOST_TEST(std::fabs(got - static_cast<double>(ref)) <= 1e-15 * static_cast<double>(ref),
+                 got << " vs " << static_cast<double>(ref));
   }
   Log1pSum nan;
   nan.add(0.5);
@@ -196,10 +198,36 @@ BOOST_AUTO_TEST_CASE(log1p_sum_matches_log1p_terms) {
   BOOST_TEST(std::isnan(nan.value()));
 }
 
+BOOST_AUTO_TEST_CASE(vector_exp_is_within_an_ulp_or_two) {
+  Rng rng("exp", {0});
+  double worst = 0;
+  auto check = [&worst](double a, double b) {
+    V2 x{a, b}, e;
+    exp_nonpos(x, e);
+    for (int k = 0; k < 2; ++k) {
+      const double ref = std::exp(x[k]);
+      if (ref == 0 || !std::isfinite(ref)) {
+        BOOST_TEST(close(e[k], ref, 0), "exp(" << x[k] << ") = " << e[k]);
+      } else {
+        worst = std::max(worst, std::fabs(e[k] - ref) / ref);
+      }
+    }
+  };
+  for (int k = 0; k < 100000; ++k) check(-40 * rng.uniform(), -1e-3 * rng.uniform());
+  for (int k = 0; k < 20000; ++k) check(-750 * rng.uniform(), -std::ldexp(rng.uniform(), -static_cast<int>(rng.below(60))));
+  for (double x : {0.0, -0.0, -708.0, -708.1, -745.0, -746.0, -1e300, -double(INFINITY), double(NAN), 0.5, 3.0, -0x1p-1074})
+    check(x, -1.0);
+  BOOST_TEST(worst <= 2.3e-16);  // ≈ 1 ulp, as std::exp itself is ≤ 1 ulp from exact
+  V2 zero{0.0, -0.0}, one;
+  exp_nonpos(zero, one);
+  BOOST_TEST(one[0] == 1.0);
+  BOOST_TEST(one[1] == 1.0);
+}
+
 BOOST_AUTO_TEST_CASE(fast_loss_kernel_matches_direct_kernel) {
   // Same statistics, both loss kernels: large margins (loss ~1e-20), mixed, negative margins.
   Rng rng("kernel", {0});
-  const long n = 600;
+  for (long n : {600L, 301L, 1L}) {  // even, odd (a padded lane) and a single sample
   std::vector<double> y(n), P(n), N(n), cP(n), cN(n);
   for (double scale : {1e-3, 1.0, 30.0, 800.0}) {
     for (long i = 0; i < n; ++i) {
@@ -230,6 +258,7 @@ BOOST_AUTO_TEST_CASE(fast_loss_kernel_matches_direct_kernel) {
         BOOST_TEST((h1 - h2).norm() <= 1e-13 * h2.norm());
       }
     }
+  }
   }
 }
 

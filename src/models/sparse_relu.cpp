@@ -1,6 +1,7 @@
 // The sparse-coding ReLU network: loss, gradient and exact 3×3 Hessian from per-sample statistics.
 #include "eos/models/sparse_relu.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -38,15 +39,15 @@ namespace {
 
 // Sums of the loss kernel, two samples per lane pair.
 struct LossSums {
-  Log1pSum logs;
   V2 hinge{}, g0{}, g1{}, g2{};
   V2 h00{}, h01{}, h02{}, h11{}, h12{}, h22{};
+  double logs = 0;
 };
 
 // Adds samples i and i + 1 (a padded pair has y = 0 and is masked out of e in its second lane).
 template <bool kHess, bool kPadded>
-inline void add_pair(LossSums& z, double am, double ap, const V2& yy, const V2& f0, const V2& f1, const V2& kN,
-                     const V2& kP) {
+inline void add_pair(LossSums& z, Log1pProduct& logs, double am, double ap, const V2& yy, const V2& f0,
+                     const V2& f1, const V2& kN, const V2& kP) {
   const V2 f2 = am * kN + ap * kP;  // ∇f = (N, P, a₋cN + a₊cP)
   const V2 m = yy * (am * f0 + ap * f1);
   // ℓ(m) = max(−m, 0) + log1p(e), e = exp(−|m|); ℓ' = −σ(−m), ℓ'' = e/(1+e)², as in Logistic.
@@ -57,7 +58,7 @@ inline void add_pair(LossSums& z, double am, double ap, const V2& yy, const V2& 
   if (kPadded) e[1] = 0.0;
   const V2 s = 1.0 / (1.0 + e);
   z.hinge += neg ? -m : V2{};
-  z.logs.add(e);
+  logs.add(e);
   const V2 gy = -(neg ? s : e * s) * yy;
   z.g0 += gy * f0;
   z.g1 += gy * f1;
@@ -74,20 +75,30 @@ inline void add_pair(LossSums& z, double am, double ap, const V2& yy, const V2& 
 }
 
 template <bool kHess>
-void loss_sums(LossSums& z, std::size_t n, const double* y, const double* P, const double* N, const double* cP,
+void loss_sums(LossSums& out, std::size_t n, const double* y, const double* P, const double* N, const double* cP,
                const double* cN, double am, double ap) {
-  std::size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    V2 yy, f0, f1, kN, kP;
-    std::memcpy(&yy, y + i, sizeof yy);
-    std::memcpy(&f0, N + i, sizeof f0);
-    std::memcpy(&f1, P + i, sizeof f1);
-    std::memcpy(&kN, cN + i, sizeof kN);
-    std::memcpy(&kP, cP + i, sizeof kP);
-    add_pair<kHess, false>(z, am, ap, yy, f0, f1, kN, kP);
+  // Chunks of at most Log1pProduct::kMaxAdds pairs, each summed in locals (kept in registers).
+  constexpr std::size_t kChunk = 2 * Log1pProduct::kMaxAdds;
+  LossSums z;
+  for (std::size_t start = 0; start < n; start += kChunk) {
+    const std::size_t stop = std::min(n, start + kChunk);
+    Log1pProduct logs;
+    std::size_t i = start;
+    for (; i + 2 <= stop; i += 2) {
+      V2 yy, f0, f1, kN, kP;
+      std::memcpy(&yy, y + i, sizeof yy);
+      std::memcpy(&f0, N + i, sizeof f0);
+      std::memcpy(&f1, P + i, sizeof f1);
+      std::memcpy(&kN, cN + i, sizeof kN);
+      std::memcpy(&kP, cP + i, sizeof kP);
+      add_pair<kHess, false>(z, logs, am, ap, yy, f0, f1, kN, kP);
+    }
+    if (i < stop)
+      add_pair<kHess, true>(z, logs, am, ap, V2{y[i], 0.0}, V2{N[i], 0.0}, V2{P[i], 0.0}, V2{cN[i], 0.0},
+                            V2{cP[i], 0.0});
+    z.logs += logs.log();
   }
-  if (i < n) add_pair<kHess, true>(z, am, ap, V2{y[i], 0.0}, V2{N[i], 0.0}, V2{P[i], 0.0}, V2{cN[i], 0.0},
-                                   V2{cP[i], 0.0});
+  out = z;
 }
 
 // The two lanes added.
@@ -114,7 +125,7 @@ double sparse_relu_loss(const std::vector<double>& y, const double* P, const dou
     *hess << a, b, c, b, d, e, c, e, f;
     *hess *= inv;
   }
-  return (hsum(z.hinge) + z.logs.value()) * inv;
+  return (hsum(z.hinge) + z.logs) * inv;
 }
 
 double sparse_relu_loss_direct(const std::vector<double>& y, const double* P, const double* N, const double* cP,

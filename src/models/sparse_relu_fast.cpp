@@ -6,7 +6,10 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <cstring>
 #include <stdexcept>
+
+#include "eos/logistic.h"
 
 namespace eos {
 namespace {
@@ -114,47 +117,80 @@ FastStats::FastStats(std::shared_ptr<const SparseCodingData> data, std::shared_p
     throw std::invalid_argument("fast stats: sorted samples do not match the data set");
 }
 
+void FastStats::place(long i, double b) {
+  const auto ui = static_cast<std::size_t>(i);
+  const long d = sorted_->d(), last = d + 1;
+  const double t = -b;
+  // Strict thresholds, exactly as the direct loop: x + b > 0 ⇔ x > −b, and −x + b > 0 ⇔ x < b.
+  const auto above_t = [t](double v) { return v > t; };       // first such entry: m + 1
+  const auto not_below_b = [b](double v) { return v >= b; };  // first such entry: c + 1
+  const Entry* e = sorted_->sample(i);
+  long c, m;
+  if (c_[ui] < 0) {
+    c = first_true(e, 1, last, not_below_b) - 1;
+    m = first_true(e, 1, last, above_t) - 1;
+    searches_ += 2;
+  } else {
+    c = settle(e, c_[ui] + 1, last, not_below_b, walked_, searches_) - 1;
+    m = settle(e, m_[ui] + 1, last, above_t, walked_, searches_) - 1;
+  }
+  c_[ui] = static_cast<std::int32_t>(c);
+  m_[ui] = static_cast<std::int32_t>(m);
+  // c holds while v_c < b ≤ v_{c+1}; m while v_m ≤ −b < v_{m+1}, i.e. −v_{m+1} < b ≤ −v_m.
+  lo_[ui] = std::max(e[c].v, -e[m + 1].v);
+  hi_[ui] = std::min(e[c + 1].v, -e[m].v);
+  kc_[ui] = static_cast<double>(c);
+  pre_hi_[ui] = e[c].pre_hi;
+  pre_lo_[ui] = e[c].pre_lo;
+  kp_[ui] = static_cast<double>(d - m);
+  suf_hi_[ui] = e[m].suf_hi;
+  suf_lo_[ui] = e[m].suf_lo;
+}
+
 void FastStats::compute(double b, double* P, double* N, double* cP, double* cN) {
   if (!std::isfinite(b)) {
     direct_.compute(b, P, N, cP, cN);
     return;
   }
-  const long n = sorted_->n(), d = sorted_->d(), last = d + 1;
-  const double t = -b;
-  // Strict thresholds, exactly as the direct loop: x + b > 0 ⇔ x > −b, and −x + b > 0 ⇔ x < b.
-  const auto above_t = [t](double v) { return v > t; };   // first such entry: m + 1
-  const auto not_below_b = [b](double v) { return v >= b; };  // first such entry: c + 1
+  const long n = sorted_->n();
+  const auto un = static_cast<std::size_t>(n);
   if (c_.empty()) {
-    c_.resize(static_cast<std::size_t>(n));
-    m_.resize(static_cast<std::size_t>(n));
-    for (long i = 0; i < n; ++i) {
-      const Entry* e = sorted_->sample(i);
-      c_[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(first_true(e, 1, last, not_below_b) - 1);
-      m_[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(first_true(e, 1, last, above_t) - 1);
-    }
-    searches_ += 2 * n;
+    c_.assign(un, -1);
+    m_.assign(un, -1);
+    for (auto* v : {&lo_, &hi_, &kc_, &pre_hi_, &pre_lo_, &kp_, &suf_hi_, &suf_lo_}) v->assign(un, 0.0);
+    for (long i = 0; i < n; ++i) place(i, b);
   }
-  // b = bh + bl exactly, bh with 26 significant bits and bl with at most 27, so bh·k and bl·k
-  // are exact for every count k ≤ d < 2²⁶.
+  // Move the samples whose positions no longer hold (few, when b moved little).
+  for (std::size_t i = 0; i < un; ++i)
+    if (!(lo_[i] < b && b <= hi_[i])) place(static_cast<long>(i), b);
+
+  // N = b·c − (v₁ + … + v_c) and P = (v_{m+1} + … + v_d) + b·(d − m), where b·k = bh·k + bl·k
+  // exactly (bh has 26 significant bits, bl at most 27, k ≤ d < 2²⁶): the leading parts
+  // bh·k ± hi cancel exactly when they nearly cancel (Sterbenz) and otherwise lose nothing; the
+  // trailing parts are 2⁻²⁶ smaller. Two samples at a time.
   const double bh = keep_bits(b, 26);
   const double bl = b - bh;
-  for (long i = 0; i < n; ++i) {
-    const auto ui = static_cast<std::size_t>(i);
-    const Entry* e = sorted_->sample(i);
-    const long c = settle(e, c_[ui] + 1, last, not_below_b, walked_, searches_) - 1;
-    const long m = settle(e, m_[ui] + 1, last, above_t, walked_, searches_) - 1;
-    c_[ui] = static_cast<std::int32_t>(c);
-    m_[ui] = static_cast<std::int32_t>(m);
-
-    // N = b·c − (v₁ + … + v_c) and P = (v_{m+1} + … + v_d) + b·(d − m) with b·k = bh·k + bl·k
-    // exactly: the leading parts bh·k ± hi cancel exactly when they nearly cancel (Sterbenz),
-    // and otherwise lose nothing; the trailing parts are 2⁻²⁶ smaller.
-    const double kc = static_cast<double>(c);
-    N[i] = (bh * kc - e[c].pre_hi) + (bl * kc - e[c].pre_lo);
-    cN[i] = kc;
-    const double kp = static_cast<double>(d - m);
-    P[i] = (e[m].suf_hi + bh * kp) + (e[m].suf_lo + bl * kp);
-    cP[i] = kp;
+  std::size_t i = 0;
+  for (; i + 2 <= un; i += 2) {
+    V2 kc, ph, pl, kp, sh, sl;
+    std::memcpy(&kc, &kc_[i], sizeof kc);
+    std::memcpy(&ph, &pre_hi_[i], sizeof ph);
+    std::memcpy(&pl, &pre_lo_[i], sizeof pl);
+    std::memcpy(&kp, &kp_[i], sizeof kp);
+    std::memcpy(&sh, &suf_hi_[i], sizeof sh);
+    std::memcpy(&sl, &suf_lo_[i], sizeof sl);
+    const V2 nn = (bh * kc - ph) + (bl * kc - pl);
+    const V2 pp = (sh + bh * kp) + (sl + bl * kp);
+    std::memcpy(N + i, &nn, sizeof nn);
+    std::memcpy(P + i, &pp, sizeof pp);
+    std::memcpy(cN + i, &kc, sizeof kc);
+    std::memcpy(cP + i, &kp, sizeof kp);
+  }
+  for (; i < un; ++i) {
+    N[i] = (bh * kc_[i] - pre_hi_[i]) + (bl * kc_[i] - pre_lo_[i]);
+    P[i] = (suf_hi_[i] + bh * kp_[i]) + (suf_lo_[i] + bl * kp_[i]);
+    cN[i] = kc_[i];
+    cP[i] = kp_[i];
   }
 }
 

@@ -40,8 +40,10 @@ class SortedSamples {
 // exact in the sense of ReLU'(0) = 0 (x + b > 0 ⇔ x > −b exactly in IEEE doubles). b·k is
 // split into two exact products and the large parts cancel exactly (Sterbenz), so P and N are
 // correct to about two roundings even where they are small differences of large sums.
-// c and m are kept per sample and moved from their last place (a few steps when b moved
-// little, a binary search when it jumped). A non-finite b falls back to the direct loop.
+// c and m are kept per sample with the interval of b in which they hold; a step checks that
+// interval and moves only the samples that left it, from their last place (a few steps when b
+// moved little, a binary search when it jumped). The arithmetic then reads a few contiguous
+// arrays, independent of d. A non-finite b falls back to the direct loop.
 class FastStats final : public SampleStats {
  public:
   FastStats(std::shared_ptr<const SparseCodingData> data, std::shared_ptr<const SortedSamples> sorted);
@@ -55,7 +57,15 @@ class FastStats final : public SampleStats {
   std::shared_ptr<const SparseCodingData> data_;
   std::shared_ptr<const SortedSamples> sorted_;
   OracleStats direct_;                 // for non-finite b
-  std::vector<std::int32_t> c_, m_;    // per sample (see above); empty until the first call
+  // Move sample i's positions to b and refresh its row of the arrays below.
+  void place(long i, double b);
+
+  // Per sample (empty until the first call): the positions c and m (−1: not placed yet), the
+  // interval lo < b ≤ hi in which they hold, and what P and N need at them.
+  std::vector<std::int32_t> c_, m_;
+  std::vector<double> lo_, hi_;
+  std::vector<double> kc_, pre_hi_, pre_lo_;  // c and v₁ + … + v_c
+  std::vector<double> kp_, suf_hi_, suf_lo_;  // d − m and v_{m+1} + … + v_d
   long searches_ = 0, walked_ = 0;
 };
 
