@@ -466,3 +466,21 @@ BOOST_AUTO_TEST_CASE(job_files_that_cannot_be_read) {
   }
 }
 BOOST_AUTO_TEST_SUITE_END()
+
+// The fuzz target's checks over the seed corpus (fuzz/README.md): no clang needed.
+#include "../fuzz/job_fuzz.cpp"
+#include <filesystem>
+#include <fstream>
+
+BOOST_AUTO_TEST_CASE(fuzz_corpus_regression) {
+  const auto dir = std::filesystem::path(__FILE__).parent_path().parent_path() / "fuzz" / "corpus";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST_CHECKPOINT("corpus file " << entry.path());
+    BOOST_TEST(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()) == 0);
+    ++files;
+  }
+  BOOST_TEST(files >= 5);
+}

@@ -1,0 +1,253 @@
+# Bad and hostile input through the real binary: every malformed job file or command line gets
+# exit status 2, exactly one line on stderr naming the problem, and writes nothing (the --out
+# folder is not created, or an existing one is left byte for byte as it was).
+# Usage (ctest sets these): EOS_SWEEP=path/to/eos-sweep EOS_TEST_TMP=scratch bash bad_input_test.sh
+set -u
+E=${EOS_SWEEP:?EOS_SWEEP must name the eos-sweep binary}
+T=${EOS_TEST_TMP:-/tmp}/bad_input
+MNT=$T/mnt
+cleanup() {
+  for m in "$MNT/full" "$MNT/ro"; do mountpoint -q "$m" 2>/dev/null && umount "$m"; done
+}
+trap cleanup EXIT
+cleanup
+rm -rf "$T"
+mkdir -p "$T/jobs" "$T/res" "$T/out"
+J=$T/jobs
+PAR=8  # cases run side by side (each run mostly waits for MPI start-up)
+# Runs without mpirun start as MPI singletons; an isolated singleton skips starting a daemon.
+export OMPI_MCA_ess_singleton_isolated=${OMPI_MCA_ess_singleton_isolated:-1}
+
+GOOD=$'model = sparse-relu\neta = 1e-3\nd = 10\nn = 20\nsteps = 5\nn_test = 10\n'
+M=$'model = sparse-relu\n'
+
+# --- the table -------------------------------------------------------------------------------
+# job NAME FRAGMENT TEXT [EXTRA ARGS...]: job file NAME.ini holds TEXT; both `run` and `plan` must
+# refuse it with FRAGMENT. cmd NAME FRAGMENT ARGS...: `eos-sweep ARGS` must refuse, where the
+# word DIR stands for a fresh output folder. Each case is a file of NUL-separated words.
+mkdir -p "$T/cases"
+ncase=0
+cmd() {
+  ncase=$((ncase + 1))
+  printf '%s\0' "$@" > "$T/cases/$(printf %03d $ncase)"
+}
+job() {
+  local name=$1 frag=$2 text=$3
+  shift 3
+  printf '%s' "$text" > "$J/$name.ini"
+  cmd "run:$name" "$frag" run "$J/$name.ini" --out DIR --progress none "$@"
+  cmd "plan:$name" "$frag" plan "$J/$name.ini" "$@"
+}
+printf '%s' "$GOOD" > "$J/good.ini"
+
+job unknown_key        "unknown_key.ini:7: unknown key 'foo' for model sparse-relu" "${GOOD}foo = 1"
+job unknown_model      "model: unknown model 'bogus'"              $'model = bogus\neta = 1e-3\n'
+job missing_model      "model: missing"                             $'eta = 1e-3\nd = 10\n'
+job number_1e          "eta: not a number: '1e'"                    "${M}eta = 1e"
+job number_abc         "eta: not a number: 'abc'"                   "${M}eta = abc"
+job number_1.2.3       "eta: not a number: '1.2.3'"                 "${M}eta = 1.2.3"
+job number_nan         "eta: not a finite number: 'nan'"            "${M}eta = nan"
+job number_huge_int    "d: integer too large"                       "${M}eta = 1e-3"$'\nd = 1e300'
+job linspace_2_args    "eta: linspace takes 3 arguments, got 2"     "${M}eta = linspace(1e-4, 1e-3)"
+job logspace_zero_end  "eta: logspace needs positive end points"    "${M}eta = logspace(0, 1, 3)"
+job range_step_0       "seed: range step must not be 0"             "${M}eta = 1e-3"$'\nseed = range(1, 5, 0)'
+job range_empty        "seed: empty range 'range(5, 1)'"            "${M}eta = 1e-3"$'\nseed = range(5, 1)'
+job unbalanced_open    "eta: unbalanced '('"                        "${M}eta = linspace(1e-4, 1e-3, 3"
+job unbalanced_close   "eta: unbalanced ')'"                        "${M}eta = linspace1e-4, 1e-3, 3)"
+job unknown_function   "eta: unknown range function 'geomspace'"    "${M}eta = geomspace(1e-4, 1e-3, 3)"
+job eta_zero           "eta: must be > 0 (got 0)"                   "${M}eta = 0"
+job eta_negative       "eta: must be > 0 (got -0.001)"              "${M}eta = -1e-3"
+job eta_rel_zero       "eta_rel: must be > 0 (got 0)"               "${M}eta_rel = 0.5, 0"
+job d_zero             "d: must be >= 1 (got 0)"                    "${M}eta = 1e-3"$'\nd = 0'
+job d_not_integer      "d: not an integer: '2.5'"                   "${M}eta = 1e-3"$'\nd = 2.5'
+job n_zero             "n: must be >= 1 (got 0)"                    "${M}eta = 1e-3"$'\nn = 0'
+job lambda_negative    "lambda: must be >= 0 (got -1)"              "${M}eta = 1e-3"$'\nlambda = -1'
+job seed_negative      "seed: must be >= 0 (got -1)"                "${M}eta = 1e-3"$'\nseed = -1'
+job empty_axis         "eta: empty value"                           "${M}eta ="
+job empty_item         "eta: empty item in the list '1e-3,,2e-3'"   "${M}eta = 1e-3,,2e-3"
+job duplicate_values   "eta: value 0.001 appears twice"             "${M}eta = 1e-3, 0.001"
+job key_twice          "key 'eta' given twice (first on line 2)"    "${M}eta = 1e-3"$'\neta = 2e-3'
+job eta_and_eta_rel    "eta: give eta or eta_rel, not both"         "${M}eta = 1e-3"$'\neta_rel = 1'
+job steps_and_horizon  "steps: give steps or horizon, not both"     "${M}eta = 1e-3"$'\nsteps = 10\nhorizon = 10'
+job tail_zero          "tail: must be > 0 (got 0)"                  "${M}eta = 1e-3"$'\ntail = 0'
+job tail_above_1       "tail: must be <= 1 (got 1.5)"               "${M}eta = 1e-3"$'\ntail = 1.5'
+job list_non_axis      "sharpness_every: is not a sweep axis"       "${M}eta = 1e-3"$'\nsharpness_every = 10, 20'
+job bad_choice         "solver: 'fast' is not one of"               "${M}eta = 1e-3"$'\nsolver = fast'
+job too_many_steps     "horizon: horizon/eta = "                    "${M}eta = 1e-300"
+job grid_1e12          "grid: 1e+12 points (seed 1e+06 x eta 1e+06), more than the limit" \
+                       "${M}eta = linspace(1e-4, 1e-2, 1e6)"$'\nseed = range(0, 1e6)'
+job truncated_key      "truncated_key.ini:3: 'd' is not KEY = VALUE" "${M}eta = 1e-3"$'\nd'
+job truncated_range    "eta: unbalanced '('"                        "${M}eta = linspace(1e-4, 1"
+job ini_section        "ini_section.ini:1: INI sections"            $'[sweep]\n'"${M}eta = 1e-3"
+job empty_file         "empty_file.ini: empty job file"             ""
+job control_chars      "control character '\\x1b'"                  "${M}eta = 1e-3"$'\x1b[2J'
+job set_no_equals      "--set: expected KEY=VALUE, got 'eta'"       "$GOOD" --set eta
+job set_unknown_key    "--set: unknown key 'foo' for model sparse-relu" "$GOOD" --set foo=1
+job set_bad_value      "--set: d: must be >= 1 (got 0)"             "$GOOD" --set d=0
+job set_twice          "--set: key 'd' given twice"                 "$GOOD" --set d=5 --set d=6
+job set_contradiction  "--set: give eta or eta_rel, not both"       "$GOOD" --set eta=1e-3 --set eta_rel=1
+job set_newline        "--set: eta: not a number: 'x\\ny'"          "$GOOD" --set $'eta=x\ny'
+
+# Job files that are not text, too big, or not files.
+printf 'model = sparse-relu\neta = 1e-3\nd = 1\0\0\0 0\n' > "$J/binary_nul.ini"
+head -c 3000 /dev/zero | tr '\0' '\001' > "$J/binary_ctrl.ini"
+{ printf '%s' "$GOOD"; head -c 1100000 /dev/zero | tr '\0' '#'; } > "$J/enormous.ini"
+mkdir -p "$J/a_folder.ini"
+cmd run:binary_nul   "binary_nul.ini:3: NUL byte"            run "$J/binary_nul.ini" --out DIR
+cmd plan:binary_nul  "binary_nul.ini:3: NUL byte"            plan "$J/binary_nul.ini"
+cmd run:binary_ctrl  "binary_ctrl.ini:1: control character '\\x01'" run "$J/binary_ctrl.ini" --out DIR
+cmd run:enormous     "enormous.ini: job file larger than 1048576 bytes" run "$J/enormous.ini" --out DIR
+cmd plan:enormous    "enormous.ini: job file larger than 1048576 bytes" plan "$J/enormous.ini"
+cmd run:dev_zero     "/dev/zero: job file larger than"       run /dev/zero --out DIR
+cmd run:job_missing  "no_such.ini: cannot read job file (No such file or directory)" run "$J/no_such.ini" --out DIR
+cmd plan:job_missing "no_such.ini: cannot read job file (No such file or directory)" plan "$J/no_such.ini"
+cmd run:job_folder   "a_folder.ini: is a directory, not a job file" run "$J/a_folder.ini" --out DIR
+cmd plan:job_folder  "a_folder.ini: is a directory, not a job file" plan "$J/a_folder.ini"
+
+# The command line.
+cmd run:no_job        "missing job file"                     run --out DIR
+cmd plan:no_job       "missing job file"                     plan
+cmd run:no_out        "--out: missing results folder"        run "$J/good.ini"
+cmd run:shard_3_2     "--shard: need 0 <= I < N, got '3/2'"  run "$J/good.ini" --out DIR --shard 3/2
+cmd run:shard_neg     "--shard: need 0 <= I < N, got '-1/2'" run "$J/good.ini" --out DIR --shard -1/2
+cmd run:shard_x       "--shard: expected I/N, got 'x'"       run "$J/good.ini" --out DIR --shard x
+cmd run:shard_1_0     "--shard: need 0 <= I < N, got '0/0'"  run "$J/good.ini" --out DIR --shard 0/0
+cmd run:progress      "--progress: 'bogus' is not one of"    run "$J/good.ini" --out DIR --progress bogus
+cmd run:batch_zero    "--batch"                              run "$J/good.ini" --out DIR --batch 0
+cmd run:batch_negative "--batch"                             run "$J/good.ini" --out DIR --batch -1
+cmd run:unknown_option "unrecognised option '--bogus'"       run "$J/good.ini" --out DIR --bogus
+cmd run:two_jobs      "too many positional options"          run "$J/good.ini" "$J/good.ini" --out DIR
+cmd plan:two_jobs     "too many positional options"          plan "$J/good.ini" "$J/good.ini"
+cmd unknown_command   "unknown command 'runn'"               runn "$J/good.ini"
+
+# Output folders that cannot be written (root ignores permission bits, so: paths under a regular
+# file, a regular file itself, /proc; and read-only or full file systems when tmpfs mounts work).
+: > "$T/a_file"
+cmd run:out_under_file "--out: cannot create $T/a_file/x"    run "$J/good.ini" --out "$T/a_file/x"
+cmd run:out_is_file   "--out: $T/a_file exists and is not a folder" run "$J/good.ini" --out "$T/a_file"
+cmd run:out_in_proc   "--out: cannot create /proc/eos-sweep-bad-input" run "$J/good.ini" --out /proc/eos-sweep-bad-input
+mkdir -p "$MNT/full" "$MNT/ro"
+if mount -t tmpfs -o size=64k tmpfs "$MNT/full" 2>/dev/null && mount -t tmpfs -o ro,size=64k tmpfs "$MNT/ro" 2>/dev/null; then
+  # Fill the file system, leaving no block for a results file.
+  head -c 200000 /dev/zero > "$MNT/full/filler" 2>/dev/null
+  cmd run:out_read_only "--out: cannot create $MNT/ro/out (Read-only file system)" run "$J/good.ini" --out "$MNT/ro/out"
+  cmd run:out_read_only_root "--out: $MNT/ro is not writable" run "$J/good.ini" --out "$MNT/ro"
+  cmd run:out_full     "No space left on device"              run "$J/good.ini" --out "$MNT/full/out" --progress none
+else
+  echo "note: tmpfs mounts unavailable here; skipping the read-only and full file system cases"
+fi
+
+# --- running the table ---------------------------------------------------------------------
+# check CASEFILE: exit 2, exactly one stderr line holding the fragment, nothing on stdout, the
+# output folder DIR (a fresh path per case) not created, nothing left on the full file system.
+check() {
+  local -a w
+  mapfile -d '' w < "$1"
+  local name=${w[0]} frag=${w[1]}
+  local -a argv=("${w[@]:2}")
+  local dir="$T/out/${name//[:\/]/_}"
+  local tag="$T/res/${name//[:\/]/_}"
+  local args="${argv[*]}"
+  local i
+  for i in "${!argv[@]}"; do [ "${argv[$i]}" = DIR ] && argv[$i]=$dir; done
+  local before_full=""
+  [ -d "$MNT/full" ] && before_full=$(ls -A "$MNT/full" 2>/dev/null)
+  "$E" "${argv[@]}" > "$tag.out" 2> "$tag.err" < /dev/null
+  local rc=$?
+  local problems=""
+  [ "$rc" -eq 2 ] || problems+=" exit status $rc (want 2);"
+  [ "$(wc -l < "$tag.err")" -eq 1 ] || problems+=" stderr has $(wc -l < "$tag.err") lines (want 1);"
+  grep -qF -- "$frag" "$tag.err" || problems+=" message lacks '$frag';"
+  grep -q '^eos-sweep[a-z ]*: error: ' "$tag.err" || problems+=" message does not start 'eos-sweep CMD: error:';"
+  [ -s "$tag.out" ] && problems+=" wrote to stdout;"
+  [ -e "$dir" ] && problems+=" created the output folder;"
+  if [ "$name" = run:out_full ]; then
+    # The folder itself may be made before the disk turns out full, but no byte of output is left.
+    [ -n "$(find "$MNT/full" -type f ! -name filler -size +0c)" ] && problems+=" left output on the full file system;"
+  elif [ -d "$MNT/full" ] && [ "$(ls -A "$MNT/full" 2>/dev/null)" != "$before_full" ]; then
+    problems+=" left files on the full file system: $(ls -A "$MNT/full" | tr '\n' ' ');"
+  fi
+  if [ -n "$problems" ]; then
+    echo "FAIL $name:$problems" > "$tag.res"
+    echo "     args: $args" >> "$tag.res"
+    echo "     stderr: $(head -c 400 "$tag.err")" >> "$tag.res"
+  else
+    echo "ok   $name: $(cat "$tag.err")" > "$tag.res"
+  fi
+}
+
+n=0
+full_case=""
+for f in "$T"/cases/*; do
+  # The full file system is shared: run its case alone, after the others.
+  if [ "$(head -z -n1 "$f" | tr -d '\0')" = run:out_full ]; then
+    full_case=$f
+    continue
+  fi
+  check "$f" &
+  n=$((n + 1))
+  [ $((n % PAR)) -eq 0 ] && wait
+done
+wait
+[ -n "$full_case" ] && check "$full_case"
+# --- an existing results folder is never damaged -----------------------------------------------
+# A folder holding a finished sweep; then bad jobs, a job of another model, and a results file
+# with other columns are all refused, and every file stays byte for byte as it was.
+EXIST=$T/existing
+if ! "$E" run "$J/good.ini" --out "$EXIST" --progress none > /dev/null 2> "$T/res/existing_setup.err"; then
+  echo "FAIL existing_setup: the good job did not run: $(cat "$T/res/existing_setup.err")" > "$T/res/existing_setup.res"
+else
+  printf 'model = minimalist-2d\neta = 0.1\nsteps = 5\n' > "$J/other_model.ini"
+  snapshot() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . | sort); }
+  before=$(snapshot "$EXIST")
+  ex=0
+  existing_case() {
+    local name=$1 frag=$2
+    shift 2
+    ex=$((ex + 1))
+    "$E" "$@" > "$T/res/ex.out" 2> "$T/res/ex.err" < /dev/null
+    local rc=$? problems=""
+    [ "$rc" -eq 2 ] || problems+=" exit status $rc (want 2);"
+    [ "$(wc -l < "$T/res/ex.err")" -eq 1 ] || problems+=" stderr has $(wc -l < "$T/res/ex.err") lines;"
+    grep -qF -- "$frag" "$T/res/ex.err" || problems+=" message lacks '$frag';"
+    [ "$(snapshot "$EXIST")" = "$before" ] || problems+=" the existing folder changed;"
+    if [ -n "$problems" ]; then
+      echo "FAIL existing:$name:$problems stderr: $(head -c 400 "$T/res/ex.err")" > "$T/res/existing_$name.res"
+    else
+      echo "ok   existing:$name: $(cat "$T/res/ex.err")" > "$T/res/existing_$name.res"
+    fi
+  }
+  existing_case other_model "holds results of a different model" run "$J/other_model.ini" --out "$EXIST" --progress none
+  existing_case bad_job "eta: not a number: '1e'" run "$J/number_1e.ini" --out "$EXIST" --progress none
+  existing_case grid_1e12 "grid: 1e+12 points" run "$J/grid_1e12.ini" --out "$EXIST" --progress none
+  existing_case bad_shard "--shard" run "$J/good.ini" --out "$EXIST" --shard 2/2 --progress none
+  existing_case set_unknown "--set: unknown key" run "$J/good.ini" --out "$EXIST" --set foo=1 --progress none
+  # Other columns: the header of the results file no longer matches this model's.
+  sed -i '1s/^id,/id,extra,/' "$EXIST/results.csv"
+  before=$(snapshot "$EXIST")
+  existing_case other_columns "holds results of a different model or with different columns" \
+    run "$J/good.ini" --out "$EXIST" --progress none
+fi
+
+# --- plan's output format -----------------------------------------------------------------------
+printf '%s' "${M}eta = 1e-3, 2e-4"$'\nd = 10, 20, 30\nn = 20\nhorizon = 10\n' > "$J/plan.ini"
+if "$E" plan "$J/plan.ini" > "$T/res/plan.out" 2> "$T/res/plan.err"; then
+  problems=""
+  grep -qx 'points: 6' "$T/res/plan.out" || problems+=" no line 'points: 6';"
+  grep -qx '  d (3): 10 20 30' "$T/res/plan.out" || problems+=" no axis line for d;"
+  grep -qx '  eta (2): 0.001 2e-04' "$T/res/plan.out" || problems+=" no axis line for eta;"
+  # 3 × (10/1e-3 + 10/2e-4) = 3 × 60000 steps.
+  grep -qx 'total GD steps: 180000' "$T/res/plan.out" || problems+=" no line 'total GD steps: 180000';"
+  [ "$(grep -cE '^[0-9]+ [0-9a-f]{16} ' "$T/res/plan.out")" -eq 6 ] || problems+=" not 6 grid rows;"
+  [ -s "$T/res/plan.err" ] && problems+=" wrote to stderr;"
+  if [ -n "$problems" ]; then echo "FAIL plan_format:$problems" > "$T/res/plan.res"; cat "$T/res/plan.out" >> "$T/res/plan.res"
+  else echo "ok   plan_format" > "$T/res/plan.res"; fi
+else
+  echo "FAIL plan_format: plan refused a good job: $(cat "$T/res/plan.err")" > "$T/res/plan.res"
+fi
+
+cat "$T"/res/*.res
+total=$(cat "$T"/res/*.res | grep -c '^ok \|^FAIL')
+failed=$(cat "$T"/res/*.res | grep -c '^FAIL')
+echo "bad_input: $total cases, $failed failed"
+[ "$failed" -eq 0 ]
