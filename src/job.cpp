@@ -1,6 +1,7 @@
 // Job files: reading (the INI syntax of Boost.Program_options), checking, resolving and expanding.
 #include "eos/job.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -323,15 +324,23 @@ Job load_job(const std::string& path, const std::vector<std::string>& sets) {
 }
 
 std::string point_id(const ModelInfo& model, const Params& params) {
-  std::map<std::string, std::string> relevant;
-  auto add = [&](const std::vector<KeySpec>& ks) {
-    for (const auto& k : ks)
-      if (k.in_id && params.has(k.name)) relevant[k.name] = params.text(k.name);
-  };
-  add(model.keys);
-  add(runner_keys());
+  // The in_id keys, sorted by name and each once: "model=M;k1=v1;k2=v2..." (no map per call:
+  // this runs once per grid point).
+  std::vector<const std::string*> names;
+  names.reserve(model.keys.size() + runner_keys().size());
+  for (const auto* ks : {&model.keys, &runner_keys()})
+    for (const auto& k : *ks)
+      if (k.in_id && params.has(k.name)) names.push_back(&k.name);
+  std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
+              names.end());
   std::string canon = "model=" + model.name;
-  for (const auto& [k, v] : relevant) canon += ";" + k + "=" + v;
+  for (const std::string* k : names) {
+    canon += ';';
+    canon += *k;
+    canon += '=';
+    canon += params.text(*k);
+  }
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(canon)));
   return buf;
