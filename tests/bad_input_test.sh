@@ -229,6 +229,22 @@ else
     run "$J/good.ini" --out "$EXIST" --progress none
 fi
 
+# --- under mpirun ------------------------------------------------------------------------------
+# Every rank checks the input; rank 0 alone prints the one line (mpirun adds its own banner about
+# the non-zero exit, which is not ours to shorten), and no rank writes anything.
+if command -v mpirun > /dev/null; then
+  "$(command -v mpirun)" -np 2 "$E" run "$J/number_1e.ini" --out "$T/out/mpirun" --progress none \
+    > "$T/res/mpirun.out" 2> "$T/res/mpirun.err" < /dev/null
+  rc=$?
+  problems=""
+  [ "$rc" -eq 2 ] || problems+=" exit status $rc (want 2);"
+  [ "$(grep -c 'eos-sweep run: error:' "$T/res/mpirun.err")" -eq 1 ] || problems+=" not exactly one error line;"
+  grep -qF "eta: not a number: '1e'" "$T/res/mpirun.err" || problems+=" message lacks the key;"
+  [ -e "$T/out/mpirun" ] && problems+=" created the output folder;"
+  if [ -n "$problems" ]; then echo "FAIL mpirun:number_1e:$problems $(head -c 400 "$T/res/mpirun.err")" > "$T/res/mpirun.res"
+  else echo "ok   mpirun:number_1e: $(grep 'eos-sweep run: error:' "$T/res/mpirun.err")" > "$T/res/mpirun.res"; fi
+fi
+
 # --- plan's output format -----------------------------------------------------------------------
 printf '%s' "${M}eta = 1e-3, 2e-4"$'\nd = 10, 20, 30\nn = 20\nhorizon = 10\n' > "$J/plan.ini"
 if "$E" plan "$J/plan.ini" > "$T/res/plan.out" 2> "$T/res/plan.err"; then
