@@ -96,6 +96,22 @@ bool use_log(const std::string& mode, const std::vector<std::vector<double>>& gr
 double to_t(double v, bool log) { return log ? std::log(v) : v; }
 double from_t(double t, bool log) { return log ? std::exp(t) : t; }
 
+// Tics at 1, 2, 5 × 10^k on a log axis spanning less than two decades (gnuplot's default would
+// label one or two powers of ten); empty otherwise.
+std::string log_tics(const std::string& axis, double lo, double hi) {
+  if (!(lo > 0) || !(hi > lo) || hi / lo >= 100) return "";
+  std::vector<std::string> tics;
+  for (int e = static_cast<int>(std::floor(std::log10(lo))) - 1; e <= static_cast<int>(std::ceil(std::log10(hi))); ++e)
+    for (double k : {1.0, 2.0, 5.0}) {
+      const double v = e >= 0 ? k * std::pow(10.0, e) : k / std::pow(10.0, -e);  // correctly rounded
+      if (v >= lo && v <= hi) tics.push_back(format_double(v));
+    }
+  if (tics.size() < 2) return "";
+  std::string out = "set " + axis + "tics (";
+  for (std::size_t i = 0; i < tics.size(); ++i) out += (i ? ", " : "") + tics[i];
+  return out + ")\n";
+}
+
 // The head of every script: what it draws, how to redraw it, and a cd to its own folder so
 // that relative names work from anywhere.
 std::string script_head(const std::string& what, const std::string& stem, const PlotOptions& o) {
@@ -288,6 +304,7 @@ std::string heatmap_script(const AggregateTable& t, const std::string& stem, con
     s += "set ytics (" + join(tics, ", ") + ")\n";
   }
   std::set<double> xs_distinct(all_x.begin(), all_x.end());
+  if (xlog) s += log_tics("x", xmin, xmax);
   if (xs_distinct.size() <= 12 && !xlog) {
     std::vector<std::string> tics;
     for (double x : xs_distinct) tics.push_back(num(x));
@@ -299,7 +316,7 @@ std::string heatmap_script(const AggregateTable& t, const std::string& stem, con
   s += "set title " + dq(title_of(t)) + "\n";
   s += "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n";
   if (t.value.fraction) s += "set cbrange [0:1]\n";
-  s += "set tics out\nset key top right opaque box\n";
+  s += "set tics out\nset format x '%g'\nset format y '%g'\nset key top right opaque box\n";
   s += "\ndo for [fmt in formats] {\n" + terminal_lines(stem, 900, 700);
   s += "  plot " + join(elements, ", \\\n       ") + "\n";
   s += "  set output\n}\n";
@@ -407,12 +424,13 @@ std::string lines_script(const AggregateTable& t, const std::string& stem, const
   if (xlog) s += "set logscale x\n";
   if (ylog) s += "set logscale y\n";
   s += "set xrange [" + num(from_t(lo - pad, xlog)) + ":" + num(from_t(hi + pad, xlog)) + "]\n";
+  if (xlog) s += log_tics("x", from_t(lo - pad, xlog), from_t(hi + pad, xlog));
   if (t.value.fraction) s += "set yrange [-0.03:1.03]\n";
   s += "set offsets 0, 0, graph 0.05, graph 0.05\n";
   s += "set xlabel " + q(pretty(X)) + "\n";
   s += "set ylabel " + q(t.value.label() + (t.over.empty() ? "" : "  (mean ± std)")) + "\n";
   s += "set title " + dq(title_of(t)) + "\n";
-  s += "set key outside right top\nset grid lc rgb 'gray85'\nset tics out\n";
+  s += "set key outside right top\nset grid lc rgb 'gray85'\nset tics out\nset format x '%g'\n";
   s += "\ndo for [fmt in formats] {\n" + terminal_lines(stem, 950, 600);
   s += "  plot " + join(elements, ", \\\n       ") + "\n";
   s += "  set output\n}\n";
