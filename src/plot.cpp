@@ -583,11 +583,13 @@ std::string trace_script(const TracePlot& t, const std::string& stem, const Plot
     const bool log = p == "loss" && t.log_loss;
     if (log) s += "  set logscale y\n";
     if (p == "sharpness") {
+      s += "  set offsets 0, 0, graph 0.35, graph 0.08   # room for the key above the curves\n";
       s += "  plot data using " + std::to_string(step) + ":" + std::to_string(c) +
-           " with linespoints lw 1.5 pt 7 ps 0.3 lc rgb '#D55E00' title 'sharpness', \\\n"
+           " with lines lw 1.5 lc rgb '#D55E00' title 'sharpness', \\\n"
            "       data using " +
            std::to_string(step) + ":" + std::to_string(col("two_over_eta")) +
            " with lines dt 2 lw 1.5 lc rgb 'black' title '2/η'\n";
+      s += "  set offsets 0, 0, graph 0.08, graph 0.08\n";
     } else {
       s += "  plot data using " + std::to_string(step) + ":" + std::to_string(c) + " with lines lw 1.5 lc rgb '" +
            color(i) + "' notitle\n";

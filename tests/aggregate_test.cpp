@@ -392,7 +392,7 @@ BOOST_AUTO_TEST_CASE(trace_panels) {
   const std::string s = trace_script(t, "abc", {});
   BOOST_CHECK(contains(s, "multiplot layout 4,1"));
   BOOST_CHECK(contains(s, "using 1:4 with lines dt 2"));  // 2/η next to the sharpness (column 3)
-  BOOST_CHECK(contains(s, "using 1:3 with linespoints"));
+  BOOST_CHECK(contains(s, "using 1:3 with lines lw 1.5 lc rgb '#D55E00' title 'sharpness'"));
   BOOST_CHECK(contains(s, "\\\"title\\\""));
   t.panels = {"nope"};
   BOOST_CHECK_THROW(trace_script(t, "abc", {}), InputError);
