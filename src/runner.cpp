@@ -110,7 +110,8 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
   // oscillation of a large-η transient crosses the sharp region between two flat points.
   // Checked on the first kMidChecks reversals, then on reversals at sampling steps, until the
   // run is certified beyond the edge.
-  constexpr long kMidChecks = 64;
+  // (A Lanczos estimate costs dozens of gradients, so models without a dense Hessian get fewer.)
+  const long kMidChecks = sharp.wants_dense() ? 64 : 8;
   double mid_edge_max = -INFINITY;
   long mid_checks = 0, reversals = 0;
   Vec theta_mid(dim), grad_mid(dim);

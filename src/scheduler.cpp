@@ -154,7 +154,11 @@ ScheduleOutcome schedule(const boost::mpi::communicator& comm, std::vector<WorkI
   std::mutex mu;
   const std::size_t batch = std::max<std::size_t>(1, opts.batch);
   const int nworkers = comm.size() - 1;
-  std::vector<std::size_t> outstanding(static_cast<std::size_t>(comm.size()), 0);
+  // Each worker holds up to two batches: the one it runs and the next, so it never waits for
+  // the master between points. A worker is retired once it was told to stop and has answered
+  // every batch it held.
+  std::vector<int> in_flight(static_cast<std::size_t>(comm.size()), 0);
+  std::vector<bool> stop_sent(static_cast<std::size_t>(comm.size()), false);
   int retired = 0;
 
   auto record = [&](std::size_t index, const std::string& line) {
@@ -173,12 +177,26 @@ ScheduleOutcome schedule(const boost::mpi::communicator& comm, std::vector<WorkI
         queue.pop_front();
       }
     }
-    outstanding[static_cast<std::size_t>(r)] = b.size();
+    const auto w = static_cast<std::size_t>(r);
     comm.send(r, kWork, b);
-    if (b.empty()) ++retired;
+    if (b.empty()) {
+      stop_sent[w] = true;
+    } else {
+      ++in_flight[w];
+    }
+  };
+  auto answered = [&](int r) {
+    const auto w = static_cast<std::size_t>(r);
+    --in_flight[w];
+    if (!stop_sent[w]) feed(r);
+    if (stop_sent[w] && in_flight[w] == 0) ++retired;
   };
 
   for (int r = 1; r <= nworkers; ++r) feed(r);
+  for (int r = 1; r <= nworkers; ++r)
+    if (!stop_sent[static_cast<std::size_t>(r)]) feed(r);
+  for (int r = 1; r <= nworkers; ++r)
+    if (stop_sent[static_cast<std::size_t>(r)] && in_flight[static_cast<std::size_t>(r)] == 0) ++retired;
   LocalWorker local(queue, mu, run, opts);
   // A failure here (the results file cannot be written) must not wait for the local thread to
   // finish the queue: raise the stop flag so it returns within a few hundred steps.
@@ -198,7 +216,7 @@ ScheduleOutcome schedule(const boost::mpi::communicator& comm, std::vector<WorkI
       comm.recv(st->source(), kResult, reply);
       for (auto& [i, line] : reply.lines) record(static_cast<std::size_t>(i), line);
       if (reply.interrupted) out.interrupted = true;
-      feed(st->source());
+      answered(st->source());
       progressed = true;
     }
     for (auto& [i, line] : local.take()) {
