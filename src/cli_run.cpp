@@ -30,7 +30,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   long shard_i = 0, shard_n = 1;
   bool retry_errors = false;
-  std::size_t batch = 1;
+  long batch = 1;
   double grace = 30;
 };
 
@@ -57,7 +57,7 @@ bool parse_args(int argc, char** argv, RunArgs& a) {
       "shard", po::value<std::string>(), "run only shard I of N (I/N, 0-based); shards split the grid by id")(
       "progress", po::value<std::string>(&a.progress), "auto | bar | lines | none (default auto)")(
       "retry-errors", po::bool_switch(&a.retry_errors), "rerun points whose row is an error row")(
-      "batch", po::value<std::size_t>(&a.batch), "points per message to a rank (default 1)")(
+      "batch", po::value<long>(&a.batch), "points per message to a rank (default 1)")(
       "grace", po::value<double>(&a.grace), "seconds to wait for busy ranks after a stop signal (default 30)")(
       "job", po::value<std::string>(&a.job), "job file");
   po::positional_options_description pos;
@@ -186,7 +186,7 @@ int cmd_run(int argc, char** argv) {
     if (line.find(",error,") != std::string::npos) ++regimes_error;
   };
   ScheduleOptions opts;
-  opts.batch = args.batch;
+  opts.batch = static_cast<std::size_t>(args.batch);
   opts.stop = &g_stop;
   opts.progress = progress.get();
   opts.grace_s = args.grace;

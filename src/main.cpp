@@ -43,6 +43,6 @@ int main(int argc, char** argv) {
   if (cmd == "aggregate") return eos::cmd_aggregate(argc - 1, argv + 1);
   if (cmd == "trace") return eos::cmd_trace(argc - 1, argv + 1);
   if (cmd == "keys") return eos::cmd_keys(argc - 1, argv + 1);
-  std::fprintf(stderr, "eos-sweep: error: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+  std::fprintf(stderr, "eos-sweep: error: unknown command '%s' (eos-sweep --help lists the commands)\n", cmd.c_str());
   return eos::kExitBadInput;
 }

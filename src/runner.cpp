@@ -188,6 +188,15 @@ RunResult run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, cons
     if (t == T) break;
     if (cfg.stop_grad_tol > 0 && grad_norm < cfg.stop_grad_tol) {
       converged = true;
+      if (!want_sharp) {  // the final state's sharpness, not the last sample's
+        if (sharp.wants_dense()) model.evaluate(theta, grad, &hess);
+        const double sf = sharp.estimate(theta, sharp.wants_dense() ? &hess : nullptr);
+        if (std::isfinite(sf)) {
+          ++samples;
+          s_final = sf;
+          s_max = std::max(s_max, sf);
+        }
+      }
       break;
     }
     theta.noalias() -= cfg.eta * grad;

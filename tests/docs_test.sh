@@ -1,0 +1,21 @@
+# The documentation stays true: docs/keys.md is exactly what `eos-sweep keys` prints from the key
+# specs, every model in the registry has a job file in jobs/ that `plan` accepts, and the
+# README's quick-start scripts exist.
+set -euo pipefail
+source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
+if ! diff <("$EOS_SWEEP" keys) "$EOS_SOURCE_DIR/docs/keys.md" >/dev/null; then
+  diff <("$EOS_SWEEP" keys) "$EOS_SOURCE_DIR/docs/keys.md" | head -20 >&2
+  fail "docs/keys.md is stale: regenerate it with 'eos-sweep keys > docs/keys.md'"
+fi
+for job in "$EOS_SOURCE_DIR"/jobs/*.ini; do
+  "$EOS_SWEEP" plan "$job" >/dev/null || fail "plan rejects $job"
+done
+for model in $("$EOS_SWEEP" keys | sed -n 's/^### model = //p'); do
+  grep -lq "^model *= *$model *$" "$EOS_SOURCE_DIR"/jobs/*.ini || fail "no job file in jobs/ for model $model"
+done
+for script in scripts/quickstart.sh scripts/test.sh; do
+  grep -q "^    $script" "$EOS_SOURCE_DIR/README.md" || fail "README quick start does not name $script"
+  [ -x "$EOS_SOURCE_DIR/$script" ] || fail "$script is not executable"
+done
+grep -q "scripts/test.sh" "$EOS_SOURCE_DIR/.ci/run" || fail ".ci/run does not call the README's test command"
+echo "docs: ok"
