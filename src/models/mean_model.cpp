@@ -1,4 +1,5 @@
 // The mean model: loss, gradient and exact 3×3 Hessian, and the theory's limiting bias.
+#include "eos/make_key.h"
 #include "eos/models/mean_model.h"
 
 #include <cmath>
@@ -82,18 +83,6 @@ void MeanModel::report(const Vec& theta, double* out) {
 
 namespace {
 
-KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, bool excl = false) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.doc = std::move(doc);
-  k.axis = axis;
-  k.min = min;
-  k.min_exclusive = excl;
-  return k;
-}
-
 std::unique_ptr<Model> make_mean_model(const Params& p) {
   const long d = p.integer("d"), seed = p.integer("seed");
   // The same initialisation stream as sparse-relu: a± ~ N(0, init_scale²/(2d)), b = b0.
@@ -113,10 +102,10 @@ ModelInfo mean_model_info() {
   info.name = "mean-model";
   info.doc = "mean model of the sparse-coding network: l_sym(d (a- + a+) g(b)) (Ahn et al., section 3)";
   info.keys = {
-      key("d", KeyType::Integer, "200", "dimension (scales the model; eta* = 8 pi/d^2)", true, 1),
-      key("seed", KeyType::Integer, "0", "seed of the initialisation", true, 0),
-      key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", true, 0),
-      key("b0", KeyType::Real, "0", "initial bias b₀", true, -INFINITY),
+      make_key("d", KeyType::Integer, "200", "dimension (scales the model; eta* = 8 pi/d^2)", true, 1),
+      make_key("seed", KeyType::Integer, "0", "seed of the initialisation", true, 0),
+      make_key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", true, 0),
+      make_key("b0", KeyType::Real, "0", "initial bias b₀", true, -INFINITY),
   };
   info.tracked = {"bias", "d_asum"};
   info.reports = {"bias_theory", "sharpness_theory", "a_minus", "a_plus"};

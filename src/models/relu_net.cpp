@@ -1,5 +1,6 @@
 // The two-layer ReLU network: forward pass, gradient and R-operator Hessian-vector product with
 // Eigen matrix products (each costs two d×m×n products).
+#include "eos/make_key.h"
 #include "eos/models/relu_net.h"
 
 #include <cmath>
@@ -137,18 +138,6 @@ void ReluNet::report(const Vec& theta, double* out) {
 
 namespace {
 
-KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, bool excl = false) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.doc = std::move(doc);
-  k.axis = axis;
-  k.min = min;
-  k.min_exclusive = excl;
-  return k;
-}
-
 std::unique_ptr<Model> make_relu_net(const Params& p) {
   const long d = p.integer("d"), n = p.integer("n"), m = p.integer("m"), seed = p.integer("seed");
   const double lambda = p.real("lambda");
@@ -171,15 +160,15 @@ ModelInfo relu_net_info() {
   info.name = "relu-net";
   info.doc = "two-layer ReLU network with unknown basis on sparse-coding data (Ahn et al., section 5)";
   info.keys = {
-      key("d", KeyType::Integer, "20", "dimension of the data", true, 1),
-      key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
-      key("n", KeyType::Integer, "300", "number of training samples", true, 1),
-      key("m", KeyType::Integer, "20", "width (number of neurons)", true, 1),
-      key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
-      key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
-      key("init_w", KeyType::Real, "1", "w_jk ~ N(0, init_w²/d)", true, 0),
-      key("init_a", KeyType::Real, "1", "a_j ~ N(0, init_a²/m)", true, 0),
-      key("b0", KeyType::Real, "0", "initial bias of every neuron", true, -INFINITY),
+      make_key("d", KeyType::Integer, "20", "dimension of the data", true, 1),
+      make_key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
+      make_key("n", KeyType::Integer, "300", "number of training samples", true, 1),
+      make_key("m", KeyType::Integer, "20", "width (number of neurons)", true, 1),
+      make_key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
+      make_key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
+      make_key("init_w", KeyType::Real, "1", "w_jk ~ N(0, init_w²/d)", true, 0),
+      make_key("init_a", KeyType::Real, "1", "a_j ~ N(0, init_a²/m)", true, 0),
+      make_key("b0", KeyType::Real, "0", "initial bias of every neuron", true, -INFINITY),
   };
   info.tracked = {"bias", "frac_neg_bias"};
   info.reports = {"train_acc", "test_acc", "alignment", "bias_min", "bias_max"};

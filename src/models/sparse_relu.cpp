@@ -1,4 +1,5 @@
 // The sparse-coding ReLU network: loss, gradient and exact 3×3 Hessian from per-sample statistics.
+#include "eos/make_key.h"
 #include "eos/models/sparse_relu.h"
 
 #include <algorithm>
@@ -220,18 +221,6 @@ void SparseRelu::report(const Vec& theta, double* out) {
 
 namespace {
 
-KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, bool excl = false) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.doc = std::move(doc);
-  k.axis = axis;
-  k.min = min;
-  k.min_exclusive = excl;
-  return k;
-}
-
 }  // namespace
 
 std::unique_ptr<Model> make_sparse_relu(const Params& p) {
@@ -258,15 +247,15 @@ ModelInfo sparse_relu_info() {
   info.name = "sparse-relu";
   info.doc = "ReLU network with known basis on sparse-coding data (Ahn et al., eq. 2)";
   info.keys = {
-      key("d", KeyType::Integer, "200", "dimension of the data", true, 1),
-      key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
-      key("n", KeyType::Integer, "300", "number of training samples", true, 1),
-      key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
-      key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
-      key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", false, 0),
-      key("b0", KeyType::Real, "0", "initial bias b₀", false, -INFINITY),
+      make_key("d", KeyType::Integer, "200", "dimension of the data", true, 1),
+      make_key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
+      make_key("n", KeyType::Integer, "300", "number of training samples", true, 1),
+      make_key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
+      make_key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
+      make_key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", false, 0),
+      make_key("b0", KeyType::Real, "0", "initial bias b₀", false, -INFINITY),
   };
-  KeySpec path = key("path", KeyType::Text, "fast", "evaluation: fast (O(n) per step) or oracle (O(n·d))", false, 0);
+  KeySpec path = make_key("path", KeyType::Text, "fast", "evaluation: fast (O(n) per step) or oracle (O(n·d))", false, 0);
   path.choices = {"fast", "oracle"};
   path.in_id = false;
   info.keys.push_back(path);
