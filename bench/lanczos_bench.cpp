@@ -2,8 +2,9 @@
 // m·d up to about 1e5 parameters, cold and warm-started, against one gradient and one HVP.
 #include <benchmark/benchmark.h>
 
-#include "eos/lanczos.h"
-#include "eos/model.h"
+#include "eos/model/registry.h"
+#include "eos/gd/sharpness.h"
+#include "eos/model/model.h"
 #include "eos/models/relu_net.h"
 
 namespace {
@@ -58,13 +59,13 @@ void BM_Hvp(benchmark::State& state) {
 void BM_Lanczos(benchmark::State& state) {
   Instance in(state.range(0), state.range(1), kN);
   eos::Vec warm;
-  if (state.range(2)) warm = eos::lanczos_top_eigenvalue(*in.model, in.prev, in.dim, {}).vector;
+  if (state.range(2)) warm = eos::lanczos_sharpness(*in.model, in.prev, in.dim, {}).vector;
   eos::Vec g;
   in.model->evaluate(in.theta, g, nullptr);
   long hvps = 0, runs = 0;
   double value = 0;
   for (auto _ : state) {
-    const auto r = eos::lanczos_top_eigenvalue(*in.model, in.theta, in.dim, warm);
+    const auto r = eos::lanczos_sharpness(*in.model, in.theta, in.dim, warm);
     hvps += r.hvps;
     ++runs;
     value = r.value;

@@ -14,7 +14,6 @@
 // CPU: the numbers are then a lower bound for a real cluster, where each rank has its core.
 #include <algorithm>
 #include <atomic>
-#include <boost/mpi/communicator.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "eos/scheduler.h"
+#include "eos/exec/scheduler.h"
 
 namespace {
 
@@ -81,7 +80,7 @@ struct RunStats {
 };
 
 // One schedule() of `points` trivial points; meaningful on rank 0.
-RunStats run_once(const boost::mpi::communicator& comm, const Args& a, std::size_t batch) {
+RunStats run_once(const eos::MpiContext& comm, const Args& a, std::size_t batch) {
   std::vector<eos::WorkItem> items;
   if (comm.rank() == 0) {
     items.reserve(a.points);
@@ -122,7 +121,7 @@ RunStats run_once(const boost::mpi::communicator& comm, const Args& a, std::size
 
 int main(int argc, char** argv) {
   eos::MpiContext mpi(argc, argv);
-  const auto& comm = mpi.world();
+  const auto& comm = mpi;
   Args a;
   const std::string err = parse(argc, argv, a);
   if (!err.empty()) {

@@ -14,12 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "eos/job.h"
-#include "eos/logistic.h"
+#include "eos/util/number.h"
+#include "eos/model/registry.h"
+#include "eos/grid/job.h"
+#include "eos/numerics/logistic.h"
 #include "eos/models/sparse_coding_cache.h"
 #include "eos/models/sparse_relu.h"
 #include "eos/models/sparse_relu_fast.h"
-#include "eos/point_runner.h"
+#include "eos/exec/point_runner.h"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "eos/axis.h"
-#include "eos/job.h"
+#include "eos/config/axis.h"
+#include "eos/grid/job.h"
 
 namespace {
 

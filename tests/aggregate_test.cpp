@@ -7,9 +7,10 @@
 #include <fstream>
 #include <random>
 
-#include "eos/aggregate.h"
-#include "eos/plot.h"
-#include "eos/settings.h"
+#include "eos/util/number.h"
+#include "eos/post/aggregate.h"
+#include "eos/post/plot.h"
+#include "eos/config/key.h"
 
 namespace fs = std::filesystem;
 using namespace eos;

@@ -5,11 +5,12 @@
 #include <cmath>
 #include <sstream>
 
-#include "eos/job.h"
+#include "eos/model/registry.h"
+#include "eos/grid/job.h"
 #include "eos/models/deep_linear.h"
-#include "eos/rng.h"
-#include "eos/runner.h"
-#include "eos/sharpness.h"
+#include "eos/util/rng.h"
+#include "eos/gd/run.h"
+#include "eos/gd/sharpness.h"
 
 using namespace eos;
 

@@ -7,9 +7,11 @@
 #include <set>
 #include <sstream>
 
-#include "eos/axis.h"
-#include "eos/job.h"
-#include "eos/runner.h"
+#include "eos/util/text.h"
+#include "eos/util/number.h"
+#include "eos/config/axis.h"
+#include "eos/grid/job.h"
+#include "eos/gd/run.h"
 
 using namespace eos;
 

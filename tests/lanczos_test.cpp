@@ -6,10 +6,10 @@
 #include <cmath>
 #include <string>
 
-#include "eos/lanczos.h"
-#include "eos/model.h"
-#include "eos/rng.h"
-#include "eos/sharpness.h"
+#include "eos/numerics/lanczos.h"
+#include "eos/model/model.h"
+#include "eos/util/rng.h"
+#include "eos/gd/sharpness.h"
 
 using namespace eos;
 
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(largest_algebraic_not_largest_magnitude) {
   const long n = 200;
   Vec eigs = Vec::LinSpaced(n, -50, 3);  // the most negative is much larger in magnitude
   Quadratic q(with_spectrum(eigs, 1));
-  const LanczosResult r = lanczos_top_eigenvalue(q, Vec::Zero(n), n, {});
+  const LanczosResult r = lanczos_sharpness(q, Vec::Zero(n), n, {});
   BOOST_TEST(r.converged);
   BOOST_TEST(std::fabs(r.value - 3) < 1e-9 * 3);
   BOOST_TEST(r.hvps == q.hvps);
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(crowded_top_matches_dense) {
   const Mat A = with_spectrum(eigs, 2);
   Quadratic q(A);
   const double dense = top_eigenvalue(A);
-  const LanczosResult r = lanczos_top_eigenvalue(q, Vec::Zero(n), n, {});
+  const LanczosResult r = lanczos_sharpness(q, Vec::Zero(n), n, {});
   BOOST_TEST(r.converged);
   BOOST_TEST(std::fabs(r.value - dense) < 1e-8 * dense);
 }
@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(tiny_dimensions) {
     if (n == 1) eigs[0] = -3;
     const Mat A = with_spectrum(eigs, n);
     Quadratic q(A);
-    const LanczosResult r = lanczos_top_eigenvalue(q, Vec::Zero(n), n, {});
+    const LanczosResult r = lanczos_sharpness(q, Vec::Zero(n), n, {});
     BOOST_TEST(r.converged);
     BOOST_TEST(std::fabs(r.value - eigs.maxCoeff()) < 1e-10, "n = " << n);
     BOOST_TEST((A * r.vector - r.value * r.vector).norm() < 1e-8, "n = " << n);
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(non_convergence_is_reported_not_thrown) {
   LanczosOptions opt;
   opt.ncv = 5;
   opt.maxit = 0;  // no restarts at all
-  const LanczosResult r = lanczos_top_eigenvalue(q, Vec::Zero(n), n, {}, opt);
+  const LanczosResult r = lanczos_sharpness(q, Vec::Zero(n), n, {}, opt);
   BOOST_TEST(!r.converged);
   BOOST_TEST(std::isnan(r.value));
   BOOST_TEST(r.attempts == 2);
@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(warm_start_saves_hvps_on_a_trajectory) {
   for (int t = 0; t < 20; ++t) {
     const Mat A = A0 + 1e-3 * t * B;  // a slowly moving Hessian
     Quadratic qc(A), qw(A);
-    const LanczosResult rc = lanczos_top_eigenvalue(qc, Vec::Zero(n), n, {});
-    const LanczosResult rw = lanczos_top_eigenvalue(qw, Vec::Zero(n), n, start);
+    const LanczosResult rc = lanczos_sharpness(qc, Vec::Zero(n), n, {});
+    const LanczosResult rw = lanczos_sharpness(qw, Vec::Zero(n), n, start);
     BOOST_TEST(std::fabs(rc.value - rw.value) < 1e-9 * std::fabs(rc.value));
     cold += rc.hvps;
     warm += rw.hvps;

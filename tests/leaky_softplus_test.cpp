@@ -7,10 +7,11 @@
 #include <map>
 #include <sstream>
 
-#include "eos/job.h"
+#include "eos/model/registry.h"
+#include "eos/grid/job.h"
 #include "eos/models/leaky_softplus_net.h"
-#include "eos/rng.h"
-#include "eos/runner.h"
+#include "eos/util/rng.h"
+#include "eos/gd/run.h"
 
 using namespace eos;
 

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <string>
 
-#include "eos/model.h"
+#include "eos/util/number.h"
+#include "eos/model/registry.h"
+#include "eos/model/model.h"
 #include "eos/models/mean_model.h"
-#include "eos/runner.h"
+#include "eos/gd/run.h"
 
 using namespace eos;
 

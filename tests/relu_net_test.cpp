@@ -5,13 +5,14 @@
 #include <cmath>
 #include <string>
 
-#include "eos/lanczos.h"
-#include "eos/logistic.h"
-#include "eos/model.h"
+#include "eos/model/registry.h"
+#include "eos/numerics/lanczos.h"
+#include "eos/numerics/logistic.h"
+#include "eos/model/model.h"
 #include "eos/models/relu_net.h"
 #include "eos/models/sparse_coding.h"
-#include "eos/runner.h"
-#include "eos/sharpness.h"
+#include "eos/gd/run.h"
+#include "eos/gd/sharpness.h"
 
 using namespace eos;
 
@@ -137,7 +138,7 @@ BOOST_AUTO_TEST_CASE(lanczos_matches_dense) {
     for (int t = 0; t < 3; ++t) {
       model->evaluate(th, g, &H);
       const double dense = top_eigenvalue(H);
-      const LanczosResult r = lanczos_top_eigenvalue(*model, th, th.size(), {});
+      const LanczosResult r = lanczos_sharpness(*model, th, th.size(), {});
       BOOST_TEST(r.converged);
       BOOST_TEST(std::fabs(r.value - dense) <= 1e-8 * std::fabs(dense), "seed " << seed << ": " << r.value << " vs " << dense);
       BOOST_TEST((H * r.vector - dense * r.vector).norm() < 1e-6 * std::fabs(dense));

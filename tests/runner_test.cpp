@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "eos/runner.h"
+#include "eos/gd/run.h"
 
 using namespace eos;
 

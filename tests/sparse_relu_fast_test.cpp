@@ -9,15 +9,17 @@
 #include <sstream>
 #include <thread>
 
-#include "eos/csv.h"
-#include "eos/job.h"
-#include "eos/logistic.h"
+#include "eos/util/number.h"
+#include "eos/model/registry.h"
+#include "eos/util/csv.h"
+#include "eos/grid/job.h"
+#include "eos/numerics/logistic.h"
 #include "eos/models/sparse_coding_cache.h"
 #include "eos/models/sparse_relu.h"
 #include "eos/models/sparse_relu_fast.h"
-#include "eos/point_runner.h"
-#include "eos/results.h"
-#include "eos/runner.h"
+#include "eos/exec/point_runner.h"
+#include "eos/io/results_file.h"
+#include "eos/gd/run.h"
 
 using namespace eos;
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <sstream>
 
-#include "eos/job.h"
-#include "eos/runner.h"
+#include "eos/grid/job.h"
+#include "eos/gd/run.h"
 
 using namespace eos;
 

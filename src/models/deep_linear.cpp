@@ -5,7 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "eos/rng.h"
+#include "eos/util/rng.h"
 
 namespace eos {
 
@@ -179,20 +179,6 @@ void DeepLinear::track(const Vec& theta, double* out) const {
 
 namespace {
 
-KeySpec key(std::string name, KeyType type, std::string def, std::string doc, bool axis, double min, double max,
-            bool excl = false) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.doc = std::move(doc);
-  k.axis = axis;
-  k.min = min;
-  k.max = max;
-  k.min_exclusive = excl;
-  return k;
-}
-
 // h_0, …, h_L of a point.
 std::vector<long> widths_of(const Params& p) {
   const long L = p.integer("depth");
@@ -251,29 +237,34 @@ std::unique_ptr<Model> make_deep_linear(const Params& p) {
 }  // namespace
 
 ModelInfo deep_linear_info() {
-  constexpr double inf = std::numeric_limits<double>::infinity();
   ModelInfo info;
   info.name = "deep-linear";
   info.doc = "deep linear network W_L⋯W_1, squared loss (Crăciun & Ghoshdastidar); eta* for the scalar chain";
   info.keys = {
-      key("depth", KeyType::Integer, "2", "number of layers L", true, 1, 64),
-      key("width", KeyType::Integer, "1", "width of every hidden layer (1 for the scalar chain)", true, 1, 4096),
-      key("dataset", KeyType::Text, "scalar", "scalar (one sample x = 1, target y) or gaussian (planted linear target)",
-          true, -inf, inf),
-      key("target", KeyType::Real, "1", "scalar: the target y; gaussian: scale of the planted map", true, -inf, inf),
-      key("n", KeyType::Integer, "", "gaussian: number of samples", true, 1, 1e6),
-      key("d_in", KeyType::Integer, "", "gaussian: input dimension", true, 1, 4096),
-      key("d_out", KeyType::Integer, "", "gaussian: output dimension", true, 1, 4096),
-      key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0, inf),
-      key("init", KeyType::Text, "auto",
-          "uniform (entries on [−init_range, init_range]), gaussian (N(0, init_scale²/fan_in)), or auto "
-          "(uniform for scalar, gaussian otherwise)",
-          true, -inf, inf),
-      key("init_range", KeyType::Real, "1.5", "uniform initialisation: half-width of the interval", true, 0, inf),
-      key("init_scale", KeyType::Real, "1", "gaussian initialisation: entries N(0, init_scale²/fan_in)", true, 0, inf),
+      {.name = "depth", .type = KeyType::Integer, .default_value = "2", .doc = "number of layers L", .axis = true,
+       .min = 1, .max = 64, .label = "depth L"},
+      {.name = "width", .type = KeyType::Integer, .default_value = "1",
+       .doc = "width of every hidden layer (1 for the scalar chain)", .axis = true, .min = 1, .max = 4096},
+      {.name = "dataset", .type = KeyType::Text, .default_value = "scalar",
+       .doc = "scalar (one sample x = 1, target y) or gaussian (planted linear target)", .axis = true,
+       .choices = {"scalar", "gaussian"}},
+      {.name = "target", .default_value = "1", .doc = "scalar: the target y; gaussian: scale of the planted map",
+       .axis = true},
+      {.name = "n", .type = KeyType::Integer, .doc = "gaussian: number of samples", .axis = true, .min = 1, .max = 1e6},
+      {.name = "d_in", .type = KeyType::Integer, .doc = "gaussian: input dimension", .axis = true, .min = 1, .max = 4096},
+      {.name = "d_out", .type = KeyType::Integer, .doc = "gaussian: output dimension", .axis = true, .min = 1,
+       .max = 4096},
+      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
+       .axis = true, .min = 0},
+      {.name = "init", .type = KeyType::Text, .default_value = "auto",
+       .doc = "uniform (entries on [−init_range, init_range]), gaussian (N(0, init_scale²/fan_in)), or auto "
+              "(uniform for scalar, gaussian otherwise)",
+       .axis = true, .choices = {"auto", "uniform", "gaussian"}},
+      {.name = "init_range", .default_value = "1.5", .doc = "uniform initialisation: half-width of the interval",
+       .axis = true, .min = 0},
+      {.name = "init_scale", .default_value = "1", .doc = "gaussian initialisation: entries N(0, init_scale²/fan_in)",
+       .axis = true, .min = 0},
   };
-  info.keys[2].choices = {"scalar", "gaussian"};
-  info.keys[8].choices = {"auto", "uniform", "gaussian"};
   info.tracked = {"imbalance", "product_norm"};
   info.eta_star = [](const Params& p) {
     if (p.text("dataset") != "scalar") return std::numeric_limits<double>::quiet_NaN();

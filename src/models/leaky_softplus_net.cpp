@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "eos/logistic.h"
-#include "eos/rng.h"
+#include "eos/numerics/logistic.h"
+#include "eos/util/rng.h"
 
 namespace eos {
 
@@ -166,20 +166,6 @@ void LeakySoftplusNet::report(const Vec& theta, double* out) {
 
 namespace {
 
-KeySpec key(std::string name, KeyType type, std::string def, std::string doc, double min, double max,
-            bool excl = false) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.doc = std::move(doc);
-  k.axis = true;
-  k.min = min;
-  k.max = max;
-  k.min_exclusive = excl;
-  return k;
-}
-
 long data_dim(const Params& p) {
   const std::string& ds = p.text("dataset");
   return ds == "five-point" ? 3 : ds == "xor" ? 2 : p.integer("d");
@@ -221,22 +207,26 @@ std::unique_ptr<Model> make_leaky(const Params& p) {
 }  // namespace
 
 ModelInfo leaky_softplus_net_info() {
-  constexpr double inf = std::numeric_limits<double>::infinity();
   ModelInfo info;
   info.name = "leaky-softplus-net";
   info.doc = "two-layer leaky-softplus network, a_j = ±1 fixed, logistic loss (Cai et al.)";
   info.keys = {
-      key("dataset", KeyType::Text, "five-point", "five-point (Cai et al.), xor (4 corners), or gaussian (separable)",
-          -inf, inf),
-      key("c", KeyType::Real, "0.5", "leak: φ(z) = c·z + (1 − c)·softplus(z)", 0, 1),
-      key("m", KeyType::Integer, "2", "number of neurons (even: a_j = +1 for half, −1 for the rest)", 2, 1e6),
-      key("seed", KeyType::Integer, "0", "seed of the initialisation (and of gaussian data)", 0, inf),
-      key("init_scale", KeyType::Real, "0.1", "initial weights N(0, init_scale²/d)", 0, inf),
-      key("n", KeyType::Integer, "", "gaussian: number of samples", 1, 1e7),
-      key("d", KeyType::Integer, "", "gaussian: input dimension", 1, 1e6),
-      key("gap", KeyType::Real, "", "gaussian: margin y⟨u, x⟩ ≥ gap of the planted separator (default 0)", 0, inf),
+      {.name = "dataset", .type = KeyType::Text, .default_value = "five-point",
+       .doc = "five-point (Cai et al.), xor (4 corners), or gaussian (separable)", .axis = true,
+       .choices = {"five-point", "xor", "gaussian"}},
+      {.name = "c", .default_value = "0.5", .doc = "leak: φ(z) = c·z + (1 − c)·softplus(z)", .axis = true, .min = 0,
+       .max = 1},
+      {.name = "m", .type = KeyType::Integer, .default_value = "2",
+       .doc = "number of neurons (even: a_j = +1 for half, −1 for the rest)", .axis = true, .min = 2, .max = 1e6},
+      {.name = "seed", .type = KeyType::Integer, .default_value = "0",
+       .doc = "seed of the initialisation (and of gaussian data)", .axis = true, .min = 0},
+      {.name = "init_scale", .default_value = "0.1", .doc = "initial weights N(0, init_scale²/d)", .axis = true,
+       .min = 0},
+      {.name = "n", .type = KeyType::Integer, .doc = "gaussian: number of samples", .axis = true, .min = 1, .max = 1e7},
+      {.name = "d", .type = KeyType::Integer, .doc = "gaussian: input dimension", .axis = true, .min = 1, .max = 1e6},
+      {.name = "gap", .doc = "gaussian: margin y⟨u, x⟩ ≥ gap of the planted separator (default 0)", .axis = true,
+       .min = 0},
   };
-  info.keys[0].choices = {"five-point", "xor", "gaussian"};
   info.tracked = {"margin_norm", "w_norm"};
   info.reports = {"margin_min", "train_acc"};
   info.step_cost = [](const Params& p) {

@@ -1,10 +1,9 @@
 // The mean model: loss, gradient and exact 3×3 Hessian, and the theory's limiting bias.
-#include "eos/make_key.h"
 #include "eos/models/mean_model.h"
 
 #include <cmath>
 
-#include "eos/rng.h"
+#include "eos/util/rng.h"
 
 namespace eos {
 
@@ -102,10 +101,12 @@ ModelInfo mean_model_info() {
   info.name = "mean-model";
   info.doc = "mean model of the sparse-coding network: l_sym(d (a- + a+) g(b)) (Ahn et al., section 3)";
   info.keys = {
-      make_key("d", KeyType::Integer, "200", "dimension (scales the model; eta* = 8 pi/d^2)", true, 1),
-      make_key("seed", KeyType::Integer, "0", "seed of the initialisation", true, 0),
-      make_key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", true, 0),
-      make_key("b0", KeyType::Real, "0", "initial bias b₀", true, -INFINITY),
+      {.name = "d", .type = KeyType::Integer, .default_value = "200",
+       .doc = "dimension (scales the model; eta* = 8 pi/d^2)", .axis = true, .min = 1},
+      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the initialisation", .axis = true,
+       .min = 0},
+      {.name = "init_scale", .default_value = "1", .doc = "a± ~ N(0, init_scale²/(2d))", .axis = true, .min = 0},
+      {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .axis = true, .label = "b₀"},
   };
   info.tracked = {"bias", "d_asum"};
   info.reports = {"bias_theory", "sharpness_theory", "a_minus", "a_plus"};

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "eos/sharpness.h"
+#include "eos/numerics/linalg.h"
 
 namespace eos {
 
@@ -66,18 +66,6 @@ void Minimalist2d::report(const Vec&, double* out) {
 
 namespace {
 
-KeySpec key(std::string name, std::string def, std::string doc, double min, bool excl) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = KeyType::Real;
-  k.default_value = std::move(def);
-  k.doc = std::move(doc);
-  k.axis = true;
-  k.min = min;
-  k.min_exclusive = excl;
-  return k;
-}
-
 Minimalist2dGf gf_of(const Params& p) {
   return minimalist_2d_gf(p.real("lambda1"), p.real("lambda2"), p.real("alpha0"), p.real("beta1_0"), p.real("beta2_0"));
 }
@@ -91,16 +79,17 @@ std::unique_ptr<Model> make_minimalist_2d(const Params& p) {
 }  // namespace
 
 ModelInfo minimalist_2d_info() {
-  constexpr double inf = std::numeric_limits<double>::infinity();
   ModelInfo info;
   info.name = "minimalist-2d";
   info.doc = "f = α(β₁x₁ + β₂x₂), loss ½λ₁α²β₁² + ½λ₂(αβ₂ − 1)² (Liu et al.); eta* = 2/(sharpness of the GF solution)";
   info.keys = {
-      key("lambda1", "4", "variance λ₁ of the irrelevant input x₁", 0, true),
-      key("lambda2", "1", "variance λ₂ of the relevant input x₂ (the target is y = x₂)", 0, true),
-      key("alpha0", "0.1", "initial α", -inf, false),
-      key("beta1_0", "0.1", "initial β₁", -inf, false),
-      key("beta2_0", "0.1", "initial β₂", -inf, false),
+      {.name = "lambda1", .default_value = "4", .doc = "variance λ₁ of the irrelevant input x₁", .axis = true, .min = 0,
+       .min_exclusive = true, .label = "λ₁"},
+      {.name = "lambda2", .default_value = "1", .doc = "variance λ₂ of the relevant input x₂ (the target is y = x₂)",
+       .axis = true, .min = 0, .min_exclusive = true, .label = "λ₂"},
+      {.name = "alpha0", .default_value = "0.1", .doc = "initial α", .axis = true, .label = "α₀"},
+      {.name = "beta1_0", .default_value = "0.1", .doc = "initial β₁", .axis = true, .label = "β₁(0)"},
+      {.name = "beta2_0", .default_value = "0.1", .doc = "initial β₂", .axis = true, .label = "β₂(0)"},
   };
   info.tracked = {"alpha", "beta1", "beta2", "balance"};
   info.reports = {"gf_sharpness", "gf_alpha_sq", "eos_loss_peak"};

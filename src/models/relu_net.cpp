@@ -1,11 +1,10 @@
 // The two-layer ReLU network: forward pass, gradient and R-operator Hessian-vector product with
 // Eigen matrix products (each costs two d×m×n products).
-#include "eos/make_key.h"
 #include "eos/models/relu_net.h"
 
 #include <cmath>
 
-#include "eos/logistic.h"
+#include "eos/numerics/logistic.h"
 
 namespace eos {
 
@@ -160,15 +159,18 @@ ModelInfo relu_net_info() {
   info.name = "relu-net";
   info.doc = "two-layer ReLU network with unknown basis on sparse-coding data (Ahn et al., section 5)";
   info.keys = {
-      make_key("d", KeyType::Integer, "20", "dimension of the data", true, 1),
-      make_key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
-      make_key("n", KeyType::Integer, "300", "number of training samples", true, 1),
-      make_key("m", KeyType::Integer, "20", "width (number of neurons)", true, 1),
-      make_key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
-      make_key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
-      make_key("init_w", KeyType::Real, "1", "w_jk ~ N(0, init_w²/d)", true, 0),
-      make_key("init_a", KeyType::Real, "1", "a_j ~ N(0, init_a²/m)", true, 0),
-      make_key("b0", KeyType::Real, "0", "initial bias of every neuron", true, -INFINITY),
+      {.name = "d", .type = KeyType::Integer, .default_value = "20", .doc = "dimension of the data", .axis = true, .min = 1},
+      {.name = "lambda", .default_value = "3", .doc = "signal strength λ", .axis = true, .min = 0, .label = "λ"},
+      {.name = "n", .type = KeyType::Integer, .default_value = "300", .doc = "number of training samples", .axis = true,
+       .min = 1},
+      {.name = "m", .type = KeyType::Integer, .default_value = "20", .doc = "width (number of neurons)", .axis = true,
+       .min = 1},
+      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
+       .axis = true, .min = 0},
+      {.name = "n_test", .type = KeyType::Integer, .default_value = "2000", .doc = "fresh samples for test_acc", .min = 0},
+      {.name = "init_w", .default_value = "1", .doc = "w_jk ~ N(0, init_w²/d)", .axis = true, .min = 0},
+      {.name = "init_a", .default_value = "1", .doc = "a_j ~ N(0, init_a²/m)", .axis = true, .min = 0},
+      {.name = "b0", .default_value = "0", .doc = "initial bias of every neuron", .axis = true, .label = "b₀"},
   };
   info.tracked = {"bias", "frac_neg_bias"};
   info.reports = {"train_acc", "test_acc", "alignment", "bias_min", "bias_max"};

@@ -104,18 +104,6 @@ void SingleNeuron::report(const Vec&, double* out) {
 
 namespace {
 
-// A real sweep axis without a default (the start is given one of two ways: see check_single_neuron).
-KeySpec key(std::string name, std::string doc, double min, bool excl) {
-  KeySpec k;
-  k.name = std::move(name);
-  k.type = KeyType::Real;
-  k.doc = std::move(doc);
-  k.axis = true;
-  k.min = min;
-  k.min_exclusive = excl;
-  return k;
-}
-
 // (x₀, y₀) from the keys: either x0 and y0, or gap = y₀² − x₀² and ratio = x₀/y₀.
 std::pair<double, double> start(const Params& p) {
   if (p.has("gap")) {
@@ -150,19 +138,15 @@ ModelInfo single_neuron_info() {
   ModelInfo info;
   info.name = "single-neuron";
   info.doc = "single-neuron linear network l(x y) (Ahn et al., toy model of the edge of stability)";
-  KeySpec loss;
-  loss.name = "loss";
-  loss.type = KeyType::Text;
-  loss.default_value = "logcosh";
-  loss.doc = "loss l: logcosh (log cosh s), sqrt (sqrt(1+s^2) - 1), logistic (4 log(2 cosh(s/2)) - 4 log 2)";
-  loss.axis = true;
-  loss.choices = {"logcosh", "sqrt", "logistic"};
   info.keys = {
-      loss,
-      key("x0", "initial x (give x0 and y0, or gap and ratio)", -INFINITY, false),
-      key("y0", "initial y, |y0| > |x0|", -INFINITY, false),
-      key("gap", "y0^2 - x0^2, conserved by gradient flow (with ratio)", 0, true),
-      key("ratio", "x0/y0, in (-1, 1) (with gap)", -INFINITY, false),
+      {.name = "loss", .type = KeyType::Text, .default_value = "logcosh",
+       .doc = "loss l: logcosh (log cosh s), sqrt (sqrt(1+s^2) - 1), logistic (4 log(2 cosh(s/2)) - 4 log 2)",
+       .axis = true, .choices = {"logcosh", "sqrt", "logistic"}},
+      {.name = "x0", .doc = "initial x (give x0 and y0, or gap and ratio)", .axis = true, .label = "x₀"},
+      {.name = "y0", .doc = "initial y, |y0| > |x0|", .axis = true, .label = "y₀"},
+      {.name = "gap", .doc = "y0^2 - x0^2, conserved by gradient flow (with ratio)", .axis = true, .min = 0,
+       .min_exclusive = true, .label = "y₀² − x₀²"},
+      {.name = "ratio", .doc = "x0/y0, in (-1, 1) (with gap)", .axis = true, .label = "x₀/y₀"},
   };
   info.tracked = {"y2", "x"};
   info.reports = {"gf_prediction", "two_over_eta", "edge_gf", "eos_predicted", "y2_theory", "x0", "y0"};

@@ -1,12 +1,11 @@
 // The sparse-coding ReLU network: loss, gradient and exact 3×3 Hessian from per-sample statistics.
-#include "eos/make_key.h"
 #include "eos/models/sparse_relu.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "eos/logistic.h"
+#include "eos/numerics/logistic.h"
 #include "eos/models/sparse_coding_cache.h"
 #include "eos/models/sparse_relu_fast.h"
 
@@ -219,10 +218,6 @@ void SparseRelu::report(const Vec& theta, double* out) {
   out[3] = theta[1];
 }
 
-namespace {
-
-}  // namespace
-
 std::unique_ptr<Model> make_sparse_relu(const Params& p) {
   const long d = p.integer("d"), n = p.integer("n"), seed = p.integer("seed");
   const double lambda = p.real("lambda");
@@ -247,18 +242,18 @@ ModelInfo sparse_relu_info() {
   info.name = "sparse-relu";
   info.doc = "ReLU network with known basis on sparse-coding data (Ahn et al., eq. 2)";
   info.keys = {
-      make_key("d", KeyType::Integer, "200", "dimension of the data", true, 1),
-      make_key("lambda", KeyType::Real, "3", "signal strength λ", true, 0),
-      make_key("n", KeyType::Integer, "300", "number of training samples", true, 1),
-      make_key("seed", KeyType::Integer, "0", "seed of the data and the initialisation", true, 0),
-      make_key("n_test", KeyType::Integer, "2000", "fresh samples for test_acc", false, 0),
-      make_key("init_scale", KeyType::Real, "1", "a± ~ N(0, init_scale²/(2d))", false, 0),
-      make_key("b0", KeyType::Real, "0", "initial bias b₀", false, -INFINITY),
+      {.name = "d", .type = KeyType::Integer, .default_value = "200", .doc = "dimension of the data", .axis = true, .min = 1},
+      {.name = "lambda", .default_value = "3", .doc = "signal strength λ", .axis = true, .min = 0, .label = "λ"},
+      {.name = "n", .type = KeyType::Integer, .default_value = "300", .doc = "number of training samples", .axis = true,
+       .min = 1},
+      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
+       .axis = true, .min = 0},
+      {.name = "n_test", .type = KeyType::Integer, .default_value = "2000", .doc = "fresh samples for test_acc", .min = 0},
+      {.name = "init_scale", .default_value = "1", .doc = "a± ~ N(0, init_scale²/(2d))", .min = 0},
+      {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .label = "b₀"},
+      {.name = "path", .type = KeyType::Text, .default_value = "fast",
+       .doc = "evaluation: fast (O(n) per step) or oracle (O(n·d))", .choices = {"fast", "oracle"}, .in_id = false},
   };
-  KeySpec path = make_key("path", KeyType::Text, "fast", "evaluation: fast (O(n) per step) or oracle (O(n·d))", false, 0);
-  path.choices = {"fast", "oracle"};
-  path.in_id = false;
-  info.keys.push_back(path);
   info.tracked = {"bias", "d_asum"};
   info.reports = {"train_acc", "test_acc", "a_minus", "a_plus"};
   info.eta_star = [](const Params& p) {

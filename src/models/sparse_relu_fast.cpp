@@ -9,7 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "eos/logistic.h"
+#include "eos/numerics/logistic.h"
 
 namespace eos {
 namespace {

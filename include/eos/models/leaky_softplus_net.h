@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "eos/model.h"
+#include "eos/model/model.h"
 
 namespace eos {
 

@@ -1,7 +1,7 @@
 // The mean model (SCIENCE.md section 3): the sparse-coding network with its noise sums replaced by
 // their expectations, L(a₋, a₊, b) = ℓ_sym(d·(a₋ + a₊)·g(b)), g(b) = bΦ(b) + φ(b).
 #pragma once
-#include "eos/model.h"
+#include "eos/model/model.h"
 
 namespace eos {
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <limits>
 
-#include "eos/model.h"
+#include "eos/model/model.h"
 
 namespace eos {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "eos/rng.h"
+#include "eos/util/rng.h"
 
 namespace eos {
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <memory>
 
-#include "eos/model.h"
+#include "eos/model/model.h"
 #include "eos/models/sparse_coding.h"
 
 namespace eos {

@@ -1,0 +1,43 @@
+// Sharpness: the largest (algebraic) eigenvalue of the loss Hessian, from the dense Hessian for
+// small models or by Lanczos (Spectra) over Hessian-vector products for large ones.
+#pragma once
+#include <string>
+
+#include "eos/model/model.h"
+#include "eos/numerics/lanczos.h"
+
+namespace eos {
+
+// Lanczos over the model's Hessian-vector products at theta (dim parameters).
+LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm,
+                                const LanczosOptions& opt = {});
+
+class SharpnessEstimator {
+ public:
+  // solver: "dense", "lanczos", "check" (both, recording their difference) or "auto"
+  // (dense when dim <= cutoff).
+  SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff);
+  // Whether estimate() wants the dense Hessian of the same point (so the runner can ask the
+  // model for it in the same pass as the gradient).
+  bool wants_dense() const { return dense_ || check_; }
+  // Top eigenvalue at theta; hess is the dense Hessian there when wants_dense().
+  double estimate(const Vec& theta, const Mat* hess);
+  // Hessian-vector products used by the last Lanczos estimate (0 for dense).
+  long last_hvps() const { return last_hvps_; }
+  long total_hvps() const { return total_hvps_; }
+  long lanczos_estimates() const { return lanczos_estimates_; }
+  // Largest relative difference |dense − lanczos| / |dense| seen in check mode.
+  double check_diff() const { return check_diff_; }
+  bool uses_lanczos() const { return !dense_ || check_; }
+
+ private:
+  double lanczos(const Vec& theta);
+  Model& model_;
+  long dim_;
+  bool dense_ = true, check_ = false;
+  Vec warm_;  // previous top eigenvector (Lanczos warm start)
+  long last_hvps_ = 0, total_hvps_ = 0, lanczos_estimates_ = 0;
+  double check_diff_ = 0;
+};
+
+}  // namespace eos

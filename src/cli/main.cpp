@@ -1,0 +1,48 @@
+// eos-sweep: parameter sweeps of gradient descent at the edge of stability.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "eos/cli/cli.h"
+#include "eos/util/version.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: eos-sweep COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  run JOB --out DIR [--set KEY=VALUE ...]   run a sweep (resumes into DIR)\n"
+    "  plan JOB [--set KEY=VALUE ...]            check a job and print its grid\n"
+    "  aggregate RESULTS... --x AXIS [--y AXIS] --value COLUMN [--out DIR]\n"
+    "                                            phase tables and diagrams\n"
+    "  trace TRACE.csv... [--out DIR]            draw per-step traces\n"
+    "  keys [MODEL]                              the job-file reference (Markdown)\n"
+    "  --version                                 version and git commit\n"
+    "\n"
+    "'eos-sweep COMMAND --help' describes a command. See README.md for job keys.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return eos::kExitBadInput;
+  }
+  const std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::printf("eos-sweep %s (commit %s)\n", eos::version(), eos::git_commit());
+    return 0;
+  }
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cmd == "run") return eos::cmd_run(argc - 1, argv + 1);
+  if (cmd == "plan") return eos::cmd_plan(argc - 1, argv + 1);
+  if (cmd == "aggregate") return eos::cmd_aggregate(argc - 1, argv + 1);
+  if (cmd == "trace") return eos::cmd_trace(argc - 1, argv + 1);
+  if (cmd == "keys") return eos::cmd_keys(argc - 1, argv + 1);
+  std::fprintf(stderr, "eos-sweep: error: unknown command '%s' (eos-sweep --help lists the commands)\n", cmd.c_str());
+  return eos::kExitBadInput;
+}

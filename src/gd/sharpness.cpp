@@ -1,0 +1,44 @@
+// Dense and Lanczos sharpness.
+#include "eos/gd/sharpness.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace eos {
+
+LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm, const LanczosOptions& opt) {
+  return lanczos_top_eigenvalue([&](const Vec& x, Vec& out) { model.hvp(theta, x, out); }, dim, warm, opt);
+}
+
+SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff)
+    : model_(model), dim_(dim) {
+  if (solver == "dense") dense_ = true;
+  else if (solver == "lanczos") dense_ = false;
+  else if (solver == "check") dense_ = check_ = true;
+  else if (solver == "auto") dense_ = dim <= cutoff;
+  else throw std::invalid_argument("unknown solver " + solver);
+}
+
+double SharpnessEstimator::lanczos(const Vec& theta) {
+  LanczosResult r = lanczos_sharpness(model_, theta, dim_, warm_);
+  // A failed solve (value NaN: the runner skips the sample) keeps the last good warm start.
+  if (r.converged) warm_ = r.start;
+  last_hvps_ = r.hvps;
+  total_hvps_ += r.hvps;
+  ++lanczos_estimates_;
+  return r.value;
+}
+
+double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess) {
+  if (!dense_) return lanczos(theta);
+  if (!hess) throw std::logic_error("dense sharpness needs the Hessian");
+  const double s = top_eigenvalue(*hess);
+  if (check_) {
+    const double l = lanczos(theta);
+    const double diff = std::fabs(s - l) / std::max(std::fabs(s), 1e-300);
+    if (std::isfinite(diff)) check_diff_ = std::max(check_diff_, diff);
+  }
+  return s;
+}
+
+}  // namespace eos

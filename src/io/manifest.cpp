@@ -1,0 +1,90 @@
+// Manifest records as JSON lines.
+#include "eos/io/manifest.h"
+
+#include <boost/version.hpp>
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+
+#include "eos/util/version.h"
+
+namespace eos {
+namespace {
+
+std::string json(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      o += buf;
+    } else {
+      o += static_cast<char>(c);
+    }
+  }
+  return o + "\"";
+}
+
+}  // namespace
+
+std::map<std::string, std::string> resolved_job(const Job& job) {
+  std::map<std::string, std::string> m;
+  m["model"] = job.model->name;
+  for (const auto& [spec, vals] : job.values) {
+    std::string s;
+    for (const auto& v : vals) s += (s.empty() ? "" : ", ") + v;
+    m[spec->name] = s;
+  }
+  return m;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string manifest_line(const RunRecord& r) {
+  std::string o = "{";
+  auto kv = [&o](const std::string& k, const std::string& v, bool quote = true) {
+    if (o.size() > 1) o += ", ";
+    o += json(k) + ": " + (quote ? json(v) : v);
+  };
+  kv("run_id", r.run_id);
+  kv("event", r.event);
+  kv("time", r.time);
+  kv("status", r.status);
+  kv("eos_sweep_version", version());
+  kv("git_commit", git_commit());
+  kv("compiler", EOS_CXX_COMPILER);
+  kv("boost", EOS_BOOST_VERSION);
+  kv("eigen", EOS_EIGEN_VERSION);
+  kv("mpi_library", r.mpi_library);
+  kv("ranks", std::to_string(r.ranks), false);
+  std::string hosts = "[";
+  for (std::size_t i = 0; i < r.hosts.size(); ++i) hosts += (i ? ", " : "") + json(r.hosts[i]);
+  kv("hosts", hosts + "]", false);
+  kv("command", r.command);
+  kv("points_total", std::to_string(r.points_total), false);
+  kv("points_skipped", std::to_string(r.points_skipped), false);
+  kv("points_done", std::to_string(r.points_done), false);
+  std::string job = "{";
+  for (const auto& [k, v] : r.job) job += (job.size() > 1 ? ", " : "") + json(k) + ": " + json(v);
+  kv("job", job + "}", false);
+  return o + "}\n";
+}
+
+void append_manifest(const std::string& path, const RunRecord& r) {
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << manifest_line(r);
+  out.flush();
+  if (!out) throw std::runtime_error(path + ": cannot write manifest");
+}
+
+}  // namespace eos

@@ -1,0 +1,47 @@
+// Output folders and whole-file writes.
+#include "eos/util/files.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "eos/util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace eos {
+
+void prepare_dir(const std::string& dir, const std::string& flag) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw InputError(flag + ": " + dir + " exists and is not a folder");
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError(flag + ": cannot create " + dir + " (" + ec.message() + ")");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) throw InputError(flag + ": " + dir + " is not writable");
+}
+
+void write_atomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + path);
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error("cannot write " + path + " (" + ec.message() + ")");
+}
+
+std::string sys_error(const std::string& what, const std::string& path) {
+  return path + ": cannot " + what + " (" + std::strerror(errno) + ")";
+}
+
+}  // namespace eos
