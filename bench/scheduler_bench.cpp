@@ -4,9 +4,10 @@
 //   mpirun --oversubscribe -np K BUILD/bench/scheduler_bench [--batch B[,B...]] [--points P]
 //          [--repeat R] [--row-bytes N]
 //
-// Every point is trivial: a worker returns a row of N bytes (default 300, about a sparse-relu
-// row) at once, so the time measured is the scheduler's: messages, serialisation, the master's
-// loop and its sink. The master's own compute thread takes one point and returns it only after
+// Every point is trivial: a worker returns at once a typed row shaped like a sparse-relu row (the
+// run statistics, 2 tracked scalars, 4 end-of-run values) plus N bytes of message text (default
+// 0), so the time measured is the scheduler's: messages, serialisation, the master's loop and
+// its sink. The master's own compute thread takes one point and returns it only after
 // every other point is recorded, so the rate is that of handing out to other ranks. For each
 // batch size (default 1 and 16) the best of R runs (default 3) of P points (default 20000) is
 // printed, and the ratio to batch 1 measured in the same run. Rank count K is mpirun's -np; run
@@ -31,7 +32,7 @@ struct Args {
   std::vector<std::size_t> batches = {1, 16};
   std::size_t points = 20000;
   int repeat = 3;
-  std::size_t row_bytes = 300;
+  std::size_t row_bytes = 0;
 };
 
 bool parse_count(const std::string& s, std::size_t& out) {
@@ -64,7 +65,7 @@ std::string parse(int argc, char** argv, Args& a) {
       if (!parse_count(v, n) || n > 1000) return "--repeat: expected 1..1000, got '" + v + "'";
       a.repeat = static_cast<int>(n);
     } else if (k == "--row-bytes") {
-      if (!parse_count(v, n) || n > 1 << 20) return "--row-bytes: expected 1..1048576, got '" + v + "'";
+      if (!(v == "0" || parse_count(v, n)) || n > 1 << 20) return "--row-bytes: expected 0..1048576, got '" + v + "'";
       a.row_bytes = n;
     } else {
       return "unknown option '" + k + "'";
@@ -73,44 +74,45 @@ std::string parse(int argc, char** argv, Args& a) {
   return "";
 }
 
-struct RunStats {
+struct Timing {
   double seconds = 0;
   std::size_t recorded = 0;
-  std::size_t bytes = 0;
 };
 
+// A typed row shaped like a sparse-relu row.
+eos::PointResult trivial_row(std::size_t index, std::size_t text_bytes) {
+  eos::PointResult r;
+  r.run.stats.steps_run = static_cast<long>(index);
+  r.run.stats.loss_final = 0.5;
+  r.run.tracked_final = {1, 2};
+  r.run.tracked_tail = {1, 2};
+  r.run.reports = {0.5, 0.6, 0.1, 0.2};
+  r.message.assign(text_bytes, 'x');
+  return r;
+}
+
 // One schedule() of `points` trivial points; meaningful on rank 0.
-RunStats run_once(const eos::MpiContext& comm, const Args& a, std::size_t batch) {
-  std::vector<eos::WorkItem> items;
-  if (comm.rank() == 0) {
-    items.reserve(a.points);
-    for (std::size_t i = 0; i < a.points; ++i) items.push_back({i, 1.0 + static_cast<double>(i % 7)});
-  }
-  std::string filler(a.row_bytes, 'x');
+Timing run_once(const eos::MpiContext& comm, const Args& a, std::size_t batch) {
+  eos::ListWork work;
+  if (comm.rank() == 0)
+    for (std::size_t i = 0; i < a.points; ++i) work.add({i, 1.0 + static_cast<double>(i % 7)});
   std::atomic<std::size_t> recorded{0};
-  RunStats st;
-  eos::RunFn run = [&](std::size_t index) -> std::optional<std::string> {
-    std::string row = std::to_string(index);
-    row += ',';
-    row.append(filler, 0, a.row_bytes > row.size() + 1 ? a.row_bytes - row.size() - 1 : 0);
-    row += '\n';
+  Timing st;
+  eos::RunFn run = [&](std::uint64_t index) -> std::optional<eos::PointResult> {
     if (comm.rank() == 0) {
       // The master's compute thread: hold this point until all others are recorded.
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
       while (recorded.load() + 1 < a.points && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
-    return row;
+    return trivial_row(index, a.row_bytes);
   };
-  eos::SinkFn sink = [&](std::size_t, const std::string& line) {
-    st.bytes += line.size();
-    recorded.fetch_add(1);
-  };
+  eos::SinkFn sink = [&](std::uint64_t, eos::PointResult&&) { recorded.fetch_add(1); };
   eos::ScheduleOptions opts;
   opts.batch = batch;
   comm.barrier();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto outcome = eos::schedule(comm, std::move(items), run, sink, opts);
+  const auto outcome = eos::schedule(comm, comm.rank() == 0 ? &work : nullptr, run, sink, opts);
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   st.recorded = outcome.done;
   comm.barrier();
@@ -129,7 +131,7 @@ int main(int argc, char** argv) {
     return err.rfind("usage", 0) == 0 ? 0 : 2;
   }
   if (comm.rank() == 0) {
-    std::printf("scheduler_bench: %d ranks (1 master + %d workers), %zu points of %zu-byte rows, best of %d\n",
+    std::printf("scheduler_bench: %d ranks (1 master + %d workers), %zu points of typed rows (+%zu text bytes), best of %d\n",
                 comm.size(), comm.size() - 1, a.points, a.row_bytes, a.repeat);
     std::printf("%8s %12s %14s %14s %10s\n", "batch", "best_s", "points/s", "messages/s", "vs_batch1");
   }
@@ -139,7 +141,7 @@ int main(int argc, char** argv) {
     double best = 1e300;
     std::size_t recorded = 0;
     for (int r = 0; r < a.repeat; ++r) {
-      const RunStats st = run_once(comm, a, batch);
+      const Timing st = run_once(comm, a, batch);
       best = std::min(best, st.seconds);
       recorded = st.recorded;
     }

@@ -16,7 +16,8 @@
 
 #include "eos/util/number.h"
 #include "eos/model/registry.h"
-#include "eos/grid/job.h"
+#include "eos/grid/grid.h"
+#include "eos/io/row_writer.h"
 #include "eos/numerics/logistic.h"
 #include "eos/models/sparse_coding_cache.h"
 #include "eos/models/sparse_relu.h"
@@ -40,7 +41,7 @@ Point point_of(const std::string& text) {
 // ns per GD step: loss and gradient every step, the Hessian every 100 steps (as the runner does
 // with sharpness_every = 100), θ ← θ − η∇L. η = eta_rel·8π/d²; the run restarts from θ₀ after
 // its horizon of 10/η steps, so the benchmark sees the bias move as in a real run.
-void Step(benchmark::State& state, const std::string& path, double eta_rel) {
+void StepBench(benchmark::State& state, const std::string& path, double eta_rel) {
   const long d = state.range(0);
   const double eta = eta_rel * 8 * M_PI / static_cast<double>(d * d);
   Point pt = point_of("d = " + std::to_string(d) + "\nn = 300\nlambda = 3\nseed = 0\npath = " + path +
@@ -71,9 +72,10 @@ void Figure1(benchmark::State& state, const std::string& path) {
       "d = 200\nn = 300\nlambda = 3\nseed = 0\neta = 2e-4\nhorizon = 10\nsharpness_every = 100\nn_test = 2000\n"
       "path = " + path + "\n");
   const ModelInfo* info = find_model("sparse-relu");
+  const Schema schema(*info);
   for (auto _ : state) {
     SparseCodingCache::shared().clear();
-    std::string row = run_point(*info, pt, nullptr, "");
+    const std::string row = csv_row(schema, pt, run_point(*info, pt));
     benchmark::DoNotOptimize(row.data());
   }
 }
@@ -154,7 +156,7 @@ class Recorder : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   for (const char* path : {"fast", "oracle"}) {
     for (long d : kDims) {
-      benchmark::RegisterBenchmark((std::string("Step/") + path).c_str(), Step, std::string(path), 2.0)
+      benchmark::RegisterBenchmark((std::string("Step/") + path).c_str(), StepBench, std::string(path), 2.0)
           ->Arg(d)
           ->Unit(benchmark::kNanosecond)
           ->Repetitions(kRepetitions)
@@ -162,7 +164,7 @@ int main(int argc, char** argv) {
     }
   }
   for (long d : kDims)
-    benchmark::RegisterBenchmark("Step/fast_gf", Step, std::string("fast"), 0.5)
+    benchmark::RegisterBenchmark("Step/fast_gf", StepBench, std::string("fast"), 0.5)
         ->Arg(d)
         ->Unit(benchmark::kNanosecond)
         ->Repetitions(kRepetitions)

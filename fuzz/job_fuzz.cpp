@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "eos/config/axis.h"
-#include "eos/grid/job.h"
+#include "eos/config/job_text.h"
+#include "eos/grid/grid.h"
 
 namespace {
 

@@ -3,85 +3,20 @@
 #define BOOST_TEST_MODULE deep_linear
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <map>
 #include <sstream>
 
-#include "eos/model/registry.h"
-#include "eos/grid/job.h"
 #include "eos/models/deep_linear.h"
-#include "eos/util/rng.h"
-#include "eos/gd/run.h"
-#include "eos/gd/sharpness.h"
+#include "support.h"
 
 using namespace eos;
 
 namespace {
 
-std::vector<Point> points(const std::string& text) {
-  std::istringstream in(text);
-  return expand(parse_job(in, "test", {}));
-}
-
-std::string column(const RunResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.columns)
-    if (k == name) return v;
-  BOOST_FAIL("no column " + name);
-  return "";
-}
-
-Vec random_theta(long D, std::uint64_t seed, double scale) {
-  Rng rng(seed);
-  Vec t(D);
-  for (long k = 0; k < D; ++k) t[k] = scale * rng.normal();
-  return t;
-}
-
-double loss_at(Model& m, const Vec& t) {
-  Vec g;
-  return m.evaluate(t, g, nullptr);
-}
-
-// Central differences of the loss (gradient) and of the gradient (Hessian).
-Vec fd_grad(Model& m, const Vec& t, double h) {
-  Vec g(t.size());
-  for (long k = 0; k < t.size(); ++k) {
-    Vec p = t, q = t;
-    p[k] += h;
-    q[k] -= h;
-    g[k] = (loss_at(m, p) - loss_at(m, q)) / (2 * h);
-  }
-  return g;
-}
-
-Mat fd_hess(Model& m, const Vec& t, double h) {
-  Mat H(t.size(), t.size());
-  for (long k = 0; k < t.size(); ++k) {
-    Vec p = t, q = t, gp, gq;
-    p[k] += h;
-    q[k] -= h;
-    m.evaluate(p, gp, nullptr);
-    m.evaluate(q, gq, nullptr);
-    H.col(k) = (gp - gq) / (2 * h);
-  }
-  return H;
-}
-
-// Gradient, Hessian and HVPs of a model at t against finite differences and each other.
-void check_derivatives(DeepLinear& m, const Vec& t) {
-  Vec g;
-  Mat H;
-  m.evaluate(t, g, &H);
-  const Vec gfd = fd_grad(m, t, 1e-6);
-  const Mat Hfd = fd_hess(m, t, 1e-5);
-  BOOST_TEST((g - gfd).norm() <= 1e-6 * std::max(1.0, g.norm()), "gradient error " << (g - gfd).norm());
-  BOOST_TEST((H - Hfd).norm() <= 1e-5 * std::max(1.0, H.norm()), "Hessian error " << (H - Hfd).norm());
-  BOOST_TEST((H - H.transpose()).norm() <= 1e-12 * std::max(1.0, H.norm()));
-  for (std::uint64_t s = 0; s < 3; ++s) {
-    const Vec v = random_theta(t.size(), 100 + s, 1.0);
-    Vec hv;
-    m.hvp(t, v, hv);
-    BOOST_TEST((hv - H * v).norm() <= 1e-10 * std::max(1.0, (H * v).norm()), "hvp error " << (hv - H * v).norm());
-  }
-}
+std::vector<Point> points(const std::string& text) { return test::points_of(text); }
+Vec random_theta(long D, std::uint64_t seed, double scale) { return test::random_vec(D, seed, scale); }
+// Gradient, Hessian and HVPs against finite differences and each other.
+void check_derivatives(Model& m, const Vec& t) { test::check_derivatives(m, t); }
 
 }  // namespace
 
@@ -178,35 +113,32 @@ BOOST_AUTO_TEST_CASE(bad_combinations_are_input_errors) {
 
 BOOST_AUTO_TEST_CASE(lanczos_sharpness_agrees_with_dense_on_a_wide_network) {
   // Wide enough for the runner's auto solver to pick Lanczos over the model's hvp.
-  const auto pts = points(
+  const test::TestJob job(
       "model = deep-linear\ndataset = gaussian\nn = 20\nd_in = 6\nd_out = 3\nwidth = 8\ndepth = 3\n"
       "eta = 0.02\nsteps = 40\nsharpness_every = 20\nsolver = check\n");
-  const ModelInfo& info = *find_model("deep-linear");
-  auto m = info.make(pts[0].params);
-  const RunResult r = run_gd(*m, info, run_config(pts[0].params));
-  BOOST_TEST(std::stod(column(r, "solver_check_diff")) < 1e-6);
+  const Point& p = job.points()[0];
+  const PointResult r = job.run(p);
+  BOOST_TEST(job.number(p, r, "solver_check_diff") < 1e-6);
 }
 
 // The bar: scalar chain, target 1, θ₀ uniform on [−1.5, 1.5]^L. At η = 0.95η* more than 80% of
 // initialisations converge (‖∇L‖ < 1e-8), at 1.05η* none does, and every converged run ends
 // at a minimum with η·S/2 ≤ 1.
 BOOST_AUTO_TEST_CASE(convergence_threshold_at_eta_star) {
-  const ModelInfo& info = *find_model("deep-linear");
-  const auto pts = points(
+  const test::TestJob job(
       "model = deep-linear\ndataset = scalar\ntarget = 1\ninit = uniform\ninit_range = 1.5\n"
       "depth = 2, 3, 4\neta_rel = 0.95, 1.05\nseed = range(0, 40)\nsteps = 20000\nstop_grad_tol = 1e-8\n"
       "sharpness_every = 1\ndiverge_loss = 1e8\n");
   std::map<std::pair<long, double>, std::pair<int, int>> tally;  // (depth, η/η*) → (converged, runs)
-  for (const Point& p : pts) {
-    auto m = info.make(p.params);
-    const RunResult r = run_gd(*m, info, run_config(p.params));
-    const bool conv = column(r, "converged") == "1";
+  for (const Point& p : job.points()) {
+    const PointResult r = job.run(p);
+    const bool conv = job.text(p, r, "converged") == "1";
     auto& t = tally[{p.params.integer("depth"), p.params.real("eta_rel")}];
     t.first += conv;
     t.second += 1;
     if (conv) {
-      BOOST_TEST(std::stod(column(r, "edge_final")) <= 1.0);
-      BOOST_TEST(std::stod(column(r, "loss_final")) < 1e-12);
+      BOOST_TEST(r.run.stats.edge_final <= 1.0);
+      BOOST_TEST(r.run.stats.loss_final < 1e-12);
     }
   }
   for (const auto& [k, t] : tally) {

@@ -10,8 +10,9 @@
 #include "eos/util/text.h"
 #include "eos/util/number.h"
 #include "eos/config/axis.h"
-#include "eos/grid/job.h"
-#include "eos/gd/run.h"
+#include "eos/config/job_text.h"
+#include "eos/grid/grid.h"
+#include "eos/gd/settings.h"
 
 using namespace eos;
 

@@ -7,34 +7,15 @@
 #include <map>
 #include <sstream>
 
-#include "eos/model/registry.h"
-#include "eos/grid/job.h"
 #include "eos/models/leaky_softplus_net.h"
-#include "eos/util/rng.h"
-#include "eos/gd/run.h"
+#include "support.h"
 
 using namespace eos;
 
 namespace {
 
-std::vector<Point> points(const std::string& text) {
-  std::istringstream in(text);
-  return expand(parse_job(in, "test", {}));
-}
-
-double column(const RunResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.columns)
-    if (k == name) return v.empty() ? std::nan("") : std::stod(v);
-  BOOST_FAIL("no column " + name);
-  return 0;
-}
-
-Vec random_vec(long D, std::uint64_t seed, double scale) {
-  Rng rng(seed);
-  Vec t(D);
-  for (long k = 0; k < D; ++k) t[k] = scale * rng.normal();
-  return t;
-}
+std::vector<Point> points(const std::string& text) { return test::points_of(text); }
+using test::random_vec;
 
 // The risk in long double from the definitions, with no shared code: the reference.
 long double reference_risk(const LabelledData& data, long m, double c, const Vec& theta) {
@@ -59,15 +40,8 @@ void check_derivatives(LeakySoftplusNet& net, const Vec& t) {
   Mat H;
   const double L = net.evaluate(t, g, &H);
   const double h = 1e-5 * std::max(1.0, t.norm());
-  Mat Hfd(t.size(), t.size());
-  Vec gfd(t.size());
-  for (long k = 0; k < t.size(); ++k) {
-    Vec p = t, q = t, gp, gq;
-    p[k] += h;
-    q[k] -= h;
-    gfd[k] = (net.evaluate(p, gp, nullptr) - net.evaluate(q, gq, nullptr)) / (2 * h);
-    Hfd.col(k) = (gp - gq) / (2 * h);
-  }
+  const Vec gfd = test::fd_gradient(net, t, h);
+  const Mat Hfd = test::fd_hessian(net, t, h);
   BOOST_TEST((g - gfd).norm() <= 1e-6 * std::max(L, g.norm()), "gradient error " << (g - gfd).norm() << " of " << g.norm());
   BOOST_TEST((H - Hfd).norm() <= 1e-5 * std::max(L, H.norm()), "Hessian error " << (H - Hfd).norm() << " of " << H.norm());
   BOOST_TEST((H - H.transpose()).norm() <= 1e-14 * H.norm());
@@ -142,16 +116,15 @@ BOOST_AUTO_TEST_CASE(data_sets_are_what_they_claim) {
   const LabelledData five = five_point_data();
   for (long i = 0; i < 5; ++i) BOOST_TEST(five.y[i] * five.X(i, 0) >= 0.05);  // separable along e₁
   // Gaussian data: a separator through the origin with margin ≥ gap exists; GD finds one.
-  const auto pts = points(
+  const test::TestJob job(
       "model = leaky-softplus-net\ndataset = gaussian\nn = 40\nd = 5\ngap = 0.5\nm = 20\nseed = 3\neta = 20\n"
       "steps = 400\nsharpness_every = 50\nsolver = check\n");
-  const ModelInfo& info = *find_model("leaky-softplus-net");
-  auto m = info.make(pts[0].params);
-  const RunResult r = run_gd(*m, info, run_config(pts[0].params));
-  BOOST_TEST(column(r, "train_acc") == 1.0);
-  BOOST_TEST(column(r, "margin_norm_final") > 0);
+  const Point& p = job.points()[0];
+  const PointResult r = job.run(p);
+  BOOST_TEST(job.number(p, r, "train_acc") == 1.0);
+  BOOST_TEST(job.number(p, r, "margin_norm_final") > 0);
   // 100 parameters: the runner's Lanczos (over the model's hvp) agrees with the dense Hessian.
-  BOOST_TEST(column(r, "solver_check_diff") < 1e-6);
+  BOOST_TEST(job.number(p, r, "solver_check_diff") < 1e-6);
 }
 
 BOOST_AUTO_TEST_CASE(bad_combinations_are_input_errors) {
@@ -164,22 +137,21 @@ BOOST_AUTO_TEST_CASE(bad_combinations_are_input_errors) {
 
 // The bar, on the paper's five-point example (m = 2, c = 0.5), three initialisations, 3000 steps.
 BOOST_AUTO_TEST_CASE(large_steps_oscillate_then_reach_lower_risk) {
-  const ModelInfo& info = *find_model("leaky-softplus-net");
   const long T = 3000;
-  const auto pts = points(
+  const test::TestJob job(
       "model = leaky-softplus-net\ndataset = five-point\nc = 0.5\nm = 2\nseed = 0, 1, 2\n"
       "eta = 1, 30, 100, 300, 1000\nsteps = 3000\nsharpness_every = 100\ndiverge_loss = 1e30\ntrace_every = 1\n");
   std::map<long, std::vector<std::pair<double, double>>> risk;  // seed → (η, final risk)
-  for (const Point& p : pts) {
+  for (const Point& p : job.points()) {
     const double eta = p.params.real("eta");
-    auto m = info.make(p.params);
     std::vector<double> margin;
-    const RunResult r = run_gd(*m, info, run_config(p.params),
-                               [&](long, double, double, const std::vector<double>& tr) { margin.push_back(tr[0]); });
+    const PointResult r =
+        job.run(p, [&](long, double, double, const std::vector<double>& tr) { margin.push_back(tr[0]); });
+    auto column = [&](const std::string& c) { return job.number(p, r, c); };
     BOOST_TEST_CONTEXT("seed " << p.params.text("seed") << " eta " << eta) {
-      BOOST_TEST(column(r, "steps_run") == T);  // never diverges
-      risk[p.params.integer("seed")].emplace_back(eta, column(r, "loss_final"));
-      const double rises = column(r, "loss_rises"), last = column(r, "last_rise_step");
+      BOOST_TEST(column("steps_run") == T);  // never diverges
+      risk[p.params.integer("seed")].emplace_back(eta, column("loss_final"));
+      const double rises = column("loss_rises"), last = column("last_rise_step");
       if (eta == 1) {
         BOOST_TEST(rises == 0);  // a small step descends monotonically
         continue;
@@ -188,8 +160,8 @@ BOOST_AUTO_TEST_CASE(large_steps_oscillate_then_reach_lower_risk) {
       // within the budget; after it the risk decreases at every step.
       BOOST_TEST(rises >= 10);
       BOOST_TEST(last < (eta >= 100 ? T / 4 : T / 2));
-      BOOST_TEST(column(r, "train_acc") == 1.0);
-      BOOST_TEST(column(r, "margin_norm_final") > 0);
+      BOOST_TEST(column("train_acc") == 1.0);
+      BOOST_TEST(column("margin_norm_final") > 0);
       // In the second phase the normalised margin grows nearly monotonically.
       const auto from = static_cast<std::size_t>(last);
       long down = 0;

@@ -7,27 +7,15 @@
 #include <sstream>
 
 #include "eos/model/registry.h"
-#include "eos/grid/job.h"
 #include "eos/models/minimalist_2d.h"
 #include "eos/util/rng.h"
-#include "eos/gd/run.h"
-#include "eos/gd/sharpness.h"
+#include "support.h"
 
 using namespace eos;
 
 namespace {
 
-std::vector<Point> points(const std::string& text) {
-  std::istringstream in(text);
-  return expand(parse_job(in, "test", {}));
-}
-
-double column(const RunResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.columns)
-    if (k == name) return v.empty() ? std::nan("") : std::stod(v);
-  BOOST_FAIL("no column " + name);
-  return 0;
-}
+std::vector<Point> points(const std::string& text) { return test::points_of(text); }
 
 Vec grad_at(Model& m, const Vec& t) {
   Vec g;
@@ -57,22 +45,8 @@ BOOST_AUTO_TEST_CASE(derivatives_match_finite_differences) {
     const double l1 = 0.5 + 10 * rng.uniform(), l2 = 0.2 + 3 * rng.uniform();
     Vec t(3);
     t << 2 * rng.normal(), rng.normal(), rng.normal();
-    Minimalist2d m(l1, l2, t, 0.1);
-    Vec g;
-    Mat H;
-    m.evaluate(t, g, &H);
-    const double h = 1e-5;
-    for (int k = 0; k < 3; ++k) {
-      Vec p = t, q = t;
-      p[k] += h;
-      q[k] -= h;
-      Vec gp, gq;
-      const double fd = (m.evaluate(p, gp, nullptr) - m.evaluate(q, gq, nullptr)) / (2 * h);
-      BOOST_TEST(g[k] == fd, boost::test_tools::tolerance(1e-7));
-      for (int j = 0; j < 3; ++j)
-        BOOST_TEST(std::fabs(H(j, k) - (gp[j] - gq[j]) / (2 * h)) <= 1e-6 * std::max(1.0, H.norm()));
-    }
-    BOOST_TEST((H - H.transpose()).norm() == 0.0);
+    Minimalist2d m(l1, l2, t);
+    test::check_derivatives(m, t, {.h_grad = 1e-5, .grad_tol = 1e-7, .hess_tol = 1e-6, .sym_tol = 0});
   }
 }
 
@@ -85,7 +59,7 @@ BOOST_AUTO_TEST_CASE(gradient_flow_solution_matches_integrated_flow) {
                         Case{0.5, 2, 0.3, 1.2, -0.4}, Case{3, 0.5, -0.8, 0.2, 0.9}, Case{2, 1, 2.0, 0.3, 0.2}}) {
     Vec t0(3);
     t0 << c.a, c.b1, c.b2;
-    Minimalist2d m(c.l1, c.l2, t0, 0.1);
+    Minimalist2d m(c.l1, c.l2, t0);
     const Vec end = gradient_flow(m, t0, 1e-3, 1e-11);
     const auto gf = minimalist_2d_gf(c.l1, c.l2, c.a, c.b1, c.b2);
     BOOST_TEST_CONTEXT("case λ₁ = " << c.l1 << ", λ₂ = " << c.l2 << ", θ₀ = " << t0.transpose()) {
@@ -109,47 +83,46 @@ BOOST_AUTO_TEST_CASE(eta_star_is_two_over_gf_sharpness) {
 // and converges to a minimum with η·S/2 ≤ 1 flatter than the GF solution; below it, η·S/2 < 1 at
 // every step and GD lands next to the GF solution.
 BOOST_AUTO_TEST_CASE(sharpening_and_self_stabilisation_exactly_above_gf_threshold) {
-  const ModelInfo& info = *find_model("minimalist-2d");
-  const auto pts = points(
+  const test::TestJob job(
       "model = minimalist-2d\nlambda1 = 4, 8, 16\nlambda2 = 1\nalpha0 = 0.1\nbeta1_0 = 0.1\nbeta2_0 = 0.1\n"
       "eta_rel = 0.5, 0.8, 0.9, 1.2, 1.3, 1.6\nsteps = 20000\nsharpness_every = 1\nstop_grad_tol = 1e-10\n"
       "trace_every = 1\n");
   int above = 0, below = 0;
-  for (const Point& p : pts) {
+  for (const Point& p : job.points()) {
     const double eta = p.params.real("eta"), rel = p.params.real("eta_rel");
-    auto m = info.make(p.params);
     std::vector<double> sharp, loss;
-    const RunResult r = run_gd(*m, info, run_config(p.params), [&](long, double l, double s, const std::vector<double>&) {
+    const PointResult r = job.run(p, [&](long, double l, double s, const std::vector<double>&) {
       sharp.push_back(s);
       loss.push_back(l);
     });
-    const double s_gf = column(r, "gf_sharpness");
+    auto column = [&](const std::string& c) { return job.number(p, r, c); };
+    const double s_gf = column("gf_sharpness");
     BOOST_TEST_CONTEXT("λ₁ = " << p.params.text("lambda1") << ", η/η* = " << rel) {
-      BOOST_TEST(column(r, "converged") == 1);
-      BOOST_TEST(column(r, "edge_final") <= 1.0);
+      BOOST_TEST(column("converged") == 1);
+      BOOST_TEST(column("edge_final") <= 1.0);
       BOOST_TEST(eta * sharp.front() / 2 < 1);  // starts below the edge
       if (eta * s_gf / 2 > 1) {
         ++above;
-        const long first = static_cast<long>(column(r, "first_edge_step"));
+        const long first = static_cast<long>(column("first_edge_step"));
         BOOST_TEST(first > 0);
-        BOOST_TEST(column(r, "edge_max") > 1);
-        BOOST_TEST(column(r, "edge_samples") >= 1);
+        BOOST_TEST(column("edge_max") > 1);
+        BOOST_TEST(column("edge_samples") >= 1);
         // Progressive sharpening: the sharpness grows from its start to above 2/η.
         BOOST_TEST(sharp[static_cast<std::size_t>(first)] > 2 / eta);
         BOOST_TEST(sharp[static_cast<std::size_t>(first)] > 1.5 * sharp.front());
         // Self-stabilisation: the limit is flatter than the GF solution and within the edge.
-        BOOST_TEST(column(r, "sharpness_final") < 0.97 * s_gf);
+        BOOST_TEST(column("sharpness_final") < 0.97 * s_gf);
         // The peak loss from the first edge step on, recomputed from the trace.
         double peak = -1;
         for (std::size_t t = static_cast<std::size_t>(first); t < loss.size(); ++t) peak = std::max(peak, loss[t]);
-        BOOST_TEST(column(r, "eos_loss_peak") == peak);
-        BOOST_TEST(column(r, "eos_loss_peak") > 1e3 * column(r, "loss_final"));
+        BOOST_TEST(column("eos_loss_peak") == peak);
+        BOOST_TEST(column("eos_loss_peak") > 1e3 * column("loss_final"));
       } else {
         ++below;
-        BOOST_TEST(column(r, "edge_max") < 1);
-        BOOST_TEST(column(r, "first_edge_step") == -1);
-        BOOST_TEST(std::isnan(column(r, "eos_loss_peak")));
-        BOOST_TEST(column(r, "sharpness_final") == s_gf, boost::test_tools::tolerance(0.03));
+        BOOST_TEST(column("edge_max") < 1);
+        BOOST_TEST(column("first_edge_step") == -1);
+        BOOST_TEST(std::isnan(column("eos_loss_peak")));
+        BOOST_TEST(column("sharpness_final") == s_gf, boost::test_tools::tolerance(0.03));
       }
     }
   }

@@ -5,14 +5,12 @@
 #include <cmath>
 #include <string>
 
+#include "eos/gd/sharpness.h"
 #include "eos/model/registry.h"
-#include "eos/numerics/lanczos.h"
-#include "eos/numerics/logistic.h"
-#include "eos/model/model.h"
 #include "eos/models/relu_net.h"
 #include "eos/models/sparse_coding.h"
-#include "eos/gd/run.h"
-#include "eos/gd/sharpness.h"
+#include "eos/numerics/logistic.h"
+#include "support.h"
 
 using namespace eos;
 
@@ -39,13 +37,6 @@ Vec point(Model& m, long seed) {
   Rng rng("test-point", {static_cast<double>(seed)});
   for (long k = 0; k < t.size(); ++k) t[k] += 0.3 * rng.normal();
   return t;
-}
-
-Vec random_vec(long n, long seed) {
-  Rng rng("test-dir", {static_cast<double>(seed)});
-  Vec v(n);
-  for (long k = 0; k < n; ++k) v[k] = rng.normal();
-  return v;
 }
 
 }  // namespace
@@ -78,29 +69,11 @@ BOOST_AUTO_TEST_CASE(gradient_and_hvp_match_finite_differences) {
   const long d = 6, m = 4, n = 50;
   auto model = info().make(params(d, m, n, 1));
   for (long s = 0; s < 3; ++s) {
-    const Vec th = point(*model, s);
-    const long P = th.size();
-    Vec g, gp, gm;
-    model->evaluate(th, g, nullptr);
-    // Gradient, coordinate by coordinate.
-    for (long k = 0; k < P; ++k) {
-      const double h = 1e-6;
-      Vec e = Vec::Zero(P);
-      e[k] = h;
-      const double lp = model->evaluate(th + e, gp, nullptr), lm = model->evaluate(th - e, gm, nullptr);
-      BOOST_TEST(std::fabs((lp - lm) / (2 * h) - g[k]) < 1e-8, "coordinate " << k);
-    }
-    // HVP along random directions: (∇L(θ + hv) − ∇L(θ − hv))/2h.
-    for (long r = 0; r < 4; ++r) {
-      const Vec v = random_vec(P, 10 * s + r);
-      Vec hv;
-      model->hvp(th, v, hv);
-      const double h = 1e-6;
-      model->evaluate(th + h * v, gp, nullptr);
-      model->evaluate(th - h * v, gm, nullptr);
-      const Vec fd = (gp - gm) / (2 * h);
-      BOOST_TEST((hv - fd).norm() < 1e-6 * std::max(1.0, hv.norm()), "direction " << r << ": " << (hv - fd).norm());
-    }
+    // Without a dense Hessian of its own the HVP is checked against differences of the gradient
+    // along random directions.
+    BOOST_TEST_CONTEXT("point " << s)
+    test::check_derivatives(*model, point(*model, s),
+                            {.grad_tol = 1e-8, .hess_tol = 1e-6, .floor = 1.0, .dense = false, .hvps = 4});
   }
 }
 
@@ -149,17 +122,13 @@ BOOST_AUTO_TEST_CASE(lanczos_matches_dense) {
 
 // The runner's check mode computes both along a run and records their largest difference.
 BOOST_AUTO_TEST_CASE(check_mode_along_a_run) {
-  auto model = info().make(params(10, 8, 100, 0));
-  RunConfig cfg;
-  cfg.eta = 2;
-  cfg.steps = 100;
-  cfg.sharpness_every = 20;
-  cfg.solver = "check";
-  const RunResult r = run_gd(*model, info(), cfg);
-  std::map<std::string, std::string> c(r.columns.begin(), r.columns.end());
-  BOOST_TEST(std::stod(c["solver_check_diff"]) < 1e-8);
-  BOOST_TEST(std::stod(c["hvps_per_estimate"]) > 0);
-  const double acc = std::stod(c["test_acc"]), align = std::stod(c["alignment"]);
+  const test::TestJob job("model = relu-net\nd = 10\nm = 8\nn = 100\nseed = 0\neta = 2\nsteps = 100\n"
+                          "sharpness_every = 20\nsolver = check\n");
+  const Point& p = job.points()[0];
+  const PointResult r = job.run(p);
+  BOOST_TEST(job.number(p, r, "solver_check_diff") < 1e-8);
+  BOOST_TEST(job.number(p, r, "hvps_per_estimate") > 0);
+  const double acc = job.number(p, r, "test_acc"), align = job.number(p, r, "alignment");
   BOOST_TEST((acc >= 0 && acc <= 1));
   BOOST_TEST((align > 0 && align <= 1));
 }

@@ -5,11 +5,10 @@
 #include <cmath>
 #include <string>
 
-#include "eos/util/number.h"
 #include "eos/model/registry.h"
-#include "eos/model/model.h"
 #include "eos/models/single_neuron.h"
-#include "eos/gd/run.h"
+#include "eos/util/number.h"
+#include "support.h"
 
 using namespace eos;
 
@@ -26,13 +25,6 @@ Params params(const std::string& loss, double gap, double ratio, double eta) {
   return p;
 }
 
-std::string col(const RunResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.columns)
-    if (k == name) return v;
-  BOOST_FAIL("no column " + name);
-  return "";
-}
-double num(const RunResult& r, const std::string& name) { return std::stod(col(r, name)); }
 
 // Closed forms, evaluated naively (fine for moderate s).
 double naive(NeuronLoss l, double s) {
@@ -79,22 +71,10 @@ BOOST_AUTO_TEST_CASE(gradient_hessian_and_hvp_match_finite_differences) {
   for (const char* name : kLosses) {
     auto m = info().make(params(name, 1, 0.1, 0.1));
     for (const auto& pt : {std::pair{0.3, 1.2}, {-0.7, 0.4}, {2.0, -1.5}, {0.0, 3.0}}) {
-      Vec th(2), g, gp, gm;
+      Vec th(2);
       th << pt.first, pt.second;
-      Mat H;
-      m->evaluate(th, g, &H);
-      for (int k = 0; k < 2; ++k) {
-        const double h = 1e-6;
-        Vec e = Vec::Zero(2);
-        e[k] = h;
-        const double lp = m->evaluate(th + e, gp, nullptr), lm = m->evaluate(th - e, gm, nullptr);
-        BOOST_TEST(std::fabs((lp - lm) / (2 * h) - g[k]) < 1e-8, name);
-        BOOST_TEST(((gp - gm) / (2 * h) - H.col(k)).norm() < 1e-7, name);
-      }
-      Vec v(2), out;
-      v << 0.4, -1.1;
-      m->hvp(th, v, out);
-      BOOST_TEST((out - H * v).norm() < 1e-13, name);
+      BOOST_TEST_CONTEXT(name << " at (" << pt.first << ", " << pt.second << ")")
+      test::check_derivatives(*m, th, {.h_hess = 1e-6, .grad_tol = 1e-8, .hess_tol = 1e-7, .hvp_tol = 1e-13});
     }
   }
 }
@@ -144,27 +124,27 @@ BOOST_AUTO_TEST_CASE(limit_law_for_every_loss) {
   const double eta = 0.05;
   for (const char* name : kLosses)
     for (double gap : {20.0, 32.0, 48.0, 80.0}) {
-      auto m = info().make(params(name, gap, 0.01, eta));
-      RunConfig cfg;
-      cfg.eta = eta;
-      cfg.steps = 20000;
-      cfg.sharpness_every = 10;
-      const RunResult r = run_gd(*m, info(), cfg);
-      const double s = num(r, "sharpness_tail"), y2 = num(r, "y2_tail");
+      const test::TestJob job(std::string("model = single-neuron\nloss = ") + name + "\ngap = " + format_double(gap) +
+                              "\nratio = 0.01\neta = " + format_double(eta) + "\nsteps = 20000\nsharpness_every = 10\n");
+      const Point& p = job.points()[0];
+      const PointResult r = job.run(p);
+      auto num = [&](const std::string& c) { return job.number(p, r, c); };
+      auto col = [&](const std::string& c) { return job.text(p, r, c); };
+      const double s = num("sharpness_tail"), y2 = num("y2_tail");
       BOOST_TEST(std::fabs(s - y2) < 1e-6 * y2, name);  // at x = 0 the sharpness is y²
       if (eta * gap / 2 < 1) {
-        BOOST_TEST(col(r, "regime") == "gf", name << " gap " << gap);
+        BOOST_TEST(col("regime") == "gf", name << " gap " << gap);
         BOOST_TEST(std::fabs(s / gap - 1) < 0.005, name << " gap " << gap << ": " << s);
-        BOOST_TEST(num(r, "eos_predicted") == 0.0);
-        BOOST_TEST(std::fabs(num(r, "y2_theory") - gap) < 1e-12 * gap);
+        BOOST_TEST(num("eos_predicted") == 0.0);
+        BOOST_TEST(std::fabs(num("y2_theory") - gap) < 1e-12 * gap);
       } else {
-        BOOST_TEST(col(r, "regime") == "eos", name << " gap " << gap);
+        BOOST_TEST(col("regime") == "eos", name << " gap " << gap);
         BOOST_TEST(s < 2 / eta, name << " gap " << gap << ": " << s);
         BOOST_TEST(s > 0.95 * 2 / eta, name << " gap " << gap << ": " << s);
-        BOOST_TEST(num(r, "eos_predicted") == 1.0);
-        BOOST_TEST(std::fabs(num(r, "y2_theory") - 2 / eta) < 1e-12 / eta);
+        BOOST_TEST(num("eos_predicted") == 1.0);
+        BOOST_TEST(std::fabs(num("y2_theory") - 2 / eta) < 1e-12 / eta);
       }
-      BOOST_TEST(std::fabs(num(r, "two_over_eta") - 2 / eta) < 1e-12 / eta);
-      BOOST_TEST(std::fabs(num(r, "gf_prediction") - gap) < 1e-12 * gap);
+      BOOST_TEST(std::fabs(num("two_over_eta") - 2 / eta) < 1e-12 / eta);
+      BOOST_TEST(std::fabs(num("gf_prediction") - gap) < 1e-12 * gap);
     }
 }

@@ -18,8 +18,8 @@
 #include "eos/models/sparse_relu.h"
 #include "eos/models/sparse_relu_fast.h"
 #include "eos/exec/point_runner.h"
-#include "eos/io/results_file.h"
-#include "eos/gd/run.h"
+#include "eos/io/row_writer.h"
+#include "support.h"
 
 using namespace eos;
 
@@ -58,8 +58,7 @@ void compare_stats(const std::shared_ptr<const SparseCodingData>& data, FastStat
 
 // The one point of a job given as text.
 std::vector<Point> points_of(const std::string& text, const std::vector<std::string>& sets = {}) {
-  std::istringstream in("model = sparse-relu\n" + text);
-  return expand(parse_job(in, "test", sets));
+  return test::points_of("model = sparse-relu\n" + text, sets);
 }
 
 // Loss, gradient and Hessian of the fast and the oracle model agree entry by entry: relative
@@ -335,10 +334,12 @@ BOOST_AUTO_TEST_CASE(sweep_rows_are_unchanged_by_the_path) {
   auto fast = points_of(job, {"path=fast"});
   auto oracle = points_of(job, {"path=oracle"});
   BOOST_REQUIRE(fast.size() == 4u);
-  const auto header = result_header(*info);
+  const Schema schema(*info);
+  const auto header = schema.header();
   for (std::size_t p = 0; p < fast.size(); ++p) {
     BOOST_TEST(fast[p].id == oracle[p].id);  // path is not part of the id
-    std::istringstream rf(run_point(*info, fast[p], nullptr, "")), ro(run_point(*info, oracle[p], nullptr, ""));
+    std::istringstream rf(csv_row(schema, fast[p], run_point(*info, fast[p]))),
+        ro(csv_row(schema, oracle[p], run_point(*info, oracle[p])));
     std::string lf, lo;
     std::getline(rf, lf);
     std::getline(ro, lo);

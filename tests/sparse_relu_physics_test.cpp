@@ -8,8 +8,7 @@
 #include <map>
 #include <sstream>
 
-#include "eos/grid/job.h"
-#include "eos/gd/run.h"
+#include "support.h"
 
 using namespace eos;
 
@@ -21,16 +20,15 @@ struct Outcome {
 };
 
 std::vector<Outcome> sweep(const std::string& seed, const std::string& path) {
-  std::istringstream in(
+  const test::TestJob job(
       "model = sparse-relu\n d = 50\n n = 100\n lambda = 1.5\n n_test = 200\n"
-      "eta_rel = 0.3, 0.6, 0.9, 1.5, 2.5, 4\n horizon = 10\n sharpness_every = 20\n");
-  Job job = parse_job(in, "physics", {"seed=" + seed, "path=" + path});
+      "eta_rel = 0.3, 0.6, 0.9, 1.5, 2.5, 4\n horizon = 10\n sharpness_every = 20\n",
+      {"seed=" + seed, "path=" + path});
   std::vector<Outcome> out;
-  for (const Point& p : expand(job)) {
-    auto model = job.model->make(p.params);
-    RunResult r = run_gd(*model, *job.model, run_config(p.params));
-    std::map<std::string, std::string> c(r.columns.begin(), r.columns.end());
-    out.push_back({p.params.real("eta_rel"), std::stod(c["bias_final"]), std::stod(c["edge_max"]), c["regime"]});
+  for (const Point& p : job.points()) {
+    const PointResult r = job.run(p);
+    out.push_back({p.params.real("eta_rel"), job.number(p, r, "bias_final"), r.run.stats.edge_max,
+                   regime_name(r.run.stats.regime)});
   }
   return out;
 }

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "eos/grid/job.h"
+#include "eos/grid/grid.h"
 #include "eos/models/sparse_coding_cache.h"
 #include "eos/models/sparse_relu.h"
 #include "eos/models/sparse_relu_fast.h"

@@ -16,6 +16,7 @@
 #include "eos/util/csv.h"
 #include "eos/post/plot.h"
 #include "eos/io/results_file.h"
+#include "eos/util/error.h"
 #include "eos/util/files.h"
 #include "eos/util/number.h"
 #include "eos/util/text.h"

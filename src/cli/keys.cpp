@@ -7,7 +7,7 @@
 #include "eos/grid/job.h"
 #include "eos/model/registry.h"
 #include "eos/util/number.h"
-#include "eos/gd/run.h"
+#include "eos/gd/settings.h"
 
 namespace eos {
 namespace {
@@ -51,7 +51,7 @@ int cmd_keys(int argc, char** argv) {
     std::printf("\nColumns: tracked every step (`NAME_final`, `NAME_tail`):");
     for (const auto& t : m.tracked) std::printf(" `%s`", t.c_str());
     std::printf("; end of run:");
-    for (const auto& r : m.reports) std::printf(" `%s`", r.c_str());
+    for (const auto& r : m.end_columns()) std::printf(" `%s`", r.c_str());
     std::printf(".\n");
   }
   return 0;

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "eos/cli/cli.h"
-#include "eos/grid/job.h"
+#include "eos/grid/grid.h"
 
 namespace po = boost::program_options;
 
@@ -44,10 +44,10 @@ int cmd_plan(int argc, char** argv) {
     std::vector<Point> first;
     double steps = 0;
     std::size_t count = 0;
-    for_each_point(job, [&](Point&& p) {
+    for_each_point(job, [&](const Point& p) {
       ++count;
       steps += static_cast<double>(p.params.integer("steps"));
-      if (first.size() < shown) first.push_back(std::move(p));
+      if (first.size() < shown) first.push_back(p);
     });
     std::printf("model: %s\n", job.model->name.c_str());
     std::printf("points: %zu\n", count);

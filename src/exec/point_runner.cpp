@@ -1,18 +1,11 @@
-// One grid point: model + GD + trace + row.
+// One grid point: model + GD + trace + typed row.
 #include "eos/exec/point_runner.h"
 
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 
-#include "eos/util/csv.h"
-#include "eos/util/files.h"
-#include "eos/util/number.h"
+#include "eos/io/trace_file.h"
 #include "eos/util/text.h"
-#include "eos/io/results_file.h"
-#include "eos/gd/run.h"
 
 namespace eos {
 
@@ -25,39 +18,42 @@ bool traced(const Point& point) {
   return false;
 }
 
-std::string run_point(const ModelInfo& model, const Point& point, const std::atomic<bool>* stop,
-                      const std::string& trace_dir) {
+namespace {
+
+// The model's theory columns of the point; NaN when the run ended with non-finite parameters.
+std::vector<double> theory_of(const ModelInfo& model, const Point& point, bool finite_params) {
+  std::vector<double> out(model.theory.size(), RunStats::kNaN);
+  if (finite_params && !out.empty()) model.predict(point.params, out.data());
+  return out;
+}
+
+}  // namespace
+
+PointResult run_point(const ModelInfo& model, const Point& point, const PointHooks& hooks) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   try {
     RunConfig cfg = run_config(point.params);
-    cfg.stop = stop;
+    cfg.stop = hooks.stop;
     auto m = model.make(point.params);
+    std::optional<TraceWriter> trace;
+    if (traced(point) && !hooks.trace_dir.empty()) trace.emplace(model.tracked, cfg.eta);
     TraceSink sink;
-    std::string trace_text;
-    const std::string two_over_eta = format_double(2.0 / cfg.eta);
-    const bool tracing = traced(point) && !trace_dir.empty();
-    if (tracing) {
-      std::vector<std::string> head = {"step", "loss", "sharpness", "two_over_eta"};
-      for (const auto& t : model.tracked) head.push_back(t);
-      trace_text = csv_line(head);
-      sink = [&](long step, double loss, double s, const std::vector<double>& tracked) {
-        trace_text += std::to_string(step) + ',' + format_double(loss) + ',' + format_double(s) + ',' + two_over_eta;
-        for (double v : tracked) trace_text += ',' + format_double(v);
-        trace_text += '\n';
+    if (trace || hooks.watch)
+      sink = [&](long t, double loss, double s, const std::vector<double>& tr) {
+        if (trace) trace->add(t, loss, s, tr);
+        if (hooks.watch) hooks.watch(t, loss, s, tr);
       };
-    }
-    RunResult r = run_gd(*m, model, cfg, sink);
-    if (tracing) {
-      // Written whole under a temporary name, then renamed: a trace file is complete or absent.
-      std::filesystem::create_directories(trace_dir);
-      write_atomic(trace_dir + "/" + point.id + ".csv", trace_text);
-    }
-    return csv_line(result_row(model, point, &r, elapsed(), ""));
+    PointResult r;
+    r.run = run_gd(*m, model, cfg, sink);
+    r.theory = theory_of(model, point, r.run.finite_params);
+    if (trace) trace->save(hooks.trace_dir, point.id);
+    r.wall_s = elapsed();
+    return r;
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& e) {
-    return csv_line(result_row(model, point, nullptr, elapsed(), e.what()));
+    return PointResult::failure(e.what(), elapsed());
   }
 }
 

@@ -1,35 +1,29 @@
-// Master/worker scheduling over Boost.MPI.
+// Master/worker scheduling over Boost.MPI: batches of point indices out, typed rows back.
 #include "eos/exec/scheduler.h"
 
 #include <algorithm>
-#include <boost/mpi/communicator.hpp>
-#include <boost/mpi/environment.hpp>
-#include <boost/mpi/collectives.hpp>
 #include <boost/mpi/status.hpp>
-#include <boost/serialization/string.hpp>
-#include <boost/serialization/utility.hpp>
-#include <boost/serialization/vector.hpp>
 #include <chrono>
-#include <cstdlib>
-#include <mpi.h>
 #include <condition_variable>
-#include <cstdint>
-#include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+
+#include "mpi_world.h"
+#include "wire.h"
 
 namespace eos {
 namespace {
 
 enum Tag { kWork = 1, kResult = 2 };
 
-// What a worker sends back: the lines it finished, and whether it stopped early.
+// What a worker sends back: the rows it finished, and whether it stopped early.
 struct Reply {
-  std::vector<std::pair<std::uint64_t, std::string>> lines;
+  std::vector<std::pair<std::uint64_t, PointResult>> rows;
   bool interrupted = false;
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar & lines & interrupted;
+    ar & rows & interrupted;
   }
 };
 
@@ -37,220 +31,231 @@ using Clock = std::chrono::steady_clock;
 
 bool stopped(const ScheduleOptions& o) { return o.stop && o.stop->load(); }
 
+// Sleeps between polls, from 20 µs doubling to 2 ms, so that a rank waiting for a message costs
+// no core (a blocking MPI receive spins one); reset when there was something to do.
+class Backoff {
+ public:
+  void idle() {
+    std::this_thread::sleep_for(wait_);
+    wait_ = std::min(wait_ * 2, std::chrono::microseconds(2000));
+  }
+  void busy() { wait_ = std::chrono::microseconds(20); }
+
+ private:
+  std::chrono::microseconds wait_{20};
+};
+
+// A worker rank: run each batch it is sent until an empty one comes.
 void worker(const boost::mpi::communicator& comm, const RunFn& run) {
+  Backoff backoff;
   for (;;) {
+    while (!comm.iprobe(0, kWork)) backoff.idle();
+    backoff.busy();
     std::vector<std::uint64_t> batch;
     comm.recv(0, kWork, batch);
-    if (batch.empty()) return;  // no more work
+    if (batch.empty()) return;
     Reply reply;
     for (std::uint64_t i : batch) {
-      auto line = run(static_cast<std::size_t>(i));
-      if (!line) {
+      auto row = run(i);
+      if (!row) {
         reply.interrupted = true;
         break;
       }
-      reply.lines.emplace_back(i, std::move(*line));
+      reply.rows.emplace_back(i, std::move(*row));
     }
     comm.send(0, kResult, reply);
   }
 }
 
-// The master's own compute thread: takes items from the shared queue until it is empty or
-// the sweep stops.
-class LocalWorker {
+// Rank 0: hands out work to the other ranks (each holds up to two batches, the one it runs and
+// the next, so it never waits for the master between points) and runs points on a thread of its
+// own; records every row. The source, the sink and the local thread's queue share one lock.
+class Master {
  public:
-  LocalWorker(std::deque<WorkItem>& queue, std::mutex& mu, const RunFn& run, const ScheduleOptions& opts)
-      : queue_(queue), mu_(mu), run_(run), opts_(opts), thread_([this] { loop(); }) {}
-  ~LocalWorker() {
-    if (thread_.joinable()) thread_.join();
-  }
-  // Lines finished since the last call.
-  std::vector<std::pair<std::size_t, std::string>> take() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return std::exchange(finished_, {});
-  }
-  bool running() const { return running_.load(); }
+  Master(const boost::mpi::communicator& comm, WorkSource& source, const RunFn& run, const SinkFn& sink,
+         const ScheduleOptions& opts)
+      : comm_(comm),
+        source_(source),
+        run_(run),
+        sink_(sink),
+        opts_(opts),
+        batch_(std::max<std::size_t>(1, opts.batch)),
+        workers_(static_cast<std::size_t>(comm.size())) {}
+  ScheduleOutcome run();
 
  private:
-  void loop() {
-    for (;;) {
-      WorkItem item;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (queue_.empty() || stopped(opts_)) break;
-        item = queue_.front();
-        queue_.pop_front();
-      }
-      auto line = run_(item.index);
-      if (!line) {
-        std::lock_guard<std::mutex> lock(mu_);
-        queue_.push_front(item);  // not done: back in line (it will be rerun next time)
-        break;
-      }
-      std::lock_guard<std::mutex> lock(mu_);
-      finished_.emplace_back(item.index, std::move(*line));
-    }
-    running_ = false;
-  }
-  std::deque<WorkItem>& queue_;
-  std::mutex& mu_;
+  struct Worker {
+    int in_flight = 0;   // batches sent and not answered
+    bool stop_sent = false;
+  };
+  // Under mu_.
+  bool ready();
+  bool exhausted() { return stopped(opts_) || (!ready() && !source_.may_grow()); }
+  std::optional<WorkItem> take();
+  void feed(int r);
+  void record(std::uint64_t index, PointResult&& row);
+  bool retired(int r) const;
+  // The master's compute thread.
+  void local_loop();
+  bool poll();
+
+  const boost::mpi::communicator& comm_;
+  WorkSource& source_;
   const RunFn& run_;
+  const SinkFn& sink_;
   const ScheduleOptions& opts_;
-  std::vector<std::pair<std::size_t, std::string>> finished_;
-  std::atomic<bool> running_{true};
-  std::thread thread_;
+  const std::size_t batch_;
+  std::vector<Worker> workers_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::optional<WorkItem> lookahead_;                 // the source's next item, taken to test readiness
+  std::unordered_map<std::uint64_t, double> cost_;    // items out and not recorded
+  std::vector<std::pair<std::uint64_t, PointResult>> local_done_;
+  bool local_running_ = true;
+  ScheduleOutcome out_;
+  double done_cost_ = 0;
 };
+
+bool Master::ready() {
+  if (!lookahead_) lookahead_ = source_.next();
+  return lookahead_.has_value();
+}
+
+std::optional<WorkItem> Master::take() {
+  if (stopped(opts_) || !ready()) return std::nullopt;
+  WorkItem it = *lookahead_;
+  lookahead_.reset();
+  cost_[it.index] = it.cost;
+  return it;
+}
+
+// Top worker r up to two batches; with nothing to give, tell it to finish (or, while the source
+// may grow, leave it waiting until there is).
+void Master::feed(int r) {
+  Worker& w = workers_[static_cast<std::size_t>(r)];
+  while (!w.stop_sent && w.in_flight < 2) {
+    std::vector<std::uint64_t> b;
+    while (b.size() < batch_)
+      if (auto it = take()) b.push_back(it->index);
+      else break;
+    if (b.empty() && !exhausted()) return;
+    comm_.send(r, kWork, b);
+    if (b.empty()) w.stop_sent = true;
+    else ++w.in_flight;
+  }
+}
+
+void Master::record(std::uint64_t index, PointResult&& row) {
+  sink_(index, std::move(row));
+  ++out_.done;
+  auto it = cost_.find(index);
+  if (it != cost_.end()) {
+    done_cost_ += it->second;
+    cost_.erase(it);
+  }
+  const double total = source_.total_cost();
+  if (opts_.progress) opts_.progress->update(out_.done, total > 0 ? done_cost_ / total : 1.0);
+}
+
+bool Master::retired(int r) const {
+  const Worker& w = workers_[static_cast<std::size_t>(r)];
+  return w.stop_sent && w.in_flight == 0;
+}
+
+void Master::local_loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    std::optional<WorkItem> item;
+    wake_.wait(lock, [&] { return (item = take()) || exhausted(); });
+    if (!item) break;
+    lock.unlock();
+    auto row = run_(item->index);
+    lock.lock();
+    if (!row) {
+      out_.interrupted = true;  // not done: it runs again next time
+      break;
+    }
+    local_done_.emplace_back(item->index, std::move(*row));
+  }
+  local_running_ = false;
+}
+
+// One round of the master's loop: answers, local rows, parked workers. Returns whether anything
+// happened.
+bool Master::poll() {
+  bool progressed = false;
+  while (auto st = comm_.iprobe(boost::mpi::any_source, kResult)) {
+    Reply reply;
+    comm_.recv(st->source(), kResult, reply);
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [i, row] : reply.rows) record(i, std::move(row));
+    if (reply.interrupted) out_.interrupted = true;
+    --workers_[static_cast<std::size_t>(st->source())].in_flight;
+    progressed = true;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [i, row] : std::exchange(local_done_, {})) {
+    record(i, std::move(row));
+    progressed = true;
+  }
+  // New rows may have added work, or ended the source: every rank hears of it.
+  for (int r = 1; r < comm_.size(); ++r) feed(r);
+  wake_.notify_all();
+  return progressed;
+}
+
+ScheduleOutcome Master::run() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int r = 1; r < comm_.size(); ++r) feed(r);
+  }
+  std::thread local([this] { local_loop(); });
+  // A failure here (the results file cannot be written) must not wait for the local thread to
+  // finish the queue: raise the stop flag so it returns within a few hundred steps.
+  struct JoinOnExit {
+    std::thread& t;
+    std::atomic<bool>* stop;
+    std::condition_variable& wake;
+    ~JoinOnExit() {
+      if (stop && std::uncaught_exceptions() > 0) stop->store(true);
+      wake.notify_all();
+      if (t.joinable()) t.join();
+    }
+  } join{local, opts_.stop, wake_};
+
+  Backoff backoff;
+  std::optional<Clock::time_point> stop_seen;
+  for (;;) {
+    poll() ? backoff.busy() : backoff.idle();
+    if (stopped(opts_) && !stop_seen) stop_seen = Clock::now();
+    bool all_retired = true;
+    for (int r = 1; r < comm_.size(); ++r) all_retired = all_retired && retired(r);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (all_retired && !local_running_ && local_done_.empty()) break;
+    }
+    if (stop_seen && std::chrono::duration<double>(Clock::now() - *stop_seen).count() > opts_.grace_s) {
+      out_.abandoned = true;  // a rank that never saw the signal is still busy
+      break;
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  out_.interrupted = out_.interrupted || out_.done < source_.total();
+  return out_;
+}
 
 }  // namespace
 
-struct MpiContext::World {
-  World(int& argc, char**& argv) : env(argc, argv, boost::mpi::threading::funneled) {}
-  boost::mpi::environment env;
-  boost::mpi::communicator comm;
-};
-
-MpiContext::MpiContext(int& argc, char**& argv) : world_(std::make_unique<World>(argc, argv)) {}
-MpiContext::~MpiContext() = default;
-
-int MpiContext::rank() const { return world_->comm.rank(); }
-int MpiContext::size() const { return world_->comm.size(); }
-void MpiContext::barrier() const { world_->comm.barrier(); }
-
-bool MpiContext::all_ok(bool ok) const {
-  int v = ok ? 1 : 0;
-  boost::mpi::broadcast(world_->comm, v, 0);
-  return v == 1;
-}
-
-std::vector<std::string> MpiContext::hosts() const {
-  std::vector<std::string> all;
-  boost::mpi::gather(world_->comm, boost::mpi::environment::processor_name(), all, 0);
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  return all;
-}
-
-std::string MpiContext::library_version() const {
-  char buf[MPI_MAX_LIBRARY_VERSION_STRING];
-  int len = 0;
-  MPI_Get_library_version(buf, &len);
-  std::string s(buf, static_cast<std::size_t>(len));
-  auto nl = s.find_first_of("\r\n,");
-  return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
-void MpiContext::abort(int code) const {
-  world_->comm.abort(code);
-  std::_Exit(code);
-}
-
-ScheduleOutcome schedule(const MpiContext& mpi, std::vector<WorkItem> items, const RunFn& run,
-                         const SinkFn& sink, const ScheduleOptions& opts) {
+ScheduleOutcome schedule(const MpiContext& mpi, WorkSource* source, const RunFn& run, const SinkFn& sink,
+                         const ScheduleOptions& opts) {
   const boost::mpi::communicator& comm = mpi.world().comm;
-  ScheduleOutcome out;
   if (comm.rank() != 0) {
     worker(comm, run);
-    return out;
+    return {};
   }
-  std::stable_sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) { return a.cost > b.cost; });
-  double total_cost = 0, done_cost = 0;
-  std::vector<double> cost_of;
-  for (const auto& it : items) {
-    total_cost += it.cost;
-    if (cost_of.size() <= it.index) cost_of.resize(it.index + 1);
-    cost_of[it.index] = it.cost;
-  }
-  std::deque<WorkItem> queue(items.begin(), items.end());
-  std::mutex mu;
-  const std::size_t batch = std::max<std::size_t>(1, opts.batch);
-  const int nworkers = comm.size() - 1;
-  // Each worker holds up to two batches: the one it runs and the next, so it never waits for
-  // the master between points. A worker is retired once it was told to stop and has answered
-  // every batch it held.
-  std::vector<int> in_flight(static_cast<std::size_t>(comm.size()), 0);
-  std::vector<bool> stop_sent(static_cast<std::size_t>(comm.size()), false);
-  int retired = 0;
-
-  auto record = [&](std::size_t index, const std::string& line) {
-    sink(index, line);
-    ++out.done;
-    done_cost += cost_of[index];
-    if (opts.progress) opts.progress->update(out.done, total_cost > 0 ? done_cost / total_cost : 1.0);
-  };
-  // Send the next batch to worker r, or tell it to finish.
-  auto feed = [&](int r) {
-    std::vector<std::uint64_t> b;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      while (!stopped(opts) && !queue.empty() && b.size() < batch) {
-        b.push_back(queue.front().index);
-        queue.pop_front();
-      }
-    }
-    const auto w = static_cast<std::size_t>(r);
-    comm.send(r, kWork, b);
-    if (b.empty()) {
-      stop_sent[w] = true;
-    } else {
-      ++in_flight[w];
-    }
-  };
-  auto answered = [&](int r) {
-    const auto w = static_cast<std::size_t>(r);
-    --in_flight[w];
-    if (!stop_sent[w]) feed(r);
-    if (stop_sent[w] && in_flight[w] == 0) ++retired;
-  };
-
-  for (int r = 1; r <= nworkers; ++r) feed(r);
-  for (int r = 1; r <= nworkers; ++r)
-    if (!stop_sent[static_cast<std::size_t>(r)]) feed(r);
-  for (int r = 1; r <= nworkers; ++r)
-    if (stop_sent[static_cast<std::size_t>(r)] && in_flight[static_cast<std::size_t>(r)] == 0) ++retired;
-  LocalWorker local(queue, mu, run, opts);
-  // A failure here (the results file cannot be written) must not wait for the local thread to
-  // finish the queue: raise the stop flag so it returns within a few hundred steps.
-  struct StopOnUnwind {
-    std::atomic<bool>* stop;
-    ~StopOnUnwind() {
-      if (stop && std::uncaught_exceptions() > 0) stop->store(true);
-    }
-  } stop_on_unwind{opts.stop};
-
-  auto sleep_for = std::chrono::microseconds(20);
-  std::optional<Clock::time_point> stop_seen;
-  for (;;) {
-    bool progressed = false;
-    while (auto st = comm.iprobe(boost::mpi::any_source, kResult)) {
-      Reply reply;
-      comm.recv(st->source(), kResult, reply);
-      for (auto& [i, line] : reply.lines) record(static_cast<std::size_t>(i), line);
-      if (reply.interrupted) out.interrupted = true;
-      answered(st->source());
-      progressed = true;
-    }
-    for (auto& [i, line] : local.take()) {
-      record(i, line);
-      progressed = true;
-    }
-    if (stopped(opts) && !stop_seen) stop_seen = Clock::now();
-    if (retired == nworkers && !local.running()) break;
-    if (stop_seen && std::chrono::duration<double>(Clock::now() - *stop_seen).count() > opts.grace_s) {
-      out.abandoned = true;  // a rank that never saw the signal is still busy
-      break;
-    }
-    if (progressed) {
-      sleep_for = std::chrono::microseconds(20);
-    } else {
-      std::this_thread::sleep_for(sleep_for);
-      sleep_for = std::min(sleep_for * 2, std::chrono::microseconds(2000));
-    }
-  }
-  if (!out.abandoned) {
-    for (auto& [i, line] : local.take()) record(i, line);
-  }
-  out.interrupted = out.done < items.size();
-  return out;
+  ListWork none;
+  Master master(comm, source ? *source : none, run, sink, opts);
+  return master.run();
 }
 
 }  // namespace eos

@@ -1,4 +1,4 @@
-// Results rows: formatting, crash-safe appending, and tolerant reading.
+// Results files: resuming and crash-safe appending, and tolerant reading.
 #include "eos/io/results_file.h"
 
 #include <fcntl.h>
@@ -11,10 +11,15 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "eos/util/csv.h"
+#include "eos/util/error.h"
+#include "eos/util/hash.h"
 #include "eos/util/files.h"
 #include "eos/util/number.h"
+
+namespace fs = std::filesystem;
 
 namespace eos {
 namespace {
@@ -24,44 +29,6 @@ double now_s() {
 }
 
 }  // namespace
-
-std::vector<std::string> result_header(const ModelInfo& model) {
-  std::vector<std::string> h = {"id", "model"};
-  for (const auto& k : model.keys) h.push_back(k.name);
-  for (const char* c : {"eta", "eta_rel", "eta_star", "steps"}) h.push_back(c);
-  for (const auto& c : runner_columns()) h.push_back(c);
-  for (const auto& t : model.tracked) {
-    h.push_back(t + "_final");
-    h.push_back(t + "_tail");
-  }
-  for (const auto& r : model.reports) h.push_back(r);
-  h.push_back("wall_s");
-  h.push_back("message");
-  return h;
-}
-
-std::vector<std::string> result_row(const ModelInfo& model, const Point& point, const RunResult* result,
-                                    double wall_s, const std::string& message) {
-  const auto header = result_header(model);
-  std::vector<std::string> row = {point.id, model.name};
-  for (const auto& k : model.keys) row.push_back(point.params.has(k.name) ? point.params.text(k.name) : "");
-  const double eta = point.params.real("eta");
-  const double star = model.eta_star ? model.eta_star(point.params) : std::nan("");
-  row.push_back(point.params.text("eta"));
-  row.push_back(point.params.has("eta_rel") ? point.params.text("eta_rel") : model.eta_star ? format_double(eta / star) : "");
-  row.push_back(model.eta_star ? format_double(star) : "");
-  row.push_back(point.params.text("steps"));
-  if (result) {
-    for (const auto& [k, v] : result->columns) row.push_back(v);
-  } else {
-    row.push_back("error");
-    row.resize(header.size() - 2);
-  }
-  row.push_back(format_double(std::round(wall_s * 1e6) / 1e6));
-  row.push_back(message);
-  if (row.size() != header.size()) throw std::logic_error("result row has " + std::to_string(row.size()) + " fields, header " + std::to_string(header.size()));
-  return row;
-}
 
 int ResultsTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < header.size(); ++i)
@@ -101,64 +68,118 @@ ResultsTable read_results(const std::string& path) {
   return t;
 }
 
-ResultsWriter::ResultsWriter(const std::string& path, const std::vector<std::string>& header, bool drop_errors)
+struct ResultsFile::Scan {
+  std::uintmax_t good_end = 0;  // the byte after the last complete line
+  bool truncated = false;       // a last line without its end
+  bool rewrite = false;         // damaged, repeated or dropped rows before the end
+};
+
+namespace {
+
+// Whether a complete line is a good row of columns fields (its id into id), and an error row.
+bool good_row(const std::string& line, std::size_t columns, int regime_col, std::uint64_t& id, bool& is_error) {
+  const auto fields = csv_split(line);
+  if (!fields || fields->size() != columns || !parse_hex_id((*fields)[0], id)) return false;
+  is_error = regime_col >= 0 && (*fields)[static_cast<std::size_t>(regime_col)] == "error";
+  return true;
+}
+
+}  // namespace
+
+ResultsFile::Scan ResultsFile::scan(const std::string& head, std::size_t columns, int regime_col, bool drop_errors) {
+  Scan sc;
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) throw InputError(sys_error("read", path_));
+  in.seekg(static_cast<std::streamoff>(head.size()));
+  sc.good_end = head.size();
+  std::string line;
+  while (std::getline(in, line)) {
+    if (in.eof()) {  // no end of line: a row cut short
+      sc.truncated = true;
+      break;
+    }
+    sc.good_end += line.size() + 1;
+    std::uint64_t id = 0;
+    bool is_error = false;
+    if (!good_row(line, columns, regime_col, id, is_error) || (is_error && drop_errors)) {
+      sc.rewrite = true;
+      continue;
+    }
+    errors_ += is_error;
+    done_.add(id);
+  }
+  if (in.bad()) throw InputError(sys_error("read", path_));
+  if (done_.sorted() > 0) sc.rewrite = true;  // an id twice: keep the first
+  return sc;
+}
+
+// Replace the file atomically by its good rows, each id once.
+void ResultsFile::rewrite(const std::string& head, std::size_t columns, int regime_col, bool drop_errors) {
+  std::ifstream in(path_, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(head.size()));
+  const std::string tmp = path_ + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw InputError(sys_error("write", tmp));
+  std::string out = head;
+  std::unordered_set<std::uint64_t> seen;
+  done_ = DoneIds();
+  errors_ = 0;
+  std::string line;
+  auto flush = [&](bool last) {
+    if (out.size() < (last ? 1 : 1u << 20)) return true;
+    const bool ok = ::write(fd, out.data(), out.size()) == static_cast<ssize_t>(out.size());
+    out.clear();
+    return ok;
+  };
+  bool ok = true;
+  while (ok && std::getline(in, line) && !in.eof()) {
+    std::uint64_t id = 0;
+    bool is_error = false;
+    if (!good_row(line, columns, regime_col, id, is_error) || (is_error && drop_errors) || !seen.insert(id).second)
+      continue;
+    errors_ += is_error;
+    done_.add(id);
+    out += line;
+    out += '\n';
+    ok = flush(false);
+  }
+  ok = ok && flush(true) && ::fsync(fd) == 0;
+  if (!ok) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw InputError(sys_error("write", tmp));
+  }
+  ::close(fd);
+  done_.sorted();
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) throw InputError(sys_error("replace", path_));
+}
+
+ResultsFile::ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors)
     : path_(path) {
   const std::string head = csv_line(header);
+  int regime_col = -1;
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == "regime") regime_col = static_cast<int>(i);
   std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-    throw InputError(path + ": exists and is not a regular file");
-  std::ifstream probe(path, std::ios::binary);
-  if (probe) {
-    std::string text((std::istreambuf_iterator<char>(probe)), std::istreambuf_iterator<char>());
-    probe.close();
-    // A header cut short by a crash or a full disk counts as an empty file.
-    const bool partial_header = text.size() < head.size() && head.compare(0, text.size(), text) == 0;
-    if (partial_header && ::truncate(path.c_str(), 0) != 0) throw InputError(sys_error("truncate", path));
-    if (!text.empty() && !partial_header) {
-      if (text.compare(0, head.size(), head) != 0)
-        throw InputError(path + ": holds results of a different model or with different columns; use another --out folder");
-      // Keep whole, well-formed rows only; note which ids are done.
-      std::string kept = head;
-      std::size_t pos = head.size();
-      int regime_col = -1;
-      for (std::size_t i = 0; i < header.size(); ++i)
-        if (header[i] == "regime") regime_col = static_cast<int>(i);
-      bool rewrite = false;
-      while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) {
-          rewrite = true;  // a row cut short
-          break;
-        }
-        std::string line = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        auto fields = csv_split(line);
-        if (!fields || fields->size() != header.size() || done_.count((*fields)[0])) {
-          rewrite = true;
-          continue;
-        }
-        const bool is_error = regime_col >= 0 && (*fields)[regime_col] == "error";
-        if (is_error && drop_errors) {
-          rewrite = true;
-          continue;
-        }
-        errors_ += is_error;
-        done_.insert((*fields)[0]);
-        kept += line + '\n';
-      }
-      if (rewrite) {
-        // Replace the file atomically by its good rows.
-        const std::string tmp = path + ".tmp";
-        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0) throw InputError(sys_error("write", tmp));
-        if (::write(fd, kept.data(), kept.size()) != static_cast<ssize_t>(kept.size()) || ::fsync(fd) != 0) {
-          ::close(fd);
-          ::unlink(tmp.c_str());
-          throw InputError(sys_error("write", tmp));
-        }
-        ::close(fd);
-        if (::rename(tmp.c_str(), path.c_str()) != 0) throw InputError(sys_error("replace", path));
-      }
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) throw InputError(path + ": exists and is not a regular file");
+  const std::uintmax_t size = fs::exists(path, ec) ? fs::file_size(path, ec) : 0;
+  std::string start(std::min<std::uintmax_t>(size, head.size()), '\0');
+  if (size > 0) {
+    std::ifstream probe(path, std::ios::binary);
+    probe.read(start.data(), static_cast<std::streamsize>(start.size()));
+    if (!probe) throw InputError(sys_error("read", path));
+  }
+  // A header cut short by a crash or a full disk counts as an empty file.
+  const bool partial_header = size < head.size() && head.compare(0, start.size(), start) == 0;
+  if (partial_header && size > 0 && ::truncate(path.c_str(), 0) != 0) throw InputError(sys_error("truncate", path));
+  if (!partial_header) {
+    if (start != head)
+      throw InputError(path + ": holds results of a different model or with different columns; use another --out folder");
+    const Scan sc = scan(head, header.size(), regime_col, drop_errors);
+    if (sc.rewrite) {
+      rewrite(head, header.size(), regime_col, drop_errors);
+    } else if (sc.truncated && ::truncate(path.c_str(), static_cast<off_t>(sc.good_end)) != 0) {
+      throw InputError(sys_error("truncate", path));
     }
   }
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -167,14 +188,14 @@ ResultsWriter::ResultsWriter(const std::string& path, const std::vector<std::str
   sync();
 }
 
-ResultsWriter::~ResultsWriter() {
+ResultsFile::~ResultsFile() {
   if (fd_ >= 0) {
     ::fsync(fd_);
     ::close(fd_);
   }
 }
 
-void ResultsWriter::append(const std::string& line) {
+void ResultsFile::append(const std::string& line) {
   const char* p = line.data();
   std::size_t left = line.size();
   while (left > 0) {
@@ -189,7 +210,7 @@ void ResultsWriter::append(const std::string& line) {
   if (now_s() - last_sync_ > 1.0) sync();
 }
 
-void ResultsWriter::sync() {
+void ResultsFile::sync() {
   ::fsync(fd_);
   last_sync_ = now_s();
 }

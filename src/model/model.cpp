@@ -13,4 +13,22 @@ void Model::hvp(const Vec& theta, const Vec& v, Vec& out) {
 void Model::track(const Vec&, double*) const {}
 void Model::report(const Vec&, double*) {}
 
+std::vector<std::string> ModelInfo::end_columns() const {
+  std::vector<std::string> cols = theory;
+  cols.insert(cols.end(), reports.begin(), reports.end());
+  cols.insert(cols.end(), diagnostics.begin(), diagnostics.end());
+  return cols;
+}
+
+std::string ModelInfo::label(const std::string& column) const {
+  for (const auto& [name, text] : labels)
+    if (name == column) return text;
+  for (const auto& t : tracked) {
+    if (column == t + "_final") return "final " + label(t);
+    if (column == t + "_tail") return label(t) + " (tail mean)";
+  }
+  if (const KeySpec* k = find_key(keys, column); k && !k->label.empty()) return k->label;
+  return column;
+}
+
 }  // namespace eos

@@ -266,6 +266,8 @@ ModelInfo deep_linear_info() {
        .axis = true, .min = 0},
   };
   info.tracked = {"imbalance", "product_norm"};
+  info.labels = {{"imbalance", "layer imbalance max‖W_{i+1}ᵀW_{i+1} − W_iW_iᵀ‖"}, {"product_norm", "‖W_L⋯W_1‖"}};
+  info.eta_star_formula = "2/(L·|y|^(2−2/L))";
   info.eta_star = [](const Params& p) {
     if (p.text("dataset") != "scalar") return std::numeric_limits<double>::quiet_NaN();
     return deep_linear_eta_star(p.integer("depth"), p.real("target"));

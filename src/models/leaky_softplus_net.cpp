@@ -229,6 +229,10 @@ ModelInfo leaky_softplus_net_info() {
   };
   info.tracked = {"margin_norm", "w_norm"};
   info.reports = {"margin_min", "train_acc"};
+  info.labels = {{"margin_norm", "normalised margin min y·f/‖W‖"},
+                 {"w_norm", "‖W‖"},
+                 {"margin_min", "smallest margin y·f"},
+                 {"train_acc", "training accuracy"}};
   info.step_cost = [](const Params& p) {
     return static_cast<double>(data_count(p)) * static_cast<double>(p.integer("m")) * static_cast<double>(data_dim(p));
   };

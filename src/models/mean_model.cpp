@@ -47,7 +47,7 @@ SymLogistic::SymLogistic(double s) {
   d2 = e / ((1.0 + e) * (1.0 + e));  // ¼·sech²(s/2)
 }
 
-MeanModel::MeanModel(double d, Vec theta0, double eta) : d_(d), theta0_(std::move(theta0)), eta_(eta) {}
+MeanModel::MeanModel(double d, Vec theta0) : d_(d), theta0_(std::move(theta0)) {}
 
 double MeanModel::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   const double asum = theta[0] + theta[1], b = theta[2];
@@ -72,12 +72,16 @@ void MeanModel::track(const Vec& theta, double* out) const {
 }
 
 void MeanModel::report(const Vec& theta, double* out) {
-  const double b = mean_model_bias_theory(d_, eta_);
+  out[0] = theta[0];
+  out[1] = theta[1];
+}
+
+void mean_model_predict(const Params& p, double* out) {
+  const double d = static_cast<double>(p.integer("d"));
+  const double b = mean_model_bias_theory(d, p.real("eta"));
   const double g = mean_model_g(b);
   out[0] = b;
-  out[1] = d_ * d_ * g * g / 2;  // the Hessian's top eigenvalue at a minimiser with bias b
-  out[2] = theta[0];
-  out[3] = theta[1];
+  out[1] = d * d * g * g / 2;
 }
 
 namespace {
@@ -91,7 +95,7 @@ std::unique_ptr<Model> make_mean_model(const Params& p) {
   theta0[0] = sd * init.normal();
   theta0[1] = sd * init.normal();
   theta0[2] = p.real("b0");
-  return std::make_unique<MeanModel>(static_cast<double>(d), theta0, p.real("eta"));
+  return std::make_unique<MeanModel>(static_cast<double>(d), theta0);
 }
 
 }  // namespace
@@ -109,11 +113,21 @@ ModelInfo mean_model_info() {
       {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .axis = true, .label = "b₀"},
   };
   info.tracked = {"bias", "d_asum"};
-  info.reports = {"bias_theory", "sharpness_theory", "a_minus", "a_plus"};
+  info.theory = {"bias_theory", "sharpness_theory"};
+  info.predict = mean_model_predict;
+  info.reports = {"a_minus", "a_plus"};
   info.eta_star = [](const Params& p) {
     const double d = p.real("d");
     return 8.0 * M_PI / (d * d);
   };
+  info.eta_star_formula = "8π/d²";
+  info.labels = {{"bias", "bias b"},
+                 {"d_asum", "d·(a₋+a₊)"},
+                 {"bias_theory", "limiting bias b∞ (theory)"},
+                 {"sharpness_theory", "sharpness at b∞ (theory)"},
+                 {"a_minus", "final a₋"},
+                 {"a_plus", "final a₊"}};
+  info.trace_panels = {"loss", "d_asum", "sharpness", "bias"};
   info.step_cost = [](const Params&) { return 1.0; };
   info.dim = [](const Params&) { return 3L; };
   info.make = make_mean_model;

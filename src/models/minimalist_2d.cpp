@@ -3,7 +3,6 @@
 
 #include <cmath>
 
-#include "eos/numerics/linalg.h"
 
 namespace eos {
 
@@ -18,8 +17,8 @@ Minimalist2dGf minimalist_2d_gf(double lambda1, double lambda2, double alpha0, d
   return g;
 }
 
-Minimalist2d::Minimalist2d(double lambda1, double lambda2, Vec theta0, double eta)
-    : l1_(lambda1), l2_(lambda2), eta_(eta), theta0_(std::move(theta0)) {}
+Minimalist2d::Minimalist2d(double lambda1, double lambda2, Vec theta0)
+    : l1_(lambda1), l2_(lambda2), theta0_(std::move(theta0)) {}
 
 double Minimalist2d::loss(const Vec& t) const {
   const double a = t[0], b1 = t[1], b2 = t[2];
@@ -50,18 +49,6 @@ void Minimalist2d::track(const Vec& t, double* out) const {
   out[1] = t[1];
   out[2] = t[2];
   out[3] = t[0] * t[0] - t[1] * t[1] - t[2] * t[2];
-  if (!at_edge_ && eta_ * top_eigenvalue(hessian(t)) / 2 >= 1) at_edge_ = true;
-  if (at_edge_) {
-    const double l = loss(t);
-    if (!(eos_peak_ >= l)) eos_peak_ = l;
-  }
-}
-
-void Minimalist2d::report(const Vec&, double* out) {
-  const auto gf = minimalist_2d_gf(l1_, l2_, theta0_[0], theta0_[1], theta0_[2]);
-  out[0] = gf.sharpness;
-  out[1] = gf.alpha_sq;
-  out[2] = eos_peak_;
 }
 
 namespace {
@@ -73,7 +60,14 @@ Minimalist2dGf gf_of(const Params& p) {
 std::unique_ptr<Model> make_minimalist_2d(const Params& p) {
   Vec theta0(3);
   theta0 << p.real("alpha0"), p.real("beta1_0"), p.real("beta2_0");
-  return std::make_unique<Minimalist2d>(p.real("lambda1"), p.real("lambda2"), theta0, p.real("eta"));
+  return std::make_unique<Minimalist2d>(p.real("lambda1"), p.real("lambda2"), theta0);
+}
+
+// gf_sharpness (the sharpness of the gradient-flow solution from θ₀) and gf_alpha_sq (its α²).
+void predict_minimalist_2d(const Params& p, double* out) {
+  const auto gf = gf_of(p);
+  out[0] = gf.sharpness;
+  out[1] = gf.alpha_sq;
 }
 
 }  // namespace
@@ -92,7 +86,17 @@ ModelInfo minimalist_2d_info() {
       {.name = "beta2_0", .default_value = "0.1", .doc = "initial β₂", .axis = true, .label = "β₂(0)"},
   };
   info.tracked = {"alpha", "beta1", "beta2", "balance"};
-  info.reports = {"gf_sharpness", "gf_alpha_sq", "eos_loss_peak"};
+  info.theory = {"gf_sharpness", "gf_alpha_sq"};
+  info.predict = predict_minimalist_2d;
+  info.diagnostics = {"eos_loss_peak"};  // the largest loss once η·S/2 ≥ 1 (the EoS phase)
+  info.eta_star_formula = "2/S_GF";
+  info.labels = {{"alpha", "α"},
+                 {"beta1", "β₁"},
+                 {"beta2", "β₂"},
+                 {"balance", "α² − β₁² − β₂²"},
+                 {"gf_sharpness", "S_GF, sharpness of the gradient-flow solution"},
+                 {"gf_alpha_sq", "α² of the gradient-flow solution"},
+                 {"eos_loss_peak", "largest loss in the EoS phase"}};
   // EoS is predicted exactly when the gradient-flow solution is unstable: η > 2/S_GF.
   info.eta_star = [](const Params& p) { return 2.0 / gf_of(p).sharpness; };
   info.dim = [](const Params&) { return 3L; };

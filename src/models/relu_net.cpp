@@ -174,6 +174,13 @@ ModelInfo relu_net_info() {
   };
   info.tracked = {"bias", "frac_neg_bias"};
   info.reports = {"train_acc", "test_acc", "alignment", "bias_min", "bias_max"};
+  info.labels = {{"bias", "mean bias"},
+                 {"frac_neg_bias", "fraction of negative biases"},
+                 {"train_acc", "training accuracy"},
+                 {"test_acc", "test accuracy"},
+                 {"alignment", "alignment of the w_j with the basis"},
+                 {"bias_min", "smallest final bias"},
+                 {"bias_max", "largest final bias"}};
   info.step_cost = [](const Params& p) { return p.real("n") * p.real("m") * p.real("d"); };
   info.dim = [](const Params& p) { return p.integer("m") * (p.integer("d") + 2); };
   info.make = make_relu_net;

@@ -64,7 +64,7 @@ NeuronLossValue::NeuronLossValue(NeuronLoss loss, double s) {
   }
 }
 
-SingleNeuron::SingleNeuron(NeuronLoss loss, double x0, double y0, double eta) : loss_(loss), x0_(x0), y0_(y0), eta_(eta) {}
+SingleNeuron::SingleNeuron(NeuronLoss loss, double x0, double y0) : loss_(loss), x0_(x0), y0_(y0) {}
 
 Vec SingleNeuron::initial() const {
   Vec t(2);
@@ -88,18 +88,6 @@ double SingleNeuron::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
 void SingleNeuron::track(const Vec& theta, double* out) const {
   out[0] = theta[1] * theta[1];
   out[1] = theta[0];
-}
-
-void SingleNeuron::report(const Vec&, double* out) {
-  const double gap = y0_ * y0_ - x0_ * x0_;
-  const double edge = eta_ * gap / 2;
-  out[0] = gap;
-  out[1] = 2 / eta_;
-  out[2] = edge;
-  out[3] = edge > 1 ? 1.0 : 0.0;
-  out[4] = edge > 1 ? 2 / eta_ : gap;
-  out[5] = x0_;
-  out[6] = y0_;
 }
 
 namespace {
@@ -129,10 +117,24 @@ void check_single_neuron(const Params& p) {
 std::unique_ptr<Model> make_single_neuron(const Params& p) {
   check_single_neuron(p);
   const auto [x0, y0] = start(p);
-  return std::make_unique<SingleNeuron>(neuron_loss(p.text("loss")), x0, y0, p.real("eta"));
+  return std::make_unique<SingleNeuron>(neuron_loss(p.text("loss")), x0, y0);
 }
 
 }  // namespace
+
+void single_neuron_predict(const Params& p, double* out) {
+  const auto [x0, y0] = start(p);
+  const double eta = p.real("eta");
+  const double gap = y0 * y0 - x0 * x0;
+  const double edge = eta * gap / 2;
+  out[0] = gap;
+  out[1] = 2 / eta;
+  out[2] = edge;
+  out[3] = edge > 1 ? 1.0 : 0.0;
+  out[4] = edge > 1 ? 2 / eta : gap;
+  out[5] = x0;
+  out[6] = y0;
+}
 
 ModelInfo single_neuron_info() {
   ModelInfo info;
@@ -149,7 +151,15 @@ ModelInfo single_neuron_info() {
       {.name = "ratio", .doc = "x0/y0, in (-1, 1) (with gap)", .axis = true, .label = "x₀/y₀"},
   };
   info.tracked = {"y2", "x"};
-  info.reports = {"gf_prediction", "two_over_eta", "edge_gf", "eos_predicted", "y2_theory", "x0", "y0"};
+  info.theory = {"gf_prediction", "two_over_eta", "edge_gf", "eos_predicted", "y2_theory", "x0", "y0"};
+  info.predict = single_neuron_predict;
+  info.labels = {{"y2", "y²"},
+                 {"x", "x"},
+                 {"gf_prediction", "y₀² − x₀² (the gradient-flow limit of y²)"},
+                 {"two_over_eta", "2/η"},
+                 {"edge_gf", "η(y₀² − x₀²)/2"},
+                 {"eos_predicted", "EoS predicted"},
+                 {"y2_theory", "limit of y² (theory)"}};
   info.step_cost = [](const Params&) { return 0.1; };
   info.dim = [](const Params&) { return 2L; };
   info.check = check_single_neuron;

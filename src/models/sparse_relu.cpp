@@ -260,6 +260,10 @@ ModelInfo sparse_relu_info() {
     const double d = p.real("d");
     return 8.0 * M_PI / (d * d);
   };
+  info.eta_star_formula = "8π/d²";
+  info.labels = {{"bias", "bias b"},          {"d_asum", "d·(a₋+a₊)"}, {"train_acc", "training accuracy"},
+                 {"test_acc", "test accuracy"}, {"a_minus", "final a₋"}, {"a_plus", "final a₊"}};
+  info.trace_panels = {"loss", "d_asum", "sharpness", "bias"};  // the paper's Figure 2
   info.step_cost = [](const Params& p) {
     return p.text("path") == "oracle" ? p.real("n") * p.real("d") : p.real("n");
   };

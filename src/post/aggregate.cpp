@@ -10,6 +10,8 @@
 #include <set>
 
 #include "eos/io/results_file.h"
+#include "eos/io/schema.h"
+#include "eos/util/error.h"
 #include "eos/util/csv.h"
 #include "eos/util/number.h"
 #include "eos/util/text.h"
@@ -112,21 +114,9 @@ int ResultSet::column(const std::string& name) const {
   return -1;
 }
 
-std::vector<std::string> ResultSet::parameters() const {
-  const int end = column("regime");
-  std::vector<std::string> p;
-  for (int i = 2; i < end; ++i) p.push_back(header[static_cast<std::size_t>(i)]);
-  return p;
-}
+std::vector<std::string> ResultSet::parameters() const { return parameter_columns(header); }
 
-std::vector<std::string> ResultSet::model_keys() const {
-  std::vector<std::string> p;
-  for (const auto& k : parameters()) {
-    if (k == "eta") break;
-    p.push_back(k);
-  }
-  return p;
-}
+std::vector<std::string> ResultSet::model_keys() const { return model_key_columns(header); }
 
 ResultSet load_results(const std::vector<std::string>& files) {
   ResultSet set;

@@ -1,19 +1,25 @@
 // Runs one grid point end to end: builds the model, runs GD, writes its trace if asked, and
-// returns its results row. A failure inside the model becomes an error row, never a crash.
+// returns its typed row. A failure inside the model becomes an error row, never a crash.
 #pragma once
 #include <atomic>
 #include <string>
 
-#include "eos/grid/job.h"
+#include "eos/grid/grid.h"
+#include "eos/io/result.h"
 
 namespace eos {
 
 // Does the job's trace_points setting select this point?
 bool traced(const Point& point);
 
-// The results line (CSV, ending in '\n') of the point. Throws Interrupted when stop is raised.
-// trace_dir: folder for per-step traces (trace_every > 0 and the point selected).
-std::string run_point(const ModelInfo& model, const Point& point, const std::atomic<bool>* stop,
-                      const std::string& trace_dir);
+// What a run of one point may be watched by.
+struct PointHooks {
+  const std::atomic<bool>* stop = nullptr;  // raised: the run throws Interrupted
+  std::string trace_dir;                    // folder for per-step trace files (traced points); empty: none
+  TraceSink watch;                          // receives every trace row (trace_every > 0), file or not
+};
+
+// The row of the point. Throws Interrupted when the stop flag is raised.
+PointResult run_point(const ModelInfo& model, const Point& point, const PointHooks& hooks = {});
 
 }  // namespace eos

@@ -1,10 +1,11 @@
-// The scheduler, the only place that speaks MPI: rank 0 hands grid points out dynamically,
-// longest first and in batches, to the other ranks and to a compute thread of its own (so no
-// core waits on a master that only listens), and alone receives every finished row.
-// The public interface holds no MPI type: MPI headers appear only in src/exec/scheduler.cpp.
+// The scheduler, the only place that speaks MPI: rank 0 hands points out dynamically, longest
+// first and in batches, to the other ranks and to a compute thread of its own (so no core waits
+// on a master that only listens), and alone receives every finished row, as a typed value.
+// The public interface holds no MPI type: MPI headers appear only in src/exec/*.cpp.
 #pragma once
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "eos/exec/progress.h"
+#include "eos/exec/work.h"
+#include "eos/io/result.h"
 
 namespace eos {
 
@@ -36,16 +39,11 @@ class MpiContext {
   // End every rank at once with this exit code.
   [[noreturn]] void abort(int code) const;
 
-  struct World;  // the Boost.MPI environment and communicator (scheduler.cpp)
+  struct World;  // the Boost.MPI environment and communicator (mpi_context.cpp)
   const World& world() const { return *world_; }
 
  private:
   std::unique_ptr<World> world_;
-};
-
-struct WorkItem {
-  std::size_t index;  // into a list every rank holds in the same order
-  double cost;        // estimated relative work; larger runs first
 };
 
 struct ScheduleOptions {
@@ -56,19 +54,20 @@ struct ScheduleOptions {
 };
 
 struct ScheduleOutcome {
-  std::size_t done = 0;       // items whose line reached the sink
+  std::size_t done = 0;       // items whose row reached the sink
   bool interrupted = false;   // stopped before every item ran
   bool abandoned = false;     // some rank did not answer within the grace period
 };
 
-// Runs an item; nullopt when interrupted (the item is then not done).
-using RunFn = std::function<std::optional<std::string>(std::size_t index)>;
-// Receives each finished line, on rank 0 only, one at a time.
-using SinkFn = std::function<void(std::size_t index, const std::string& line)>;
+// Runs an item on any rank; nullopt when interrupted (the item is then not done).
+using RunFn = std::function<std::optional<PointResult>(std::uint64_t index)>;
+// Receives each finished row, on rank 0 only, one at a time and under the lock that guards the
+// source (so it may add items to it).
+using SinkFn = std::function<void(std::uint64_t index, PointResult&& result)>;
 
-// Collective over every rank of mpi: every rank calls it with the same items. Only rank 0's items and sink
-// matter; other ranks may pass an empty item list.
-ScheduleOutcome schedule(const MpiContext& mpi, std::vector<WorkItem> items, const RunFn& run,
-                         const SinkFn& sink, const ScheduleOptions& opts);
+// Collective over every rank of mpi. On rank 0, source supplies the work (other ranks pass null);
+// the sweep ends when the source has nothing ready, cannot grow, and nothing is running.
+ScheduleOutcome schedule(const MpiContext& mpi, WorkSource* source, const RunFn& run, const SinkFn& sink,
+                         const ScheduleOptions& opts);
 
 }  // namespace eos

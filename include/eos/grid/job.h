@@ -1,14 +1,11 @@
-// A job: a model and the values of every key, read from an INI job file plus --set overrides,
-// checked before anything runs, and expanded into grid points with stable ids.
+// A job: a model and the values of every key, read from an INI job file plus --set overrides and
+// checked before anything runs. Its grid of points is in grid.h.
 #pragma once
-#include <cstdint>
-#include <functional>
 #include <istream>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "eos/config/job_text.h"
 #include "eos/model/model.h"
 
 namespace eos {
@@ -28,15 +25,7 @@ struct Job {
   const std::vector<std::string>* find(const std::string& key) const;
 };
 
-// One grid point, ready to run.
-struct Point {
-  std::string id;      // stable hash of the result-relevant parameters
-  std::size_t index;   // position in the job's grid order
-  Params params;       // every key resolved, including eta and steps
-  double cost;         // estimated relative work (steps × per-step cost)
-};
-
-// The job-file keys that are not model keys: model, and the runner's (see runner.h).
+// The job-file keys that are not model keys: model, and the runner's (gd/settings.h).
 const std::vector<KeySpec>& job_keys();
 
 // Read, check and resolve a job file with KEY=VALUE overrides (throws InputError). A --set of
@@ -46,19 +35,5 @@ const std::vector<KeySpec>& job_keys();
 Job load_job(const std::string& path, const std::vector<std::string>& sets);
 Job parse_job(std::istream& in, const std::string& name, const std::vector<std::string>& sets);
 Job parse_job_text(const std::string& text, const std::string& name, const std::vector<std::string>& sets);
-
-// Every point of the job's grid, in grid order (last axis fastest).
-std::vector<Point> expand(const Job& job);
-// The same, one point at a time (no storage).
-void for_each_point(const Job& job, const std::function<void(Point&&)>& fn);
-// The point at position index of the grid order (index < point_count()), built on demand.
-Point point_at(const Job& job, std::size_t index);
-
-// The stable id of a point: FNV-1a 64 over "model" and the sorted key=value pairs of every key
-// marked in_id, as 16 hex digits.
-std::string point_id(const ModelInfo& model, const Params& params);
-
-// The points of shard i of n (0 ≤ i < n): the ones whose id hash is i modulo n.
-bool in_shard(const std::string& id, long i, long n);
 
 }  // namespace eos

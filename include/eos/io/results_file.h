@@ -1,25 +1,48 @@
 // The results file DIR/results.csv: a header line and one row per finished grid point. Rows are
-// appended whole, by one process, each with a single write; a reader skips a damaged or
-// truncated row (with a warning), so a crash at any moment never leaves a row that counts.
+// appended whole, by one process, each with a single write; on opening, a row cut short by a
+// crash is dropped, so a crash at any moment never leaves a row that counts. Readers skip a
+// damaged row with a warning.
 #pragma once
-#include <set>
 #include <string>
 #include <vector>
 
-#include "eos/grid/job.h"
-#include "eos/gd/run.h"
+#include "eos/io/done_ids.h"
 
 namespace eos {
 
-// Column names for a model: id, model, the model's keys, eta, eta_rel, eta_star, steps, the
-// runner's columns, NAME_final/NAME_tail per tracked scalar, the model's reports, wall_s, message.
-std::vector<std::string> result_header(const ModelInfo& model);
+// Appends rows to a results file, resuming one that exists.
+class ResultsFile {
+ public:
+  // Open path for appending rows under header, creating it if needed. An existing file must have
+  // exactly this header (else InputError: a different model or version). It is read once, line by
+  // line, keeping only the ids of its rows: a damaged tail is cut off; damaged or repeated rows
+  // (and, with drop_errors, error rows, so that their points run again) are removed by rewriting
+  // the file under a temporary name.
+  ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors);
+  ~ResultsFile();
+  ResultsFile(const ResultsFile&) = delete;
+  ResultsFile& operator=(const ResultsFile&) = delete;
 
-// One row, aligned to result_header(). A null result is an error row: regime "error", the
-// message in the last column.
-std::vector<std::string> result_row(const ModelInfo& model, const Point& point, const RunResult* result,
-                                    double wall_s, const std::string& message);
+  // Ids of the rows already in the file.
+  const DoneIds& done() const { return done_; }
+  std::size_t error_rows() const { return errors_; }
+  // Append one complete line (ending in '\n') with a single write; synced at most every second.
+  void append(const std::string& line);
+  // Flush to disk (fsync).
+  void sync();
 
+ private:
+  struct Scan;
+  Scan scan(const std::string& head, std::size_t columns, int regime_col, bool drop_errors);
+  void rewrite(const std::string& head, std::size_t columns, int regime_col, bool drop_errors);
+  int fd_ = -1;
+  std::string path_;
+  DoneIds done_;
+  std::size_t errors_ = 0;
+  double last_sync_ = 0;
+};
+
+// A results file read whole, for small files and tools (aggregate reads through this too).
 struct ResultsTable {
   std::string path;
   std::vector<std::string> header;
@@ -31,32 +54,5 @@ struct ResultsTable {
 
 // Read a results file (throws InputError when it cannot be read or has no header).
 ResultsTable read_results(const std::string& path);
-
-class ResultsWriter {
- public:
-  // Open path for appending rows under header, creating it if needed. An existing file must
-  // have exactly this header (else InputError: a different model or version). A damaged tail
-  // (a row cut short by a crash) is removed. With drop_errors, error rows are removed first so
-  // their points run again.
-  ResultsWriter(const std::string& path, const std::vector<std::string>& header, bool drop_errors);
-  ~ResultsWriter();
-  ResultsWriter(const ResultsWriter&) = delete;
-  ResultsWriter& operator=(const ResultsWriter&) = delete;
-
-  // Ids of the rows already in the file.
-  const std::set<std::string>& done() const { return done_; }
-  std::size_t error_rows() const { return errors_; }
-  // Append one complete line (ending in '\n') with a single write.
-  void append(const std::string& line);
-  // Flush to disk (fsync).
-  void sync();
-
- private:
-  int fd_ = -1;
-  std::string path_;
-  std::set<std::string> done_;
-  std::size_t errors_ = 0;
-  double last_sync_ = 0;
-};
 
 }  // namespace eos

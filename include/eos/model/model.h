@@ -1,5 +1,7 @@
 // The extension point: a model is its parameters, its loss with gradient, its Hessian (dense or
-// as Hessian-vector products) and its named observables. Models know nothing of GD or MPI.
+// as Hessian-vector products) and its named observables; its declaration (ModelInfo) adds its
+// keys, its theory (η*, predictions from the parameters) and how to label and draw its columns.
+// Models know nothing of GD, files or MPI.
 #pragma once
 #include <functional>
 #include <memory>
@@ -26,7 +28,7 @@ class Model {
   // Scalars recorded every step, in the order of ModelInfo::tracked (reported as NAME_final
   // and NAME_tail, the mean over the run's tail, and written into traces).
   virtual void track(const Vec& theta, double* out) const;
-  // End-of-run values, in the order of ModelInfo::reports (accuracy, theory predictions...).
+  // End-of-run values at the final θ, in the order of ModelInfo::reports (accuracies, weights).
   virtual void report(const Vec& theta, double* out);
 };
 
@@ -36,9 +38,23 @@ struct ModelInfo {
   std::string doc;
   std::vector<KeySpec> keys;            // the model's own job keys
   std::vector<std::string> tracked;     // per-step scalars (see Model::track)
-  std::vector<std::string> reports;     // end-of-run columns (see Model::report)
-  // The model's critical step size η*, when its theory has one (lets jobs give eta_rel).
+  // End-of-run columns, in this order: theory (predictions from the point's parameters alone,
+  // by predict), reports (Model::report at the final θ), diagnostics (observers of the GD run
+  // offered by the GD core, asked for by name: gd/diagnostics.h).
+  std::vector<std::string> theory;
+  std::function<void(const Params&, double* out)> predict;
+  std::vector<std::string> reports;
+  std::vector<std::string> diagnostics;
+  // The model's critical step size η*, when its theory has one (lets jobs give eta_rel), and its
+  // formula for legends ("8π/d²").
   std::function<double(const Params&)> eta_star;
+  std::string eta_star_formula;
+  // Human labels of columns for figures: a tracked scalar NAME labels NAME_final and NAME_tail
+  // ("bias b" gives "final bias b" and "bias b (tail mean)"); keys are labelled in their KeySpec.
+  std::vector<std::pair<std::string, std::string>> labels;
+  // The trace columns drawn by default, top to bottom (empty: loss, sharpness, then every
+  // tracked scalar).
+  std::vector<std::string> trace_panels;
   // Relative cost of one GD step (orders the work: longest points first). Default 1.
   std::function<double(const Params&)> step_cost;
   // Parameter count of a point (chooses dense or Lanczos sharpness).
@@ -46,6 +62,11 @@ struct ModelInfo {
   // Checks across keys of one point (throws InputError); may be empty.
   std::function<void(const Params&)> check;
   std::function<std::unique_ptr<Model>(const Params&)> make;
+
+  // theory, reports and diagnostics: the end-of-run columns in order.
+  std::vector<std::string> end_columns() const;
+  // The label of one of the model's columns or keys (the name when none is declared).
+  std::string label(const std::string& column) const;
 };
 
 }  // namespace eos

@@ -19,20 +19,21 @@ struct SymLogistic {
 
 class MeanModel final : public Model {
  public:
-  // theta0 = (a₋, a₊, b); eta is only used for the theory columns.
-  MeanModel(double d, Vec theta0, double eta);
+  // theta0 = (a₋, a₊, b).
+  MeanModel(double d, Vec theta0);
   Vec initial() const override { return theta0_; }
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
   void track(const Vec& theta, double* out) const override;  // bias, d_asum = d·(a₋ + a₊)
-  // bias_theory (0 or the root of g(b) = 2/(d√η)), sharpness_theory = d²g(bias_theory)²/2,
-  // a_minus, a_plus.
-  void report(const Vec& theta, double* out) override;
+  void report(const Vec& theta, double* out) override;       // a_minus, a_plus
 
  private:
   double d_;
   Vec theta0_;
-  double eta_;
 };
+
+// The theory columns of a point (keys d, eta): bias_theory (0 or the root of g(b) = 2/(d√η)) and
+// sharpness_theory = d²g(bias_theory)²/2, the Hessian's top eigenvalue at a minimiser with that bias.
+void mean_model_predict(const Params& p, double* out);
 
 ModelInfo mean_model_info();
 

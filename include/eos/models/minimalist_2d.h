@@ -1,8 +1,6 @@
 // Model B (SCIENCE.md 6B): the minimalist example of progressive sharpening and EoS, f(x) = α(β₁x₁ + β₂x₂)
 // with population loss ½λ₁α²β₁² + ½λ₂(αβ₂ − 1)², θ = (α, β₁, β₂), and its gradient-flow theory.
 #pragma once
-#include <limits>
-
 #include "eos/model/model.h"
 
 namespace eos {
@@ -20,25 +18,18 @@ Minimalist2dGf minimalist_2d_gf(double lambda1, double lambda2, double alpha0, d
 
 class Minimalist2d final : public Model {
  public:
-  // eta is used only to place the edge 2/η for the eos_loss_peak observable.
-  Minimalist2d(double lambda1, double lambda2, Vec theta0, double eta);
+  Minimalist2d(double lambda1, double lambda2, Vec theta0);
   Vec initial() const override { return theta0_; }
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
-  // alpha, beta1, beta2, balance = α² − β₁² − β₂². Also follows the run for eos_loss_peak: the
-  // runner calls track() once per GD step, in order, on a model built for that run.
+  // alpha, beta1, beta2, balance = α² − β₁² − β₂².
   void track(const Vec& theta, double* out) const override;
-  // gf_sharpness (the sharpness of the gradient-flow solution from θ₀), gf_alpha_sq (its α²),
-  // eos_loss_peak (the largest loss from the first step with η·S/2 ≥ 1 on; NaN if never).
-  void report(const Vec& theta, double* out) override;
 
   double loss(const Vec& theta) const;
   Mat hessian(const Vec& theta) const;
 
  private:
-  double l1_, l2_, eta_;
+  double l1_, l2_;
   Vec theta0_;
-  mutable bool at_edge_ = false;
-  mutable double eos_peak_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 ModelInfo minimalist_2d_info();

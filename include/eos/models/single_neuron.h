@@ -24,19 +24,20 @@ struct NeuronLossValue {
 
 class SingleNeuron final : public Model {
  public:
-  // eta is only used for the theory columns.
-  SingleNeuron(NeuronLoss loss, double x0, double y0, double eta);
+  SingleNeuron(NeuronLoss loss, double x0, double y0);
   Vec initial() const override;
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
   void track(const Vec& theta, double* out) const override;  // y2 = y², x
-  // gf_prediction = y₀² − x₀², two_over_eta = 2/η, edge_gf = η(y₀² − x₀²)/2,
-  // eos_predicted = 1 when edge_gf > 1 else 0, y2_theory = gf_prediction or 2/η, x0, y0.
-  void report(const Vec& theta, double* out) override;
 
  private:
   NeuronLoss loss_;
-  double x0_, y0_, eta_;
+  double x0_, y0_;
 };
+
+// The theory columns of a point: gf_prediction = y₀² − x₀², two_over_eta = 2/η,
+// edge_gf = η(y₀² − x₀²)/2, eos_predicted = 1 when edge_gf > 1 else 0, y2_theory = gf_prediction
+// or 2/η, x0, y0.
+void single_neuron_predict(const Params& p, double* out);
 
 ModelInfo single_neuron_info();
 

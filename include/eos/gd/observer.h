@@ -1,0 +1,58 @@
+// The GD core's extension point: an observer watches each step of θ ← θ − η∇L and keeps its own
+// statistics. A Step shows θ_t, L(θ_t), ∇L(θ_t) and g_{t−1}; the sharpness and the model's
+// tracked scalars at θ_t are computed on first use and shared by every observer of that step.
+#pragma once
+#include <vector>
+
+#include "eos/gd/sharpness.h"
+#include "eos/gd/stats.h"
+#include "eos/model/model.h"
+
+namespace eos {
+
+class Step {
+ public:
+  Step(long t, const Vec& theta, double loss, const Vec& grad, const Vec* prev_grad, double grad_norm, bool sample,
+       Model& model, SharpnessEstimator& sharpness, const Mat* hess, std::size_t tracked);
+  const long t;
+  const Vec& theta;
+  const double loss;
+  const Vec& grad;
+  const Vec* const prev_grad;  // ∇L(θ_{t−1}); null at t = 0
+  const double grad_norm;      // ‖∇L(θ_t)‖
+  const bool sample;           // the schedule samples the sharpness here (sharpness_every, the end, traces)
+  // The sharpness at θ_t (the loop's Hessian when it has one, else a Hessian or Lanczos of its own).
+  double sharpness();
+  // The model's tracked scalars at θ_t (ModelInfo::tracked).
+  const std::vector<double>& tracked();
+
+ private:
+  Model& model_;
+  SharpnessEstimator& estimator_;
+  const Mat* hess_;
+  std::size_t ntracked_;
+  bool have_sharpness_ = false, have_tracked_ = false;
+  double sharpness_ = 0;
+  std::vector<double> tracked_;
+};
+
+// How a run ended, for the observers' final statistics.
+struct RunEnd {
+  bool diverged = false;
+  bool early_stop = false;      // an observer stopped the run before the last step
+  bool finite_params = true;    // the final θ is finite
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // Step t, whose loss and gradient are finite. Return true to stop the run after this step
+  // (ignored at the last step). Observers run in order and may read the live statistics.
+  virtual bool on_step(Step& step) = 0;
+  // The run stops early at this step (some observer asked).
+  virtual void on_early_stop(Step&) {}
+  // Write the final statistics.
+  virtual void finish(const RunEnd&, RunStats&) {}
+};
+
+}  // namespace eos

@@ -1,0 +1,148 @@
+// The diagnostics of a GD run, one observer each: the loss (rises and extremes), the secant
+// curvature along each step, the sharpness at overshoot midpoints, the sampled sharpness, the
+// model's tracked scalars over the tail, the per-step trace, and the early stop on a small
+// gradient. Each writes its own fields of the run statistics.
+#pragma once
+#include <functional>
+
+#include "eos/gd/observer.h"
+#include "eos/gd/settings.h"
+
+namespace eos {
+
+// When a run of cfg samples and averages: T steps, the tail is the last ⌈tail·T⌉ evaluations.
+struct Schedule {
+  explicit Schedule(const RunConfig& cfg);
+  long steps;       // T
+  long tail_start;  // first step of the tail
+  long sharpness_every, trace_every;
+  bool traced(long t) const { return trace_every > 0 && t % trace_every == 0; }
+  bool samples(long t) const { return t % sharpness_every == 0 || t == steps || traced(t); }
+  bool in_tail(long t) const { return t >= tail_start; }
+};
+
+// A running mean.
+struct Mean {
+  double sum = 0;
+  long count = 0;
+  void add(double v) {
+    sum += v;
+    ++count;
+  }
+  double value() const { return count ? sum / static_cast<double>(count) : RunStats::kNaN; }
+};
+
+// loss_final, loss_max, loss_rises and last_rise_step (live: loss_rises).
+class LossWatch final : public Observer {
+ public:
+  explicit LossWatch(const RunConfig& cfg, RunStats& live) : rise_tol_(cfg.rise_tol), live_(live) {}
+  bool on_step(Step& s) override;
+  void finish(const RunEnd&, RunStats& out) override;
+
+ private:
+  double rise_tol_;
+  RunStats& live_;
+  double prev_ = RunStats::kNaN, last_ = RunStats::kNaN, max_ = -INFINITY;
+};
+
+// The secant curvature c of the loss along each step, as e = η·c/2 = (1 − ⟨g_t, g_{t−1}⟩/‖g_{t−1}‖²)/2:
+// step_edge_max (live) and step_edge_tail. e > 1 certifies curvature above 2/η on the segment;
+// a period-two oscillation has e = 1.
+class StepCurvature final : public Observer {
+ public:
+  StepCurvature(const Schedule& sched, RunStats& live) : sched_(sched), live_(live) {}
+  bool on_step(Step& s) override;
+  void finish(const RunEnd&, RunStats& out) override;
+
+ private:
+  const Schedule& sched_;
+  RunStats& live_;
+  double max_ = -INFINITY;
+  Mean tail_;
+};
+
+// Where the gradient reversed (the step overshot, e > 1/2) and the run is not yet certified
+// beyond the edge, the sharpness at the step's midpoint: the oscillation of a large-η transient
+// crosses the sharp region between two flat points. Checked on the first `first` reversals
+// (64 with a dense Hessian, 8 with Lanczos), then on reversals at sampling steps:
+// mid_edge_max (live) and mid_checks.
+class MidpointCheck final : public Observer {
+ public:
+  MidpointCheck(const RunConfig& cfg, Model& model, SharpnessEstimator& sharpness, RunStats& live);
+  bool on_step(Step& s) override;
+  void finish(const RunEnd&, RunStats& out) override;
+
+ private:
+  double eta_;
+  long every_, first_;
+  Model& model_;
+  SharpnessEstimator& sharpness_;
+  RunStats& live_;
+  long reversals_ = 0, checks_ = 0;
+  double max_ = -INFINITY;
+  Vec theta_, grad_;
+  Mat hess_;
+};
+
+// The sampled sharpness S: final, tail mean, maximum (live as edge_max = η·S_max/2), the first
+// sampled step with η·S/2 ≥ 1 and how many samples had it. An early stop samples the final state.
+class SharpnessSampler final : public Observer {
+ public:
+  SharpnessSampler(const RunConfig& cfg, const Schedule& sched, RunStats& live)
+      : eta_(cfg.eta), sched_(sched), live_(live) {}
+  bool on_step(Step& s) override;
+  void on_early_stop(Step& s) override;
+  void finish(const RunEnd&, RunStats& out) override;
+
+ private:
+  void add(double s);
+  double eta_;
+  const Schedule& sched_;
+  RunStats& live_;
+  double final_ = RunStats::kNaN, max_ = -INFINITY;
+  long samples_ = 0, edge_samples_ = 0, first_edge_ = -1;
+  Mean tail_;
+};
+
+// The model's tracked scalars: their last values and their means over the tail.
+class TrackedMeans final : public Observer {
+ public:
+  TrackedMeans(const Schedule& sched, std::size_t n) : sched_(sched), last_(n, 0.0), sums_(n, 0.0) {}
+  bool on_step(Step& s) override;
+  // Final values and tail means; NaN after a divergence.
+  std::vector<double> finals(const RunEnd& end) const;
+  std::vector<double> tails(const RunEnd& end) const;
+
+ private:
+  const Schedule& sched_;
+  std::vector<double> last_, sums_;
+  long count_ = 0;
+};
+
+// One trace row: step, loss, sharpness (NaN where not sampled) and the tracked scalars.
+using TraceSink = std::function<void(long step, double loss, double sharpness, const std::vector<double>& tracked)>;
+
+// Every trace_every steps, a row to the sink.
+class TraceRecorder final : public Observer {
+ public:
+  TraceRecorder(const Schedule& sched, TraceSink sink) : sched_(sched), sink_(std::move(sink)) {}
+  bool on_step(Step& s) override;
+
+ private:
+  const Schedule& sched_;
+  TraceSink sink_;
+};
+
+// Stops the run once ‖∇L‖ < stop_grad_tol (when that is > 0): converged.
+class GradientStop final : public Observer {
+ public:
+  explicit GradientStop(const RunConfig& cfg) : tol_(cfg.stop_grad_tol) {}
+  bool on_step(Step& s) override;
+  void finish(const RunEnd& end, RunStats& out) override;
+
+ private:
+  double tol_;
+  double last_ = RunStats::kNaN;
+};
+
+}  // namespace eos

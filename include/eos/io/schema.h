@@ -1,0 +1,54 @@
+// The one schema of a results row, built from the declarations of the runner (gd/stats.h) and of
+// the model: id, model, the model's keys, eta, eta_rel, eta_star, steps, the runner's columns,
+// NAME_final and NAME_tail per tracked scalar, the model's end-of-run columns (theory, reports,
+// diagnostics), wall_s, message. Column names exist here and in those declarations only.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "eos/grid/grid.h"
+#include "eos/io/result.h"
+#include "eos/model/model.h"
+#include "eos/util/field.h"
+
+namespace eos {
+
+enum class ColumnRole { Id, Model, Key, Eta, EtaRel, EtaStar, Steps, Run, TrackedFinal, TrackedTail, End, Wall, Message };
+
+struct Column {
+  std::string name;
+  ColumnRole role;
+  std::size_t slot = 0;  // which key, run column, tracked scalar or end-of-run value
+};
+
+class Schema {
+ public:
+  explicit Schema(const ModelInfo& model);
+  const ModelInfo& model() const { return model_; }
+  const std::vector<Column>& columns() const { return columns_; }
+  std::vector<std::string> header() const;
+  // The position of a column, or -1.
+  int index(const std::string& name) const;
+  // The typed values of a row, aligned with columns().
+  std::vector<Field> row(const Point& point, const PointResult& result) const;
+  // One value of a row by column name (std::monostate for an unknown name).
+  Field field(const Point& point, const PointResult& result, const std::string& name) const;
+
+ private:
+  Field value(const Column& c, const Point& point, const PointResult& result) const;
+  const ModelInfo& model_;
+  std::vector<Column> columns_;
+};
+
+// The human label of a column of a model's results (the runner's, the model's or a key's; the
+// derived eta_star and steps too); the name itself when there is none. model may be null.
+std::string column_label(const ModelInfo* model, const std::string& column);
+
+// The parameter columns of a results file's header: those after id and model, before the first
+// runner column (the model's keys, then eta, eta_rel, eta_star, steps). Works for the files of
+// any eos-sweep version that wrote this layout.
+std::vector<std::string> parameter_columns(const std::vector<std::string>& header);
+// The model's keys among them: the parameter columns before eta.
+std::vector<std::string> model_key_columns(const std::vector<std::string>& header);
+
+}  // namespace eos

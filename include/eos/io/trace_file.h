@@ -1,0 +1,37 @@
+// Per-step traces, DIR/traces/ID.csv: every k-th step, the columns step, loss, sharpness (nan
+// where not computed), two_over_eta, then the model's tracked scalars. Written whole under a
+// temporary name and renamed, so a trace file is complete or absent; read back for figures.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace eos {
+
+// The columns every trace starts with.
+const std::vector<std::string>& trace_fixed_columns();
+
+// A trace being recorded in memory.
+class TraceWriter {
+ public:
+  TraceWriter(const std::vector<std::string>& tracked, double eta);
+  void add(long step, double loss, double sharpness, const std::vector<double>& tracked);
+  // Write DIR/ID.csv whole (creating DIR); throws std::runtime_error.
+  void save(const std::string& dir, const std::string& id) const;
+
+ private:
+  std::string text_;
+  std::string two_over_eta_;
+};
+
+// A trace file read back (rows that do not match the header are skipped).
+struct TraceTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  // Index of a column, or -1.
+  int column(const std::string& name) const;
+};
+
+// Read a trace file (throws InputError: unreadable, empty, not a trace, no rows).
+TraceTable read_trace(const std::string& path);
+
+}  // namespace eos

@@ -1,0 +1,54 @@
+// The runner's keys and settings.
+#include "eos/gd/settings.h"
+
+namespace eos {
+
+const std::vector<KeySpec>& runner_keys() {
+  static const std::vector<KeySpec> keys = {
+      {.name = "eta", .doc = "step size η (give eta or eta_rel)", .axis = true, .min = 0, .min_exclusive = true,
+       .label = "η"},
+      {.name = "eta_rel", .doc = "step size relative to the model's η* (8π/d² for sparse-relu)", .axis = true, .min = 0,
+       .min_exclusive = true, .max = 1e12, .in_id = false, .label = "η/η*"},
+      {.name = "horizon", .default_value = "10", .doc = "steps = ⌈horizon/η⌉ unless steps is given", .axis = true,
+       .min = 0, .min_exclusive = true, .in_id = false, .label = "horizon η·T"},
+      {.name = "steps", .type = KeyType::Integer, .doc = "fixed number of GD steps (instead of horizon)", .axis = true,
+       .min = 1, .label = "GD steps T"},
+      {.name = "sharpness_every", .type = KeyType::Integer, .default_value = "100",
+       .doc = "compute the sharpness every k steps (and at the end)", .min = 1},
+      {.name = "tail", .default_value = "0.1", .doc = "fraction of the run averaged into the *_tail columns", .min = 0,
+       .min_exclusive = true, .max = 1},
+      {.name = "solver", .type = KeyType::Text, .default_value = "auto",
+       .doc = "sharpness: auto, dense, lanczos, or check (both, compared)", .min = 0,
+       .choices = {"auto", "dense", "lanczos", "check"}, .in_id = false},
+      {.name = "lanczos_cutoff", .type = KeyType::Integer, .default_value = "64",
+       .doc = "auto solver: dense up to this many parameters", .min = 1, .in_id = false},
+      {.name = "diverge_loss", .default_value = "1e12", .doc = "a loss above this counts as diverged", .min = 0,
+       .min_exclusive = true},
+      {.name = "rise_tol", .default_value = "1e-9", .doc = "relative size of a loss increase that counts as a rise",
+       .min = 0},
+      {.name = "stop_grad_tol", .default_value = "0", .doc = "stop once the gradient norm is below this (0: never)",
+       .min = 0},
+      {.name = "trace_every", .type = KeyType::Integer, .default_value = "0",
+       .doc = "write a per-step trace every k steps (0: none)", .min = 0, .in_id = false},
+      {.name = "trace_points", .type = KeyType::Text, .default_value = "all",
+       .doc = "points to trace: all, or a list of ids or grid indices", .min = 0, .in_id = false},
+  };
+  return keys;
+}
+
+RunConfig run_config(const Params& p) {
+  RunConfig c;
+  c.eta = p.real("eta");
+  c.steps = p.integer("steps");
+  c.sharpness_every = p.integer("sharpness_every");
+  c.tail = p.real("tail");
+  c.solver = p.text("solver");
+  c.lanczos_cutoff = p.integer("lanczos_cutoff");
+  c.diverge_loss = p.real("diverge_loss");
+  c.rise_tol = p.real("rise_tol");
+  c.stop_grad_tol = p.real("stop_grad_tol");
+  c.trace_every = p.integer("trace_every");
+  return c;
+}
+
+}  // namespace eos

@@ -1,0 +1,81 @@
+// The regime rule and the runner's result columns.
+#include "eos/gd/stats.h"
+
+namespace eos {
+
+const char* regime_name(Regime r) {
+  switch (r) {
+    case Regime::Gf: return "gf";
+    case Regime::Eos: return "eos";
+    case Regime::Diverged: return "diverged";
+    case Regime::Error: return "error";
+  }
+  return "?";
+}
+
+bool beyond_edge(const RunStats& s) {
+  return s.loss_rises > 0 || s.step_edge_max > 1 || s.mid_edge_max > 1 || s.edge_max > 1;
+}
+
+Regime classify(const RunStats& s) {
+  if (s.diverged_step) return Regime::Diverged;
+  return beyond_edge(s) ? Regime::Eos : Regime::Gf;
+}
+
+namespace {
+
+constexpr double kNone = RunStats::kNaN;
+
+template <class T>
+Field maybe(const std::optional<T>& v) {
+  if (!v) return {};
+  if constexpr (std::is_same_v<T, bool>) return static_cast<long>(*v);
+  else return *v;
+}
+
+}  // namespace
+
+const std::vector<RunColumn>& run_columns() {
+  static const std::vector<RunColumn> cols = {
+      {"regime", "regime", kNone, [](const RunStats& s) -> Field { return std::string(regime_name(s.regime)); }},
+      {"steps_run", "GD steps run", kNone, [](const RunStats& s) -> Field { return s.steps_run; }},
+      {"diverged_step", "step of divergence", kNone, [](const RunStats& s) { return maybe(s.diverged_step); }},
+      {"loss_final", "final training loss", kNone, [](const RunStats& s) -> Field { return s.loss_final; }},
+      {"loss_max", "largest training loss", kNone, [](const RunStats& s) -> Field { return s.loss_max; }},
+      {"loss_rises", "steps with a loss rise", kNone, [](const RunStats& s) -> Field { return s.loss_rises; }},
+      {"last_rise_step", "last step with a loss rise", kNone,
+       [](const RunStats& s) -> Field { return s.last_rise_step; }},
+      {"grad_norm_final", "final gradient norm ‖∇L‖", kNone,
+       [](const RunStats& s) -> Field { return s.grad_norm_final; }},
+      {"converged", "converged", kNone, [](const RunStats& s) { return maybe(s.converged); }},
+      {"sharpness_final", "final sharpness S", kNone, [](const RunStats& s) -> Field { return s.sharpness_final; }},
+      {"sharpness_tail", "sharpness S (tail mean)", kNone, [](const RunStats& s) -> Field { return s.sharpness_tail; }},
+      {"sharpness_max", "largest sharpness S_max", kNone, [](const RunStats& s) -> Field { return s.sharpness_max; }},
+      {"edge_final", "η·S_final/2", 1.0, [](const RunStats& s) -> Field { return s.edge_final; }},
+      {"edge_tail", "η·S_tail/2", 1.0, [](const RunStats& s) -> Field { return s.edge_tail; }},
+      {"edge_max", "η·S_max/2", 1.0, [](const RunStats& s) -> Field { return s.edge_max; }},
+      {"first_edge_step", "first step with η·S/2 ≥ 1", kNone,
+       [](const RunStats& s) -> Field { return s.first_edge_step; }},
+      {"edge_samples", "samples with η·S/2 ≥ 1", kNone, [](const RunStats& s) -> Field { return s.edge_samples; }},
+      {"sharpness_samples", "sharpness samples", kNone, [](const RunStats& s) -> Field { return s.sharpness_samples; }},
+      {"step_edge_max", "largest η·c/2 along a step", kNone, [](const RunStats& s) -> Field { return s.step_edge_max; }},
+      {"step_edge_tail", "η·c/2 along a step (tail mean)", kNone,
+       [](const RunStats& s) -> Field { return s.step_edge_tail; }},
+      {"mid_edge_max", "largest η·S/2 at an overshoot midpoint", kNone,
+       [](const RunStats& s) -> Field { return s.mid_edge_max; }},
+      {"mid_checks", "midpoint checks", kNone, [](const RunStats& s) -> Field { return s.mid_checks; }},
+      {"hvps_per_estimate", "HVPs per Lanczos estimate", kNone,
+       [](const RunStats& s) { return maybe(s.hvps_per_estimate); }},
+      {"solver_check_diff", "dense vs Lanczos relative difference", kNone,
+       [](const RunStats& s) { return maybe(s.solver_check_diff); }},
+  };
+  return cols;
+}
+
+const RunColumn* find_run_column(const std::string& name) {
+  for (const auto& c : run_columns())
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+}  // namespace eos

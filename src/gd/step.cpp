@@ -1,0 +1,43 @@
+// A step's lazily computed quantities.
+#include "eos/gd/observer.h"
+
+namespace eos {
+
+Step::Step(long t_, const Vec& theta_, double loss_, const Vec& grad_, const Vec* prev, double norm, bool sample_,
+           Model& model, SharpnessEstimator& sharpness, const Mat* hess, std::size_t tracked)
+    : t(t_),
+      theta(theta_),
+      loss(loss_),
+      grad(grad_),
+      prev_grad(prev),
+      grad_norm(norm),
+      sample(sample_),
+      model_(model),
+      estimator_(sharpness),
+      hess_(hess),
+      ntracked_(tracked) {}
+
+double Step::sharpness() {
+  if (have_sharpness_) return sharpness_;
+  if (estimator_.wants_dense() && !hess_) {
+    Vec g;
+    Mat h;
+    model_.evaluate(theta, g, &h);
+    sharpness_ = estimator_.estimate(theta, &h);
+  } else {
+    sharpness_ = estimator_.estimate(theta, estimator_.wants_dense() ? hess_ : nullptr);
+  }
+  have_sharpness_ = true;
+  return sharpness_;
+}
+
+const std::vector<double>& Step::tracked() {
+  if (!have_tracked_) {
+    tracked_.assign(ntracked_, 0.0);
+    if (ntracked_) model_.track(theta, tracked_.data());
+    have_tracked_ = true;
+  }
+  return tracked_;
+}
+
+}  // namespace eos

@@ -1,0 +1,128 @@
+// The results row schema.
+#include "eos/io/schema.h"
+
+#include <cmath>
+
+#include "eos/gd/settings.h"
+#include "eos/gd/stats.h"
+#include "eos/util/number.h"
+
+namespace eos {
+
+PointResult PointResult::failure(std::string message, double wall_s) {
+  PointResult r;
+  r.run.stats.regime = Regime::Error;
+  r.wall_s = wall_s;
+  r.message = std::move(message);
+  return r;
+}
+
+Schema::Schema(const ModelInfo& model) : model_(model) {
+  auto add = [this](std::string name, ColumnRole role, std::size_t slot = 0) {
+    columns_.push_back({std::move(name), role, slot});
+  };
+  add("id", ColumnRole::Id);
+  add("model", ColumnRole::Model);
+  for (std::size_t k = 0; k < model.keys.size(); ++k) add(model.keys[k].name, ColumnRole::Key, k);
+  add("eta", ColumnRole::Eta);
+  add("eta_rel", ColumnRole::EtaRel);
+  add("eta_star", ColumnRole::EtaStar);
+  add("steps", ColumnRole::Steps);
+  for (std::size_t k = 0; k < run_columns().size(); ++k) add(run_columns()[k].name, ColumnRole::Run, k);
+  for (std::size_t k = 0; k < model.tracked.size(); ++k) {
+    add(model.tracked[k] + "_final", ColumnRole::TrackedFinal, k);
+    add(model.tracked[k] + "_tail", ColumnRole::TrackedTail, k);
+  }
+  const auto ends = model.end_columns();
+  for (std::size_t k = 0; k < ends.size(); ++k) add(ends[k], ColumnRole::End, k);
+  add("wall_s", ColumnRole::Wall);
+  add("message", ColumnRole::Message);
+}
+
+std::vector<std::string> Schema::header() const {
+  std::vector<std::string> h;
+  for (const auto& c : columns_) h.push_back(c.name);
+  return h;
+}
+
+int Schema::index(const std::string& name) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+// The end-of-run value k: theory, then reports, then diagnostics.
+double end_value(const PointResult& r, std::size_t k) {
+  if (k < r.theory.size()) return r.theory[k];
+  k -= r.theory.size();
+  if (k < r.run.reports.size()) return r.run.reports[k];
+  k -= r.run.reports.size();
+  return k < r.run.diagnostics.size() ? r.run.diagnostics[k] : RunStats::kNaN;
+}
+
+}  // namespace
+
+Field Schema::value(const Column& c, const Point& point, const PointResult& r) const {
+  const Params& p = point.params;
+  auto star = [&] { return model_.eta_star(p); };
+  switch (c.role) {
+    case ColumnRole::Id: return point.id;
+    case ColumnRole::Model: return model_.name;
+    case ColumnRole::Key: return p.has(c.name) ? p.text(c.name) : std::string();
+    case ColumnRole::Eta: return p.text("eta");
+    case ColumnRole::EtaRel:
+      if (p.has("eta_rel")) return p.text("eta_rel");
+      return model_.eta_star ? format_double(p.real("eta") / star()) : std::string();
+    case ColumnRole::EtaStar: return model_.eta_star ? format_double(star()) : std::string();
+    case ColumnRole::Steps: return p.text("steps");
+    case ColumnRole::Wall: return std::round(r.wall_s * 1e6) / 1e6;
+    case ColumnRole::Message: return r.message;
+    default: break;
+  }
+  if (r.error()) return c.role == ColumnRole::Run && c.slot == 0 ? Field(std::string("error")) : Field();
+  switch (c.role) {
+    case ColumnRole::Run: return run_columns()[c.slot].value(r.run.stats);
+    case ColumnRole::TrackedFinal: return r.run.tracked_final.at(c.slot);
+    case ColumnRole::TrackedTail: return r.run.tracked_tail.at(c.slot);
+    case ColumnRole::End: return end_value(r, c.slot);
+    default: return {};
+  }
+}
+
+std::vector<Field> Schema::row(const Point& point, const PointResult& result) const {
+  std::vector<Field> out;
+  out.reserve(columns_.size());
+  for (const auto& c : columns_) out.push_back(value(c, point, result));
+  return out;
+}
+
+Field Schema::field(const Point& point, const PointResult& result, const std::string& name) const {
+  const int i = index(name);
+  return i < 0 ? Field() : value(columns_[static_cast<std::size_t>(i)], point, result);
+}
+
+std::string column_label(const ModelInfo* model, const std::string& column) {
+  if (const RunColumn* r = find_run_column(column)) return r->label;
+  if (const KeySpec* k = find_key(runner_keys(), column); k && !k->label.empty()) return k->label;
+  if (column == "eta_star") return "η*";
+  return model ? model->label(column) : column;
+}
+
+std::vector<std::string> parameter_columns(const std::vector<std::string>& header) {
+  std::vector<std::string> p;
+  for (std::size_t i = 2; i < header.size() && !find_run_column(header[i]); ++i) p.push_back(header[i]);
+  return p;
+}
+
+std::vector<std::string> model_key_columns(const std::vector<std::string>& header) {
+  std::vector<std::string> p;
+  for (const auto& k : parameter_columns(header)) {
+    if (k == "eta") break;
+    p.push_back(k);
+  }
+  return p;
+}
+
+}  // namespace eos
