@@ -1,5 +1,5 @@
-// eos-sweep plan: check a job and print its grid and the work it implies, running nothing.
-#include <boost/program_options.hpp>
+// eos-sweep plan: check a job and print its grid and the work it implies, running nothing. The
+// grid is walked twice (the totals, then the rows printed as they come): nothing is held per point.
 #include <cstdio>
 #include <iostream>
 
@@ -9,11 +9,47 @@
 namespace po = boost::program_options;
 
 namespace eos {
+namespace {
 
-int input_error(const std::string& cmd, const std::string& msg) {
-  std::fprintf(stderr, "eos-sweep %s: error: %s\n", cmd.c_str(), msg.c_str());
-  return kExitBadInput;
+// An axis's values on one line, the middle elided when there are more than 12.
+void print_axis(const std::string& name, const std::vector<std::string>& vals) {
+  std::printf("  %s (%zu):", name.c_str(), vals.size());
+  for (std::size_t i = 0; i < vals.size(); ++i) {
+    if (vals.size() > 12 && i == 5) {
+      std::printf(" ... (%zu more) ...", vals.size() - 10);
+      i = vals.size() - 5;
+    }
+    std::printf(" %s", vals[i].c_str());
+  }
+  std::printf("\n");
 }
+
+void print_summary(const Job& job, std::size_t count, double steps) {
+  std::printf("model: %s\n", job.model->name.c_str());
+  std::printf("points: %zu\n", count);
+  std::printf("axes:%s\n", job.axes.empty() ? " (none)" : "");
+  for (const auto& a : job.axes) print_axis(a, *job.find(a));
+  std::printf("total GD steps: %.0f\n", steps);
+}
+
+// The first `shown` points, one line each: index, id, eta, steps and the other axes.
+void print_rows(const Job& job, std::size_t shown, std::size_t count) {
+  std::printf("grid:\nindex id eta steps");
+  for (const auto& a : job.axes)
+    if (a != "eta") std::printf(" %s", a.c_str());
+  std::printf("\n");
+  GridWalker walker(job);
+  Point p;
+  for (std::size_t i = 0; i < shown && walker.next(p); ++i) {
+    std::printf("%zu %s %s %s", p.index, p.id.c_str(), p.params.text("eta").c_str(), p.params.text("steps").c_str());
+    for (const auto& a : job.axes)
+      if (a != "eta") std::printf(" %s", p.params.text(a).c_str());
+    std::printf("\n");
+  }
+  if (count > shown) std::printf("... %zu more points (--all prints them)\n", count - shown);
+}
+
+}  // namespace
 
 int cmd_plan(int argc, char** argv) {
   po::options_description desc("eos-sweep plan JOB [options]");
@@ -22,66 +58,27 @@ int cmd_plan(int argc, char** argv) {
       "all", "print every point (default: at most 50)")("job", po::value<std::string>(), "job file");
   po::positional_options_description pos;
   pos.add("job", 1);
-  po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return input_error("plan", e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return 0;
-  }
-  if (!vm.count("job")) return input_error("plan", "missing job file");
-  try {
+    const po::variables_map vm = parse_options(argc, argv, desc, pos);
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return kExitOk;
+    }
+    if (!vm.count("job")) return input_error("plan", "missing job file");
     const auto sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    Job job = load_job(vm["job"].as<std::string>(), sets);
-    const bool all = vm.count("all") != 0;
-    const std::size_t shown = all ? static_cast<std::size_t>(job.point_count()) : 50;
-    // One pass over the grid, keeping only the points to print (a million points fit in no memory
-    // budget as Point objects, and plan needs only their step counts).
-    std::vector<Point> first;
+    const Job job = load_job(vm["job"].as<std::string>(), sets);
     double steps = 0;
     std::size_t count = 0;
     for_each_point(job, [&](const Point& p) {
       ++count;
       steps += static_cast<double>(p.params.integer("steps"));
-      if (first.size() < shown) first.push_back(p);
     });
-    std::printf("model: %s\n", job.model->name.c_str());
-    std::printf("points: %zu\n", count);
-    std::printf("axes:");
-    if (job.axes.empty()) std::printf(" (none)");
-    std::printf("\n");
-    for (const auto& a : job.axes) {
-      const auto& vals = *job.find(a);
-      std::printf("  %s (%zu):", a.c_str(), vals.size());
-      for (std::size_t i = 0; i < vals.size(); ++i) {
-        if (vals.size() > 12 && i == 5) {
-          std::printf(" ... (%zu more) ...", vals.size() - 10);
-          i = vals.size() - 5;
-        }
-        std::printf(" %s", vals[i].c_str());
-      }
-      std::printf("\n");
-    }
-    std::printf("total GD steps: %.0f\n", steps);
-    std::printf("grid:\nindex id eta steps");
-    for (const auto& a : job.axes)
-      if (a != "eta") std::printf(" %s", a.c_str());
-    std::printf("\n");
-    for (const auto& p : first) {
-      std::printf("%zu %s %s %s", p.index, p.id.c_str(), p.params.text("eta").c_str(), p.params.text("steps").c_str());
-      for (const auto& a : job.axes)
-        if (a != "eta") std::printf(" %s", p.params.text(a).c_str());
-      std::printf("\n");
-    }
-    if (count > first.size()) std::printf("... %zu more points (--all prints them)\n", count - first.size());
+    print_summary(job, count, steps);
+    print_rows(job, vm.count("all") ? count : std::min<std::size_t>(count, 50), count);
   } catch (const InputError& e) {
     return input_error("plan", e.what());
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace eos

@@ -1,7 +1,6 @@
 // eos-sweep run: read the command line and check the job before MPI starts (so bad input never
 // depends on MPI start-up), then run the sweep over the MPI world and turn its end into an exit
 // status. Every input error is found before anything is written.
-#include <boost/program_options.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -58,13 +57,7 @@ bool parse_args(int argc, char** argv, RunArgs& a) {
   const po::options_description desc = run_options(a, batch);
   po::positional_options_description pos;
   pos.add("job", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(e.what());
-  }
+  const po::variables_map vm = parse_options(argc, argv, desc, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return false;

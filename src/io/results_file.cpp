@@ -18,6 +18,7 @@
 #include "eos/util/hash.h"
 #include "eos/util/files.h"
 #include "eos/util/number.h"
+#include "eos/util/text.h"
 
 namespace fs = std::filesystem;
 
@@ -30,11 +31,7 @@ double now_s() {
 
 }  // namespace
 
-int ResultsTable::column(const std::string& name) const {
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (header[i] == name) return static_cast<int>(i);
-  return -1;
-}
+int ResultsTable::column(const std::string& name) const { return index_of(header, name); }
 
 ResultsTable read_results(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

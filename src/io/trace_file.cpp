@@ -8,6 +8,7 @@
 #include "eos/util/error.h"
 #include "eos/util/files.h"
 #include "eos/util/number.h"
+#include "eos/util/text.h"
 
 namespace eos {
 
@@ -33,11 +34,7 @@ void TraceWriter::save(const std::string& dir, const std::string& id) const {
   write_atomic(dir + "/" + id + ".csv", text_);
 }
 
-int TraceTable::column(const std::string& name) const {
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i] == name) return static_cast<int>(i);
-  return -1;
-}
+int TraceTable::column(const std::string& name) const { return index_of(columns, name); }
 
 TraceTable read_trace(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -237,49 +237,47 @@ std::unique_ptr<Model> make_deep_linear(const Params& p) {
 }  // namespace
 
 ModelInfo deep_linear_info() {
-  ModelInfo info;
-  info.name = "deep-linear";
-  info.doc = "deep linear network W_L⋯W_1, squared loss (Crăciun & Ghoshdastidar); eta* for the scalar chain";
-  info.keys = {
-      {.name = "depth", .type = KeyType::Integer, .default_value = "2", .doc = "number of layers L", .axis = true,
-       .min = 1, .max = 64, .label = "depth L"},
-      {.name = "width", .type = KeyType::Integer, .default_value = "1",
-       .doc = "width of every hidden layer (1 for the scalar chain)", .axis = true, .min = 1, .max = 4096},
-      {.name = "dataset", .type = KeyType::Text, .default_value = "scalar",
-       .doc = "scalar (one sample x = 1, target y) or gaussian (planted linear target)", .axis = true,
-       .choices = {"scalar", "gaussian"}},
-      {.name = "target", .default_value = "1", .doc = "scalar: the target y; gaussian: scale of the planted map",
-       .axis = true},
-      {.name = "n", .type = KeyType::Integer, .doc = "gaussian: number of samples", .axis = true, .min = 1, .max = 1e6},
-      {.name = "d_in", .type = KeyType::Integer, .doc = "gaussian: input dimension", .axis = true, .min = 1, .max = 4096},
-      {.name = "d_out", .type = KeyType::Integer, .doc = "gaussian: output dimension", .axis = true, .min = 1,
-       .max = 4096},
-      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
-       .axis = true, .min = 0},
-      {.name = "init", .type = KeyType::Text, .default_value = "auto",
-       .doc = "uniform (entries on [−init_range, init_range]), gaussian (N(0, init_scale²/fan_in)), or auto "
-              "(uniform for scalar, gaussian otherwise)",
-       .axis = true, .choices = {"auto", "uniform", "gaussian"}},
-      {.name = "init_range", .default_value = "1.5", .doc = "uniform initialisation: half-width of the interval",
-       .axis = true, .min = 0},
-      {.name = "init_scale", .default_value = "1", .doc = "gaussian initialisation: entries N(0, init_scale²/fan_in)",
-       .axis = true, .min = 0},
+  return {.name = "deep-linear", .doc = "deep linear network W_L⋯W_1, squared loss (Crăciun & Ghoshdastidar); eta* for the scalar chain",
+      .keys = {
+          {.name = "depth", .type = KeyType::Integer, .default_value = "2", .doc = "number of layers L", .axis = true,
+           .min = 1, .max = 64, .label = "depth L"},
+          {.name = "width", .type = KeyType::Integer, .default_value = "1",
+           .doc = "width of every hidden layer (1 for the scalar chain)", .axis = true, .min = 1, .max = 4096},
+          {.name = "dataset", .type = KeyType::Text, .default_value = "scalar",
+           .doc = "scalar (one sample x = 1, target y) or gaussian (planted linear target)", .axis = true,
+           .choices = {"scalar", "gaussian"}},
+          {.name = "target", .default_value = "1", .doc = "scalar: the target y; gaussian: scale of the planted map",
+           .axis = true},
+          {.name = "n", .type = KeyType::Integer, .doc = "gaussian: number of samples", .axis = true, .min = 1, .max = 1e6},
+          {.name = "d_in", .type = KeyType::Integer, .doc = "gaussian: input dimension", .axis = true, .min = 1, .max = 4096},
+          {.name = "d_out", .type = KeyType::Integer, .doc = "gaussian: output dimension", .axis = true, .min = 1,
+           .max = 4096},
+          {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
+           .axis = true, .min = 0},
+          {.name = "init", .type = KeyType::Text, .default_value = "auto",
+           .doc = "uniform (entries on [−init_range, init_range]), gaussian (N(0, init_scale²/fan_in)), or auto "
+                  "(uniform for scalar, gaussian otherwise)",
+           .axis = true, .choices = {"auto", "uniform", "gaussian"}},
+          {.name = "init_range", .default_value = "1.5", .doc = "uniform initialisation: half-width of the interval",
+           .axis = true, .min = 0},
+          {.name = "init_scale", .default_value = "1", .doc = "gaussian initialisation: entries N(0, init_scale²/fan_in)",
+           .axis = true, .min = 0},
+      },
+      .tracked = {"imbalance", "product_norm"},
+      .eta_star = [](const Params& p) {
+        if (p.text("dataset") != "scalar") return std::numeric_limits<double>::quiet_NaN();
+        return deep_linear_eta_star(p.integer("depth"), p.real("target"));
+      },
+      .eta_star_formula = "2/(L·|y|^(2−2/L))",
+      .labels = {{"imbalance", "layer imbalance max‖W_{i+1}ᵀW_{i+1} − W_iW_iᵀ‖"}, {"product_norm", "‖W_L⋯W_1‖"}},
+      .step_cost = [](const Params& p) {
+        const double n = p.text("dataset") == "scalar" ? 1.0 : p.real("n");
+        return n * static_cast<double>(dim_of(p));
+      },
+      .dim = dim_of,
+      .check = check_deep_linear,
+      .make = make_deep_linear,
   };
-  info.tracked = {"imbalance", "product_norm"};
-  info.labels = {{"imbalance", "layer imbalance max‖W_{i+1}ᵀW_{i+1} − W_iW_iᵀ‖"}, {"product_norm", "‖W_L⋯W_1‖"}};
-  info.eta_star_formula = "2/(L·|y|^(2−2/L))";
-  info.eta_star = [](const Params& p) {
-    if (p.text("dataset") != "scalar") return std::numeric_limits<double>::quiet_NaN();
-    return deep_linear_eta_star(p.integer("depth"), p.real("target"));
-  };
-  info.step_cost = [](const Params& p) {
-    const double n = p.text("dataset") == "scalar" ? 1.0 : p.real("n");
-    return n * static_cast<double>(dim_of(p));
-  };
-  info.dim = dim_of;
-  info.check = check_deep_linear;
-  info.make = make_deep_linear;
-  return info;
 }
 
 }  // namespace eos

@@ -76,28 +76,38 @@ Vec LeakySoftplusNet::outputs(const Vec& theta) const {
   return f;
 }
 
-double LeakySoftplusNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
-  const long n = data_.X.rows(), d = data_.X.cols(), D = m_ * d;
-  const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
+LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta) const {
+  const long n = data_.X.rows(), d = data_.X.cols();
   const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);
-  Mat P1(n, m_), P2(n, m_);  // φ'(z_ij), φ''(z_ij)
-  Vec f = Vec::Zero(n);
+  Forward fw;
+  fw.P1.resize(n, m_);
+  fw.P2.resize(n, m_);
+  fw.f = Vec::Zero(n);
   for (long j = 0; j < m_; ++j)
     for (long i = 0; i < n; ++i) {
       const LeakySoftplus s(c_, Z(i, j));
-      f[i] += a(j) * s.value;
-      P1(i, j) = s.d1;
-      P2(i, j) = s.d2;
+      fw.f[i] += a(j) * s.value;
+      fw.P1(i, j) = s.d1;
+      fw.P2(i, j) = s.d2;
     }
-  f /= mm;
-  double loss = 0;
-  Vec l1(n), l2(n);  // ℓ'(y_i f_i)·y_i, ℓ''(y_i f_i)
+  fw.f /= static_cast<double>(m_);
+  fw.l1.resize(n);
+  fw.l2.resize(n);
   for (long i = 0; i < n; ++i) {
-    const Logistic l(data_.y[i] * f[i]);
-    loss += l.value;
-    l1[i] = l.d1 * data_.y[i];
-    l2[i] = l.d2;
+    const Logistic l(data_.y[i] * fw.f[i]);
+    fw.loss += l.value;
+    fw.l1[i] = l.d1 * data_.y[i];
+    fw.l2[i] = l.d2;
   }
+  return fw;
+}
+
+double LeakySoftplusNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  const long n = data_.X.rows(), d = data_.X.cols(), D = m_ * d;
+  const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
+  const Forward fw = forward(theta);
+  const Mat &P1 = fw.P1, &P2 = fw.P2;
+  const Vec &l1 = fw.l1, &l2 = fw.l2;
   // ∂L/∂w_j = (1/n)Σ_i ℓ'_i y_i (a_j/m) φ'(z_ij) x_i.
   Mat Q(n, m_);
   for (long j = 0; j < m_; ++j) Q.col(j) = (l1.array() * P1.col(j).array()) * (a(j) / (mm * nn));
@@ -115,30 +125,16 @@ double LeakySoftplusNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
       hess->block(j * d, j * d, d, d).noalias() += data_.X.transpose() * w.asDiagonal() * data_.X;
     }
   }
-  return loss / nn;
+  return fw.loss / nn;
 }
 
 void LeakySoftplusNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
   const long n = data_.X.rows(), d = data_.X.cols();
   const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
-  const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);
   const Mat XV = data_.X * Eigen::Map<const Mat>(v.data(), d, m_);  // x_iᵀv_j
-  Mat P1(n, m_), P2(n, m_);
-  Vec f = Vec::Zero(n);
-  for (long j = 0; j < m_; ++j)
-    for (long i = 0; i < n; ++i) {
-      const LeakySoftplus s(c_, Z(i, j));
-      f[i] += a(j) * s.value;
-      P1(i, j) = s.d1;
-      P2(i, j) = s.d2;
-    }
-  f /= mm;
-  Vec l1(n), l2(n);
-  for (long i = 0; i < n; ++i) {
-    const Logistic l(data_.y[i] * f[i]);
-    l1[i] = l.d1 * data_.y[i];
-    l2[i] = l.d2;
-  }
+  const Forward fw = forward(theta);
+  const Mat &P1 = fw.P1, &P2 = fw.P2;
+  const Vec &l1 = fw.l1, &l2 = fw.l2;
   // Jv_i = Σ_j (a_j/m) φ'(z_ij) x_iᵀv_j.
   Vec Jv = Vec::Zero(n);
   for (long j = 0; j < m_; ++j) Jv.array() += (P1.col(j).array() * XV.col(j).array()) * (a(j) / mm);
@@ -207,39 +203,37 @@ std::unique_ptr<Model> make_leaky(const Params& p) {
 }  // namespace
 
 ModelInfo leaky_softplus_net_info() {
-  ModelInfo info;
-  info.name = "leaky-softplus-net";
-  info.doc = "two-layer leaky-softplus network, a_j = ±1 fixed, logistic loss (Cai et al.)";
-  info.keys = {
-      {.name = "dataset", .type = KeyType::Text, .default_value = "five-point",
-       .doc = "five-point (Cai et al.), xor (4 corners), or gaussian (separable)", .axis = true,
-       .choices = {"five-point", "xor", "gaussian"}},
-      {.name = "c", .default_value = "0.5", .doc = "leak: φ(z) = c·z + (1 − c)·softplus(z)", .axis = true, .min = 0,
-       .max = 1},
-      {.name = "m", .type = KeyType::Integer, .default_value = "2",
-       .doc = "number of neurons (even: a_j = +1 for half, −1 for the rest)", .axis = true, .min = 2, .max = 1e6},
-      {.name = "seed", .type = KeyType::Integer, .default_value = "0",
-       .doc = "seed of the initialisation (and of gaussian data)", .axis = true, .min = 0},
-      {.name = "init_scale", .default_value = "0.1", .doc = "initial weights N(0, init_scale²/d)", .axis = true,
-       .min = 0},
-      {.name = "n", .type = KeyType::Integer, .doc = "gaussian: number of samples", .axis = true, .min = 1, .max = 1e7},
-      {.name = "d", .type = KeyType::Integer, .doc = "gaussian: input dimension", .axis = true, .min = 1, .max = 1e6},
-      {.name = "gap", .doc = "gaussian: margin y⟨u, x⟩ ≥ gap of the planted separator (default 0)", .axis = true,
-       .min = 0},
-  };
-  info.tracked = {"margin_norm", "w_norm"};
-  info.reports = {"margin_min", "train_acc"};
-  info.labels = {{"margin_norm", "normalised margin min y·f/‖W‖"},
+  return {.name = "leaky-softplus-net", .doc = "two-layer leaky-softplus network, a_j = ±1 fixed, logistic loss (Cai et al.)",
+      .keys = {
+          {.name = "dataset", .type = KeyType::Text, .default_value = "five-point",
+           .doc = "five-point (Cai et al.), xor (4 corners), or gaussian (separable)", .axis = true,
+           .choices = {"five-point", "xor", "gaussian"}},
+          {.name = "c", .default_value = "0.5", .doc = "leak: φ(z) = c·z + (1 − c)·softplus(z)", .axis = true, .min = 0,
+           .max = 1},
+          {.name = "m", .type = KeyType::Integer, .default_value = "2",
+           .doc = "number of neurons (even: a_j = +1 for half, −1 for the rest)", .axis = true, .min = 2, .max = 1e6},
+          {.name = "seed", .type = KeyType::Integer, .default_value = "0",
+           .doc = "seed of the initialisation (and of gaussian data)", .axis = true, .min = 0},
+          {.name = "init_scale", .default_value = "0.1", .doc = "initial weights N(0, init_scale²/d)", .axis = true,
+           .min = 0},
+          {.name = "n", .type = KeyType::Integer, .doc = "gaussian: number of samples", .axis = true, .min = 1, .max = 1e7},
+          {.name = "d", .type = KeyType::Integer, .doc = "gaussian: input dimension", .axis = true, .min = 1, .max = 1e6},
+          {.name = "gap", .doc = "gaussian: margin y⟨u, x⟩ ≥ gap of the planted separator (default 0)", .axis = true,
+           .min = 0},
+      },
+      .tracked = {"margin_norm", "w_norm"},
+      .reports = {"margin_min", "train_acc"},
+      .labels = {{"margin_norm", "normalised margin min y·f/‖W‖"},
                  {"w_norm", "‖W‖"},
                  {"margin_min", "smallest margin y·f"},
-                 {"train_acc", "training accuracy"}};
-  info.step_cost = [](const Params& p) {
-    return static_cast<double>(data_count(p)) * static_cast<double>(p.integer("m")) * static_cast<double>(data_dim(p));
+                 {"train_acc", "training accuracy"}},
+      .step_cost = [](const Params& p) {
+        return static_cast<double>(data_count(p)) * static_cast<double>(p.integer("m")) * static_cast<double>(data_dim(p));
+      },
+      .dim = [](const Params& p) { return p.integer("m") * data_dim(p); },
+      .check = check_leaky,
+      .make = make_leaky,
   };
-  info.dim = [](const Params& p) { return p.integer("m") * data_dim(p); };
-  info.check = check_leaky;
-  info.make = make_leaky;
-  return info;
 }
 
 }  // namespace eos

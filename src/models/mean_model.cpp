@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "eos/util/rng.h"
+#include "eos/models/sparse_coding.h"
 
 namespace eos {
 
@@ -88,50 +88,35 @@ namespace {
 
 std::unique_ptr<Model> make_mean_model(const Params& p) {
   const long d = p.integer("d"), seed = p.integer("seed");
-  // The same initialisation stream as sparse-relu: a± ~ N(0, init_scale²/(2d)), b = b0.
-  Rng init("init", {static_cast<double>(seed), static_cast<double>(d)});
-  const double sd = p.real("init_scale") / std::sqrt(2.0 * static_cast<double>(d));
-  Vec theta0(3);
-  theta0[0] = sd * init.normal();
-  theta0[1] = sd * init.normal();
-  theta0[2] = p.real("b0");
+  const Vec theta0 = sparse_coding_start(seed, d, p.real("init_scale"), p.real("b0"));
   return std::make_unique<MeanModel>(static_cast<double>(d), theta0);
 }
 
 }  // namespace
 
 ModelInfo mean_model_info() {
-  ModelInfo info;
-  info.name = "mean-model";
-  info.doc = "mean model of the sparse-coding network: l_sym(d (a- + a+) g(b)) (Ahn et al., section 3)";
-  info.keys = {
-      {.name = "d", .type = KeyType::Integer, .default_value = "200",
-       .doc = "dimension (scales the model; eta* = 8 pi/d^2)", .axis = true, .min = 1},
-      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the initialisation", .axis = true,
-       .min = 0},
-      {.name = "init_scale", .default_value = "1", .doc = "a± ~ N(0, init_scale²/(2d))", .axis = true, .min = 0},
-      {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .axis = true, .label = "b₀"},
+  return {.name = "mean-model", .doc = "mean model of the sparse-coding network: l_sym(d (a- + a+) g(b)) (Ahn et al., section 3)",
+      .keys = {
+          {.name = "d", .type = KeyType::Integer, .default_value = "200",
+           .doc = "dimension (scales the model; eta* = 8 pi/d^2)", .axis = true, .min = 1},
+          {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the initialisation", .axis = true,
+           .min = 0},
+          {.name = "init_scale", .default_value = "1", .doc = "a± ~ N(0, init_scale²/(2d))", .axis = true, .min = 0},
+          {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .axis = true, .label = "b₀"},
+      },
+      .tracked = {"bias", "d_asum"},
+      .theory = {"bias_theory", "sharpness_theory"},
+      .predict = mean_model_predict,
+      .reports = {"a_minus", "a_plus"},
+      .eta_star = sparse_coding_eta_star,
+      .eta_star_formula = "8π/d²",
+      .labels = sparse_coding_labels(
+          {{"bias_theory", "limiting bias b∞ (theory)"}, {"sharpness_theory", "sharpness at b∞ (theory)"}}),
+      .trace_panels = {"loss", "d_asum", "sharpness", "bias"},
+      .step_cost = [](const Params&) { return 1.0; },
+      .dim = [](const Params&) { return 3L; },
+      .make = make_mean_model,
   };
-  info.tracked = {"bias", "d_asum"};
-  info.theory = {"bias_theory", "sharpness_theory"};
-  info.predict = mean_model_predict;
-  info.reports = {"a_minus", "a_plus"};
-  info.eta_star = [](const Params& p) {
-    const double d = p.real("d");
-    return 8.0 * M_PI / (d * d);
-  };
-  info.eta_star_formula = "8π/d²";
-  info.labels = {{"bias", "bias b"},
-                 {"d_asum", "d·(a₋+a₊)"},
-                 {"bias_theory", "limiting bias b∞ (theory)"},
-                 {"sharpness_theory", "sharpness at b∞ (theory)"},
-                 {"a_minus", "final a₋"},
-                 {"a_plus", "final a₊"}};
-  info.trace_panels = {"loss", "d_asum", "sharpness", "bias"};
-  info.step_cost = [](const Params&) { return 1.0; };
-  info.dim = [](const Params&) { return 3L; };
-  info.make = make_mean_model;
-  return info;
 }
 
 }  // namespace eos

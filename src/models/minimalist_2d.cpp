@@ -73,35 +73,33 @@ void predict_minimalist_2d(const Params& p, double* out) {
 }  // namespace
 
 ModelInfo minimalist_2d_info() {
-  ModelInfo info;
-  info.name = "minimalist-2d";
-  info.doc = "f = α(β₁x₁ + β₂x₂), loss ½λ₁α²β₁² + ½λ₂(αβ₂ − 1)² (Liu et al.); eta* = 2/(sharpness of the GF solution)";
-  info.keys = {
-      {.name = "lambda1", .default_value = "4", .doc = "variance λ₁ of the irrelevant input x₁", .axis = true, .min = 0,
-       .min_exclusive = true, .label = "λ₁"},
-      {.name = "lambda2", .default_value = "1", .doc = "variance λ₂ of the relevant input x₂ (the target is y = x₂)",
-       .axis = true, .min = 0, .min_exclusive = true, .label = "λ₂"},
-      {.name = "alpha0", .default_value = "0.1", .doc = "initial α", .axis = true, .label = "α₀"},
-      {.name = "beta1_0", .default_value = "0.1", .doc = "initial β₁", .axis = true, .label = "β₁(0)"},
-      {.name = "beta2_0", .default_value = "0.1", .doc = "initial β₂", .axis = true, .label = "β₂(0)"},
-  };
-  info.tracked = {"alpha", "beta1", "beta2", "balance"};
-  info.theory = {"gf_sharpness", "gf_alpha_sq"};
-  info.predict = predict_minimalist_2d;
-  info.diagnostics = {"eos_loss_peak"};  // the largest loss once η·S/2 ≥ 1 (the EoS phase)
-  info.eta_star_formula = "2/S_GF";
-  info.labels = {{"alpha", "α"},
+  return {.name = "minimalist-2d", .doc = "f = α(β₁x₁ + β₂x₂), loss ½λ₁α²β₁² + ½λ₂(αβ₂ − 1)² (Liu et al.); eta* = 2/(sharpness of the GF solution)",
+      .keys = {
+          {.name = "lambda1", .default_value = "4", .doc = "variance λ₁ of the irrelevant input x₁", .axis = true, .min = 0,
+           .min_exclusive = true, .label = "λ₁"},
+          {.name = "lambda2", .default_value = "1", .doc = "variance λ₂ of the relevant input x₂ (the target is y = x₂)",
+           .axis = true, .min = 0, .min_exclusive = true, .label = "λ₂"},
+          {.name = "alpha0", .default_value = "0.1", .doc = "initial α", .axis = true, .label = "α₀"},
+          {.name = "beta1_0", .default_value = "0.1", .doc = "initial β₁", .axis = true, .label = "β₁(0)"},
+          {.name = "beta2_0", .default_value = "0.1", .doc = "initial β₂", .axis = true, .label = "β₂(0)"},
+      },
+      .tracked = {"alpha", "beta1", "beta2", "balance"},
+      .theory = {"gf_sharpness", "gf_alpha_sq"},
+      .predict = predict_minimalist_2d,
+      .diagnostics = {"eos_loss_peak"},  // the largest loss once η·S/2 ≥ 1 (the EoS phase)
+      // EoS is predicted exactly when the gradient-flow solution is unstable: η > 2/S_GF.
+      .eta_star = [](const Params& p) { return 2.0 / gf_of(p).sharpness; },
+      .eta_star_formula = "2/S_GF",
+      .labels = {{"alpha", "α"},
                  {"beta1", "β₁"},
                  {"beta2", "β₂"},
                  {"balance", "α² − β₁² − β₂²"},
                  {"gf_sharpness", "S_GF, sharpness of the gradient-flow solution"},
                  {"gf_alpha_sq", "α² of the gradient-flow solution"},
-                 {"eos_loss_peak", "largest loss in the EoS phase"}};
-  // EoS is predicted exactly when the gradient-flow solution is unstable: η > 2/S_GF.
-  info.eta_star = [](const Params& p) { return 2.0 / gf_of(p).sharpness; };
-  info.dim = [](const Params&) { return 3L; };
-  info.make = make_minimalist_2d;
-  return info;
+                 {"eos_loss_peak", "largest loss in the EoS phase"}},
+      .dim = [](const Params&) { return 3L; },
+      .make = make_minimalist_2d,
+  };
 }
 
 }  // namespace eos

@@ -155,36 +155,32 @@ std::unique_ptr<Model> make_relu_net(const Params& p) {
 }  // namespace
 
 ModelInfo relu_net_info() {
-  ModelInfo info;
-  info.name = "relu-net";
-  info.doc = "two-layer ReLU network with unknown basis on sparse-coding data (Ahn et al., section 5)";
-  info.keys = {
-      {.name = "d", .type = KeyType::Integer, .default_value = "20", .doc = "dimension of the data", .axis = true, .min = 1},
-      {.name = "lambda", .default_value = "3", .doc = "signal strength λ", .axis = true, .min = 0, .label = "λ"},
-      {.name = "n", .type = KeyType::Integer, .default_value = "300", .doc = "number of training samples", .axis = true,
-       .min = 1},
-      {.name = "m", .type = KeyType::Integer, .default_value = "20", .doc = "width (number of neurons)", .axis = true,
-       .min = 1},
-      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
-       .axis = true, .min = 0},
-      {.name = "n_test", .type = KeyType::Integer, .default_value = "2000", .doc = "fresh samples for test_acc", .min = 0},
-      {.name = "init_w", .default_value = "1", .doc = "w_jk ~ N(0, init_w²/d)", .axis = true, .min = 0},
-      {.name = "init_a", .default_value = "1", .doc = "a_j ~ N(0, init_a²/m)", .axis = true, .min = 0},
-      {.name = "b0", .default_value = "0", .doc = "initial bias of every neuron", .axis = true, .label = "b₀"},
-  };
-  info.tracked = {"bias", "frac_neg_bias"};
-  info.reports = {"train_acc", "test_acc", "alignment", "bias_min", "bias_max"};
-  info.labels = {{"bias", "mean bias"},
+  return {.name = "relu-net", .doc = "two-layer ReLU network with unknown basis on sparse-coding data (Ahn et al., section 5)",
+      .keys = {
+          sparse_coding_key("d", "20"),
+          sparse_coding_key("lambda"),
+          sparse_coding_key("n"),
+          {.name = "m", .type = KeyType::Integer, .default_value = "20", .doc = "width (number of neurons)", .axis = true,
+           .min = 1},
+          sparse_coding_key("seed"),
+          sparse_coding_key("n_test"),
+          {.name = "init_w", .default_value = "1", .doc = "w_jk ~ N(0, init_w²/d)", .axis = true, .min = 0},
+          {.name = "init_a", .default_value = "1", .doc = "a_j ~ N(0, init_a²/m)", .axis = true, .min = 0},
+          {.name = "b0", .default_value = "0", .doc = "initial bias of every neuron", .axis = true, .label = "b₀"},
+      },
+      .tracked = {"bias", "frac_neg_bias"},
+      .reports = {"train_acc", "test_acc", "alignment", "bias_min", "bias_max"},
+      .labels = {{"bias", "mean bias"},
                  {"frac_neg_bias", "fraction of negative biases"},
                  {"train_acc", "training accuracy"},
                  {"test_acc", "test accuracy"},
                  {"alignment", "alignment of the w_j with the basis"},
                  {"bias_min", "smallest final bias"},
-                 {"bias_max", "largest final bias"}};
-  info.step_cost = [](const Params& p) { return p.real("n") * p.real("m") * p.real("d"); };
-  info.dim = [](const Params& p) { return p.integer("m") * (p.integer("d") + 2); };
-  info.make = make_relu_net;
-  return info;
+                 {"bias_max", "largest final bias"}},
+      .step_cost = [](const Params& p) { return p.real("n") * p.real("m") * p.real("d"); },
+      .dim = [](const Params& p) { return p.integer("m") * (p.integer("d") + 2); },
+      .make = make_relu_net,
+  };
 }
 
 }  // namespace eos

@@ -137,34 +137,32 @@ void single_neuron_predict(const Params& p, double* out) {
 }
 
 ModelInfo single_neuron_info() {
-  ModelInfo info;
-  info.name = "single-neuron";
-  info.doc = "single-neuron linear network l(x y) (Ahn et al., toy model of the edge of stability)";
-  info.keys = {
-      {.name = "loss", .type = KeyType::Text, .default_value = "logcosh",
-       .doc = "loss l: logcosh (log cosh s), sqrt (sqrt(1+s^2) - 1), logistic (4 log(2 cosh(s/2)) - 4 log 2)",
-       .axis = true, .choices = {"logcosh", "sqrt", "logistic"}},
-      {.name = "x0", .doc = "initial x (give x0 and y0, or gap and ratio)", .axis = true, .label = "x₀"},
-      {.name = "y0", .doc = "initial y, |y0| > |x0|", .axis = true, .label = "y₀"},
-      {.name = "gap", .doc = "y0^2 - x0^2, conserved by gradient flow (with ratio)", .axis = true, .min = 0,
-       .min_exclusive = true, .label = "y₀² − x₀²"},
-      {.name = "ratio", .doc = "x0/y0, in (-1, 1) (with gap)", .axis = true, .label = "x₀/y₀"},
-  };
-  info.tracked = {"y2", "x"};
-  info.theory = {"gf_prediction", "two_over_eta", "edge_gf", "eos_predicted", "y2_theory", "x0", "y0"};
-  info.predict = single_neuron_predict;
-  info.labels = {{"y2", "y²"},
+  return {.name = "single-neuron", .doc = "single-neuron linear network l(x y) (Ahn et al., toy model of the edge of stability)",
+      .keys = {
+          {.name = "loss", .type = KeyType::Text, .default_value = "logcosh",
+           .doc = "loss l: logcosh (log cosh s), sqrt (sqrt(1+s^2) - 1), logistic (4 log(2 cosh(s/2)) - 4 log 2)",
+           .axis = true, .choices = {"logcosh", "sqrt", "logistic"}},
+          {.name = "x0", .doc = "initial x (give x0 and y0, or gap and ratio)", .axis = true, .label = "x₀"},
+          {.name = "y0", .doc = "initial y, |y0| > |x0|", .axis = true, .label = "y₀"},
+          {.name = "gap", .doc = "y0^2 - x0^2, conserved by gradient flow (with ratio)", .axis = true, .min = 0,
+           .min_exclusive = true, .label = "y₀² − x₀²"},
+          {.name = "ratio", .doc = "x0/y0, in (-1, 1) (with gap)", .axis = true, .label = "x₀/y₀"},
+      },
+      .tracked = {"y2", "x"},
+      .theory = {"gf_prediction", "two_over_eta", "edge_gf", "eos_predicted", "y2_theory", "x0", "y0"},
+      .predict = single_neuron_predict,
+      .labels = {{"y2", "y²"},
                  {"x", "x"},
                  {"gf_prediction", "y₀² − x₀² (the gradient-flow limit of y²)"},
                  {"two_over_eta", "2/η"},
                  {"edge_gf", "η(y₀² − x₀²)/2"},
                  {"eos_predicted", "EoS predicted"},
-                 {"y2_theory", "limit of y² (theory)"}};
-  info.step_cost = [](const Params&) { return 0.1; };
-  info.dim = [](const Params&) { return 2L; };
-  info.check = check_single_neuron;
-  info.make = make_single_neuron;
-  return info;
+                 {"y2_theory", "limit of y² (theory)"}},
+      .step_cost = [](const Params&) { return 0.1; },
+      .dim = [](const Params&) { return 2L; },
+      .check = check_single_neuron,
+      .make = make_single_neuron,
+  };
 }
 
 }  // namespace eos

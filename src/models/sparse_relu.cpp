@@ -228,48 +228,35 @@ std::unique_ptr<Model> make_sparse_relu(const Params& p) {
     stats = std::make_unique<OracleStats>(set.data);
   else
     stats = std::make_unique<FastStats>(set.data, set.sorted);
-  Rng init("init", {static_cast<double>(seed), static_cast<double>(d)});
-  const double sd = p.real("init_scale") / std::sqrt(2.0 * static_cast<double>(d));
-  Vec theta0(3);
-  theta0[0] = sd * init.normal();
-  theta0[1] = sd * init.normal();
-  theta0[2] = p.real("b0");
+  const Vec theta0 = sparse_coding_start(seed, d, p.real("init_scale"), p.real("b0"));
   return std::make_unique<SparseRelu>(set.data, std::move(stats), theta0, seed, p.integer("n_test"), oracle);
 }
 
 ModelInfo sparse_relu_info() {
-  ModelInfo info;
-  info.name = "sparse-relu";
-  info.doc = "ReLU network with known basis on sparse-coding data (Ahn et al., eq. 2)";
-  info.keys = {
-      {.name = "d", .type = KeyType::Integer, .default_value = "200", .doc = "dimension of the data", .axis = true, .min = 1},
-      {.name = "lambda", .default_value = "3", .doc = "signal strength λ", .axis = true, .min = 0, .label = "λ"},
-      {.name = "n", .type = KeyType::Integer, .default_value = "300", .doc = "number of training samples", .axis = true,
-       .min = 1},
-      {.name = "seed", .type = KeyType::Integer, .default_value = "0", .doc = "seed of the data and the initialisation",
-       .axis = true, .min = 0},
-      {.name = "n_test", .type = KeyType::Integer, .default_value = "2000", .doc = "fresh samples for test_acc", .min = 0},
-      {.name = "init_scale", .default_value = "1", .doc = "a± ~ N(0, init_scale²/(2d))", .min = 0},
-      {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .label = "b₀"},
-      {.name = "path", .type = KeyType::Text, .default_value = "fast",
-       .doc = "evaluation: fast (O(n) per step) or oracle (O(n·d))", .choices = {"fast", "oracle"}, .in_id = false},
+  return {.name = "sparse-relu", .doc = "ReLU network with known basis on sparse-coding data (Ahn et al., eq. 2)",
+      .keys = {
+          sparse_coding_key("d"),
+          sparse_coding_key("lambda"),
+          sparse_coding_key("n"),
+          sparse_coding_key("seed"),
+          sparse_coding_key("n_test"),
+          {.name = "init_scale", .default_value = "1", .doc = "a± ~ N(0, init_scale²/(2d))", .min = 0},
+          {.name = "b0", .default_value = "0", .doc = "initial bias b₀", .label = "b₀"},
+          {.name = "path", .type = KeyType::Text, .default_value = "fast",
+           .doc = "evaluation: fast (O(n) per step) or oracle (O(n·d))", .choices = {"fast", "oracle"}, .in_id = false},
+      },
+      .tracked = {"bias", "d_asum"},
+      .reports = {"train_acc", "test_acc", "a_minus", "a_plus"},
+      .eta_star = sparse_coding_eta_star,
+      .eta_star_formula = "8π/d²",
+      .labels = sparse_coding_labels(),
+      .trace_panels = {"loss", "d_asum", "sharpness", "bias"},  // the paper's Figure 2
+      .step_cost = [](const Params& p) {
+        return p.text("path") == "oracle" ? p.real("n") * p.real("d") : p.real("n");
+      },
+      .dim = [](const Params&) { return 3L; },
+      .make = make_sparse_relu,
   };
-  info.tracked = {"bias", "d_asum"};
-  info.reports = {"train_acc", "test_acc", "a_minus", "a_plus"};
-  info.eta_star = [](const Params& p) {
-    const double d = p.real("d");
-    return 8.0 * M_PI / (d * d);
-  };
-  info.eta_star_formula = "8π/d²";
-  info.labels = {{"bias", "bias b"},          {"d_asum", "d·(a₋+a₊)"}, {"train_acc", "training accuracy"},
-                 {"test_acc", "test accuracy"}, {"a_minus", "final a₋"}, {"a_plus", "final a₊"}};
-  info.trace_panels = {"loss", "d_asum", "sharpness", "bias"};  // the paper's Figure 2
-  info.step_cost = [](const Params& p) {
-    return p.text("path") == "oracle" ? p.real("n") * p.real("d") : p.real("n");
-  };
-  info.dim = [](const Params&) { return 3L; };
-  info.make = make_sparse_relu;
-  return info;
 }
 
 }  // namespace eos

@@ -31,6 +31,12 @@ std::vector<std::string> split_list(const std::string& text, char sep) {
   return out;
 }
 
+int index_of(const std::vector<std::string>& items, const std::string& item) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i] == item) return static_cast<int>(i);
+  return -1;
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;

@@ -45,6 +45,14 @@ class LeakySoftplusNet final : public Model {
   double a(long j) const { return 2 * j < m_ ? 1.0 : -1.0; }
 
  private:
+  // The network at θ: outputs f_i, φ'(z_ij) and φ''(z_ij), and the loss with its derivatives
+  // l1_i = ℓ'(y_i f_i)·y_i, l2_i = ℓ''(y_i f_i) — what the gradient, Hessian and HVP share.
+  struct Forward {
+    Vec f, l1, l2;
+    Mat P1, P2;
+    double loss = 0;  // Σ_i ℓ(y_i f_i), not yet divided by n
+  };
+  Forward forward(const Vec& theta) const;
   LabelledData data_;
   long m_;
   double c_;

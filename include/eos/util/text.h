@@ -12,6 +12,8 @@ std::string trim(const std::string& s);
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 // The items of a sep-separated list, each trimmed; empty items are dropped ("a, b,,c" → a b c).
 std::vector<std::string> split_list(const std::string& text, char sep = ',');
+// The position of item in items, or -1.
+int index_of(const std::vector<std::string>& items, const std::string& item);
 // ASCII lower case.
 std::string lower(std::string s);
 // User text made safe to quote in a one-line message: in single quotes, control characters

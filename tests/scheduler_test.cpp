@@ -1,0 +1,199 @@
+// The scheduler with real ranks (ctest runs this program alone and under mpirun -np 2, 3, 4):
+// every item runs exactly once whatever the ranks and costs, typed rows arrive intact, the source
+// may grow while the sweep runs (as refinement needs), a stop keeps what finished and loses
+// nothing a second run cannot redo, and one rank runs longest first.
+#define BOOST_TEST_MODULE scheduler
+#include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include "eos/exec/scheduler.h"
+
+using namespace eos;
+
+namespace {
+
+struct World {
+  World() : mpi(boost::unit_test::framework::master_test_suite().argc, boost::unit_test::framework::master_test_suite().argv) {}
+  MpiContext mpi;
+};
+World* g_world = nullptr;
+struct WorldFixture {
+  WorldFixture() { g_world = new World; }
+  ~WorldFixture() { delete g_world; }
+};
+BOOST_TEST_GLOBAL_FIXTURE(WorldFixture);
+
+const MpiContext& mpi() { return g_world->mpi; }
+bool master() { return mpi().rank() == 0; }
+
+// A row that says which item it is, with set and unset optional fields, NaN and text.
+PointResult row_of(std::uint64_t i) {
+  PointResult r;
+  r.run.stats.regime = i % 3 == 0 ? Regime::Eos : Regime::Gf;
+  r.run.stats.steps_run = static_cast<long>(i);
+  r.run.stats.loss_final = 0.5 * static_cast<double>(i);
+  if (i % 2) r.run.stats.diverged_step = static_cast<long>(i) + 1;
+  if (i % 5 == 0) r.run.stats.hvps_per_estimate = 30.25;
+  r.run.tracked_final = {static_cast<double>(i), std::nan("")};
+  r.run.reports = {1.0 / static_cast<double>(i + 1)};
+  r.theory = {static_cast<double>(i) * 2};
+  r.message = "item " + std::to_string(i);
+  return r;
+}
+
+bool intact(std::uint64_t i, const PointResult& r) {
+  const PointResult w = row_of(i);
+  return r.run.stats.regime == w.run.stats.regime && r.run.stats.steps_run == w.run.stats.steps_run &&
+         r.run.stats.loss_final == w.run.stats.loss_final && r.run.stats.diverged_step == w.run.stats.diverged_step &&
+         r.run.stats.hvps_per_estimate == w.run.stats.hvps_per_estimate && std::isnan(r.run.stats.loss_max) &&
+         r.run.tracked_final.size() == 2 && r.run.tracked_final[0] == w.run.tracked_final[0] &&
+         std::isnan(r.run.tracked_final[1]) && r.run.reports == w.run.reports && r.theory == w.theory &&
+         r.message == w.message;
+}
+
+// Work of cost c takes about c·20 µs, so uneven costs make uneven points.
+RunFn runner() {
+  return [](std::uint64_t i) -> std::optional<PointResult> {
+    std::this_thread::sleep_for(std::chrono::microseconds(20 * (1 + static_cast<long>(i % 11))));
+    return row_of(i);
+  };
+}
+
+std::vector<WorkItem> items(std::uint64_t n) {
+  std::vector<WorkItem> v;
+  for (std::uint64_t i = 0; i < n; ++i) v.push_back({i, 1.0 + static_cast<double>(i % 11)});
+  return v;
+}
+
+// Every index recorded exactly once, each row intact.
+void check_once(const std::map<std::uint64_t, int>& seen, std::uint64_t n, const std::map<std::uint64_t, bool>& ok) {
+  BOOST_TEST(seen.size() == n);
+  for (const auto& [i, count] : seen) {
+    BOOST_TEST(count == 1, "item " << i << " recorded " << count << " times");
+    BOOST_TEST(ok.at(i), "item " << i << " arrived damaged");
+  }
+}
+
+// A source that grows: every finished item of depth < 3 adds `branch` children, so work keeps
+// appearing until the last leaves run (ranks often wait on an empty but growing queue).
+class TreeWork final : public WorkSource {
+ public:
+  explicit TreeWork(int branch) : branch_(branch) { add(0, 0); }
+  std::optional<WorkItem> next() override { return heap_.pop(); }
+  bool may_grow() const override { return open_ > 0; }
+  std::size_t total() const override { return total_; }
+  double total_cost() const override { return static_cast<double>(total_); }
+  // A finished item: its children join the queue.
+  void finished(std::uint64_t i) {
+    const int d = depth_.at(i);
+    if (d < 3)
+      for (int c = 0; c < branch_; ++c) add(i * 10 + static_cast<std::uint64_t>(c) + 1, d + 1);
+    --open_;
+  }
+  static std::size_t size_for(int branch) {
+    std::size_t n = 0, level = 1;
+    for (int d = 0; d <= 3; ++d, level *= static_cast<std::size_t>(branch)) n += level;
+    return n;
+  }
+
+ private:
+  void add(std::uint64_t i, int depth) {
+    heap_.push({i, 1.0});
+    depth_[i] = depth;
+    ++open_;
+    ++total_;
+  }
+  int branch_;
+  CostHeap heap_;
+  std::map<std::uint64_t, int> depth_;
+  long open_ = 0;  // added and not yet finished
+  std::size_t total_ = 0;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_item_once_with_uneven_costs_and_intact_rows) {
+  for (std::size_t batch : {std::size_t{1}, std::size_t{4}}) {
+    ListWork work(items(120));
+    std::map<std::uint64_t, int> seen;
+    std::map<std::uint64_t, bool> ok;
+    SinkFn sink = [&](std::uint64_t i, PointResult&& r) {
+      ++seen[i];
+      ok[i] = intact(i, r);
+    };
+    ScheduleOptions opts;
+    opts.batch = batch;
+    const ScheduleOutcome out = schedule(mpi(), master() ? &work : nullptr, runner(), sink, opts);
+    if (!master()) continue;
+    BOOST_TEST_CONTEXT("batch " << batch << ", " << mpi().size() << " ranks") {
+      BOOST_TEST(out.done == 120u);
+      BOOST_TEST(!out.interrupted);
+      check_once(seen, 120, ok);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_source_that_grows_while_the_sweep_runs) {
+  TreeWork work(3);  // 1 + 3 + 9 + 27 items, released level by level
+  std::map<std::uint64_t, int> seen;
+  std::map<std::uint64_t, bool> ok;
+  SinkFn sink = [&](std::uint64_t i, PointResult&& r) {
+    ++seen[i];
+    ok[i] = intact(i, r);
+    work.finished(i);
+  };
+  const ScheduleOutcome out = schedule(mpi(), master() ? &work : nullptr, runner(), sink, ScheduleOptions{});
+  if (!master()) return;
+  BOOST_TEST(out.done == TreeWork::size_for(3));
+  BOOST_TEST(!out.interrupted);
+  check_once(seen, TreeWork::size_for(3), ok);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_keeps_what_finished_and_a_rerun_does_the_rest) {
+  std::atomic<bool> stop{false};
+  std::map<std::uint64_t, int> seen;
+  std::map<std::uint64_t, bool> ok;
+  ListWork first(items(200));
+  SinkFn sink = [&](std::uint64_t i, PointResult&& r) {
+    ++seen[i];
+    ok[i] = intact(i, r);
+    if (seen.size() == 30) stop = true;  // as a signal would, mid-sweep
+  };
+  ScheduleOptions opts;
+  opts.stop = &stop;
+  const ScheduleOutcome out = schedule(mpi(), master() ? &first : nullptr, runner(), sink, opts);
+  // Every rank needs the stop cleared before the rerun; rank 0 knows what is left.
+  mpi().barrier();
+  stop = false;
+  std::vector<WorkItem> rest;
+  if (master()) {
+    BOOST_TEST(out.interrupted);
+    BOOST_TEST(out.done >= 30u);
+    BOOST_TEST(out.done < 200u);
+    BOOST_TEST(out.done == seen.size());
+    for (const auto& it : items(200))
+      if (!seen.count(it.index)) rest.push_back(it);
+  }
+  ListWork second(rest);
+  const ScheduleOutcome again = schedule(mpi(), master() ? &second : nullptr, runner(), sink, ScheduleOptions{});
+  if (!master()) return;
+  BOOST_TEST(!again.interrupted);
+  check_once(seen, 200, ok);
+}
+
+BOOST_AUTO_TEST_CASE(one_rank_runs_longest_first) {
+  if (mpi().size() != 1) return;  // with more ranks the order of arrival is the workers'
+  ListWork work(items(40));
+  std::vector<double> costs;
+  RunFn run = [&](std::uint64_t i) -> std::optional<PointResult> {
+    costs.push_back(1.0 + static_cast<double>(i % 11));
+    return row_of(i);
+  };
+  schedule(mpi(), &work, run, [](std::uint64_t, PointResult&&) {}, ScheduleOptions{});
+  BOOST_TEST(costs.size() == 40u);
+  BOOST_TEST(std::is_sorted(costs.rbegin(), costs.rend()));
+}
