@@ -18,4 +18,11 @@ for script in scripts/quickstart.sh scripts/test.sh; do
   [ -x "$EOS_SOURCE_DIR/$script" ] || fail "$script is not executable"
 done
 grep -q "scripts/test.sh" "$EOS_SOURCE_DIR/.ci/run" || fail ".ci/run does not call the README's test command"
+# The README's Layout and docs/architecture.md name every layer folder there is.
+for dir in "$EOS_SOURCE_DIR"/src/*/; do
+  layer=$(basename "$dir")
+  [ "$layer" = models ] && layer=model  # models/ is the model layer's
+  grep -qE "^      $layer/" "$EOS_SOURCE_DIR/README.md" || fail "README's Layout does not list src/$layer/"
+  grep -qE "(^  | )$layer +[A-Za-z]" "$EOS_SOURCE_DIR/docs/architecture.md" || fail "docs/architecture.md does not draw the layer $layer"
+done
 echo "docs: ok"

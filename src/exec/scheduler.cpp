@@ -31,17 +31,28 @@ using Clock = std::chrono::steady_clock;
 
 bool stopped(const ScheduleOptions& o) { return o.stop && o.stop->load(); }
 
-// Sleeps between polls, from 20 µs doubling to 2 ms, so that a rank waiting for a message costs
-// no core (a blocking MPI receive spins one); reset when there was something to do.
+// Waits between polls: a few yields first (a reply is often microseconds away), then sleeps from
+// 20 µs doubling to 2 ms, so that a rank waiting for a message costs no core (a blocking MPI
+// receive spins one); reset when there was something to do.
 class Backoff {
  public:
   void idle() {
+    if (spins_ < kSpins) {
+      ++spins_;
+      std::this_thread::yield();
+      return;
+    }
     std::this_thread::sleep_for(wait_);
     wait_ = std::min(wait_ * 2, std::chrono::microseconds(2000));
   }
-  void busy() { wait_ = std::chrono::microseconds(20); }
+  void busy() {
+    spins_ = 0;
+    wait_ = std::chrono::microseconds(20);
+  }
 
  private:
+  static constexpr int kSpins = 50;
+  int spins_ = 0;
   std::chrono::microseconds wait_{20};
 };
 

@@ -51,10 +51,11 @@ RunRecord start_record(const MpiContext& mpi, const Job& job, const SweepOptions
   return rec;
 }
 
-// Rank 0's part of the sweep, after the results file is open.
-class Master {
+// Rank 0's part of the sweep, after the results file is open: the work, the rows, the progress
+// and the manifest.
+class Recorder {
  public:
-  Master(const MpiContext& mpi, const Job& job, const SweepOptions& o, ResultsFile& file)
+  Recorder(const MpiContext& mpi, const Job& job, const SweepOptions& o, ResultsFile& file)
       : mpi_(mpi), job_(job), o_(o), file_(file), schema_(*job.model), writer_(schema_, file),
         work_(job, file.done(), o.shard_i, o.shard_n), manifest_(o.out + "/manifest.jsonl") {}
   GridWork& work() { return work_; }
@@ -85,7 +86,7 @@ class Master {
   std::size_t errors_ = 0;
 };
 
-void Master::finish(const ScheduleOutcome& outcome) {
+void Recorder::finish(const ScheduleOutcome& outcome) {
   writer_.flush();
   progress_->finish(outcome.done, outcome.interrupted);
   record_.event = "end";
@@ -121,7 +122,7 @@ SweepResult run_sweep(const MpiContext& mpi, const Job& job, const SweepOptions&
   std::unique_ptr<ResultsFile> file;
   if (!open_results(mpi, job, o, file, error)) return {SweepEnd::BadOutput, error};
 
-  std::optional<Master> master;
+  std::optional<Recorder> master;
   if (file) master.emplace(mpi, job, o, *file);
   const auto hosts = mpi.hosts();
   if (master) master->start(hosts);

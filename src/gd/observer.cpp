@@ -1,4 +1,4 @@
-// A step's lazily computed quantities.
+// The GD observers' shared view of a step: its lazily computed sharpness and tracked scalars.
 #include "eos/gd/observer.h"
 
 namespace eos {
