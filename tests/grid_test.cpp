@@ -48,7 +48,8 @@ BOOST_AUTO_TEST_CASE(walker_and_point_at_agree_from_any_start) {
       BOOST_TEST(p.index == start + n);
       BOOST_TEST(p.id == q.id);
       BOOST_TEST(p.cost == q.cost);
-      BOOST_TEST((p.params.all() == q.params.all()));
+      BOOST_TEST((p.params == q.params));
+      BOOST_TEST(p.hash == q.hash);
       ++n;
     }
     BOOST_TEST(n == 60 - start);

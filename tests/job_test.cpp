@@ -273,7 +273,7 @@ BOOST_AUTO_TEST_CASE(grid_order_last_axis_fastest_and_point_at) {
     ids.insert(points[i].id);
     const Point p = point_at(job, i);
     BOOST_TEST(p.id == points[i].id);
-    BOOST_TEST(p.params.all() == points[i].params.all());
+    BOOST_TEST((p.params == points[i].params));
   }
   BOOST_TEST(ids.size() == 6u);
   BOOST_TEST(points[0].params.text("lambda") == "1");

@@ -1,27 +1,66 @@
 // Resolved point values.
 #include "eos/config/params.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
 
 namespace eos {
+namespace {
 
-void Params::set(const std::string& key, const std::string& canonical) { values_[key] = canonical; }
+bool parse(const std::string& t, double& v) {
+  auto res = std::from_chars(t.data(), t.data() + t.size(), v);
+  return res.ec == std::errc() && res.ptr == t.data() + t.size();
+}
+
+bool key_less(const Params::Entry& e, const std::string& key) { return e.key < key; }
+
+}  // namespace
+
+void Params::set(const std::string& key, const std::string& canonical) {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
+  if (it == entries_.end() || it->key != key) it = entries_.insert(it, Entry{key, "", 0, false});
+  it->text = canonical;
+  it->numeric = parse(it->text, it->number);
+}
+
+void Params::set(const std::string& key, const std::string& canonical, double number) {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
+  if (it == entries_.end() || it->key != key) it = entries_.insert(it, Entry{key, "", 0, false});
+  it->text = canonical;
+  it->number = number;
+  it->numeric = true;
+}
+
+std::size_t Params::position(const std::string& key) const {
+  const Entry* e = find(key);
+  return e ? static_cast<std::size_t>(e - entries_.data()) : std::string::npos;
+}
+
+void Params::set_at(std::size_t position, const std::string& canonical, double number, bool numeric) {
+  Entry& e = entries_.at(position);
+  e.text = canonical;
+  e.number = number;
+  e.numeric = numeric;
+}
+
+const Params::Entry* Params::find(const std::string& key) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
+  return it != entries_.end() && it->key == key ? &*it : nullptr;
+}
 
 const std::string& Params::text(const std::string& key) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) throw std::logic_error("parameter not set: " + key);
-  return it->second;
+  const Entry* e = find(key);
+  if (!e) throw std::logic_error("parameter not set: " + key);
+  return e->text;
 }
 
 double Params::real(const std::string& key) const {
-  const std::string& t = text(key);
-  double v = 0;
-  auto res = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (res.ec != std::errc() || res.ptr != t.data() + t.size())
-    throw std::logic_error("parameter " + key + " is not numeric: " + t);
-  return v;
+  const Entry* e = find(key);
+  if (!e) throw std::logic_error("parameter not set: " + key);
+  if (!e->numeric) throw std::logic_error("parameter " + key + " is not numeric: " + e->text);
+  return e->number;
 }
 
 long Params::integer(const std::string& key) const { return static_cast<long>(std::llround(real(key))); }

@@ -28,15 +28,19 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
     const double eta = params.real("eta_rel") * model.eta_star(params);
     if (!(eta > 0) || !std::isfinite(eta))
       throw InputError("eta_rel: " + params.text("eta_rel") + " resolves to eta = " + format_double(eta));
-    params.set("eta", format_double(eta));
+    params.set("eta", format_double(eta), eta);
   }
-  if (derive_steps) params.set("steps", std::to_string(horizon_steps(params.real("horizon"), params.real("eta"))));
+  if (derive_steps) {
+    const long steps = horizon_steps(params.real("horizon"), params.real("eta"));
+    params.set("steps", std::to_string(steps), static_cast<double>(steps));
+  }
   if (model.check) model.check(params);
 }
 
-// Id and cost of a resolved point.
-void finish_point(const ModelInfo& model, Point& p) {
-  p.id = point_id(model, p.params);
+// Id and cost of a resolved point whose hash is known.
+void finish_point(const ModelInfo& model, std::uint64_t hash, Point& p) {
+  p.hash = hash;
+  p.id = hex_id(hash);
   p.cost = static_cast<double>(p.params.integer("steps")) * (model.step_cost ? model.step_cost(p.params) : 1.0);
 }
 
@@ -53,12 +57,13 @@ Point point_at(const Job& job, std::size_t index) {
     rest /= vals.size();
   }
   resolve(*job.model, p.params, job.find("eta_rel") != nullptr, job.find("steps") == nullptr);
-  finish_point(*job.model, p);
+  finish_point(*job.model, PointIds(*job.model).hash(p.params), p);
   return p;
 }
 
 GridWalker::GridWalker(const Job& job, std::size_t start)
     : job_(job),
+      ids_(*job.model),
       derive_eta_(job.find("eta_rel") != nullptr),
       derive_steps_(job.find("steps") == nullptr),
       position_(start),
@@ -70,25 +75,37 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
     digits_[k] = rest % n;
     rest /= n;
   }
+  for (const auto& [spec, vals] : job.values) {
+    numbers_.emplace_back();
+    for (const auto& v : vals) {
+      double x = 0;
+      numbers_.back().push_back(parse_number(v, x) ? x : std::nan(""));
+    }
+  }
+}
+
+// The first point sets every key by name; later ones move the odometer (last key fastest) and set
+// the keys whose digit changed, at their known positions.
+void GridWalker::advance(Params& params) {
+  const std::size_t nk = job_.values.size();
+  if (!started_) {
+    started_ = true;
+    params = Params();
+    for (std::size_t k = 0; k < nk; ++k) params.set(job_.values[k].first->name, job_.values[k].second[digits_[k]]);
+    return;
+  }
+  for (std::size_t k = nk; k-- > 0;) {
+    const auto& vals = job_.values[k].second;
+    digits_[k] = digits_[k] + 1 == vals.size() ? 0 : digits_[k] + 1;
+    const double x = numbers_[k][digits_[k]];
+    params.set_at(slots_[k], vals[digits_[k]], x, !std::isnan(x));
+    if (digits_[k] != 0) break;
+  }
 }
 
 bool GridWalker::next(Point& p) {
   if (position_ >= size_) return false;
-  const std::size_t nk = job_.values.size();
-  // The first call sets every key; later ones move the odometer (last key fastest) and set the
-  // keys whose digit changed.
-  if (!started_) {
-    started_ = true;
-    p.params = Params();
-    for (std::size_t k = 0; k < nk; ++k) p.params.set(job_.values[k].first->name, job_.values[k].second[digits_[k]]);
-  } else {
-    for (std::size_t k = nk; k-- > 0;) {
-      const auto& vals = job_.values[k].second;
-      digits_[k] = digits_[k] + 1 == vals.size() ? 0 : digits_[k] + 1;
-      p.params.set(job_.values[k].first->name, vals[digits_[k]]);
-      if (digits_[k] != 0) break;
-    }
-  }
+  advance(p.params);
   try {
     resolve(*job_.model, p.params, derive_eta_, derive_steps_);
   } catch (const InputError& e) {
@@ -96,8 +113,12 @@ bool GridWalker::next(Point& p) {
     for (const auto& a : job_.axes) where += (where.empty() ? "" : ", ") + a + "=" + p.params.text(a);
     throw InputError(std::string(e.what()) + (where.empty() ? "" : " (at grid point " + where + ")"));
   }
+  if (slots_.empty()) {  // after the first resolve every key is in place: keep the positions
+    for (const auto& kv : job_.values) slots_.push_back(p.params.position(kv.first->name));
+    id_slots_ = ids_.positions(p.params);
+  }
   p.index = position_++;
-  finish_point(*job_.model, p);
+  finish_point(*job_.model, ids_.hash_at(p.params, id_slots_), p);
   return true;
 }
 
@@ -114,26 +135,42 @@ std::vector<Point> expand(const Job& job) {
   return points;
 }
 
-std::string point_id(const ModelInfo& model, const Params& params) {
-  // The in_id keys, sorted by name and each once: "model=M;k1=v1;k2=v2..." (no map per call:
-  // this runs once per grid point).
-  std::vector<const std::string*> names;
-  names.reserve(model.keys.size() + runner_keys().size());
+PointIds::PointIds(const ModelInfo& model) : model_("model=" + model.name) {
   for (const auto* ks : {&model.keys, &runner_keys()})
     for (const auto& k : *ks)
-      if (k.in_id && params.has(k.name)) names.push_back(&k.name);
-  std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-  names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
-              names.end());
-  std::string canon = "model=" + model.name;
-  for (const std::string* k : names) {
-    canon += ';';
-    canon += *k;
-    canon += '=';
-    canon += params.text(*k);
-  }
-  return hex_id(fnv1a(canon));
+      if (k.in_id) keys_.push_back(k.name);
+  std::sort(keys_.begin(), keys_.end());
+  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
 }
+
+std::vector<std::size_t> PointIds::positions(const Params& params) const {
+  // Both lists are sorted by name.
+  std::vector<std::size_t> out;
+  auto key = keys_.begin();
+  const auto& entries = params.all();
+  for (std::size_t i = 0; i < entries.size() && key != keys_.end(); ++i) {
+    while (key != keys_.end() && *key < entries[i].key) ++key;
+    if (key != keys_.end() && *key == entries[i].key) out.push_back(i);
+  }
+  return out;
+}
+
+std::uint64_t PointIds::hash_at(const Params& params, const std::vector<std::size_t>& positions) const {
+  // "model=M;k1=v1;k2=v2...": the in_id keys the point has, sorted by name.
+  std::uint64_t h = fnv1a(model_);
+  const auto& entries = params.all();
+  for (std::size_t i : positions) {
+    h = fnv1a(";", h);
+    h = fnv1a(entries[i].key, h);
+    h = fnv1a("=", h);
+    h = fnv1a(entries[i].text, h);
+  }
+  return h;
+}
+
+std::uint64_t PointIds::hash(const Params& params) const { return hash_at(params, positions(params)); }
+
+std::string point_id(const ModelInfo& model, const Params& params) { return hex_id(PointIds(model).hash(params)); }
 
 bool in_shard(const std::string& id, long i, long n) {
   return static_cast<long>(fnv1a(id) % static_cast<std::uint64_t>(n)) == i;

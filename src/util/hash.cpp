@@ -1,14 +1,14 @@
 // Ids as hex.
 #include "eos/util/hash.h"
 
-#include <cstdio>
 
 namespace eos {
 
 std::string hex_id(std::uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = kDigits[h & 15];
+  return s;
 }
 
 bool parse_hex_id(std::string_view text, std::uint64_t& out) {

@@ -14,10 +14,28 @@ namespace eos {
 
 // One grid point, ready to run.
 struct Point {
-  std::string id;         // stable hash of the result-relevant parameters
-  std::size_t index = 0;  // position in the job's grid order
-  Params params;          // every key resolved, including eta and steps
-  double cost = 0;        // estimated relative work (steps × per-step cost)
+  std::string id;          // stable hash of the result-relevant parameters, 16 hex digits
+  std::uint64_t hash = 0;  // the same id as a number
+  std::size_t index = 0;   // position in the job's grid order
+  Params params;           // every key resolved, including eta and steps
+  double cost = 0;         // estimated relative work (steps × per-step cost)
+};
+
+// The stable ids of a model's points: FNV-1a 64 over "model=NAME" and ";key=value" for every key
+// marked in_id, sorted by name, values in canonical form. A change of code never changes the id
+// of a point that computes the same thing: the id depends on the canonical values alone.
+class PointIds {
+ public:
+  explicit PointIds(const ModelInfo& model);
+  std::uint64_t hash(const Params& params) const;
+  // The same in two steps, for many points with the same keys: where the in_id keys are in
+  // params.all(), then the hash of the values there.
+  std::vector<std::size_t> positions(const Params& params) const;
+  std::uint64_t hash_at(const Params& params, const std::vector<std::size_t>& positions) const;
+
+ private:
+  std::string model_;
+  std::vector<std::string> keys_;  // the in_id keys, sorted, each once
 };
 
 // The point at position index of the grid (throws std::out_of_range past the grid, InputError
@@ -35,9 +53,13 @@ class GridWalker {
 
  private:
   const Job& job_;
+  PointIds ids_;
   bool derive_eta_, derive_steps_;
+  void advance(Params& params);
   std::size_t position_, size_;
-  std::vector<std::size_t> digits_;
+  std::vector<std::size_t> digits_;           // the odometer: each key's value index
+  std::vector<std::vector<double>> numbers_;  // each key's values as numbers (NaN for text)
+  std::vector<std::size_t> slots_, id_slots_;  // positions of the job's keys and the in_id keys
   bool started_ = false;
 };
 
@@ -46,9 +68,7 @@ void for_each_point(const Job& job, const std::function<void(const Point&)>& fn)
 // Every point of a small grid, for tests and tools (a sweep never holds its grid).
 std::vector<Point> expand(const Job& job);
 
-// The stable id of a point: FNV-1a 64 over "model" and the sorted key=value pairs of every key
-// marked in_id, as 16 hex digits. A change of code never changes the id of a point that computes
-// the same thing: the id depends on the canonical values alone.
+// The stable id of a point as 16 hex digits (PointIds, for one point).
 std::string point_id(const ModelInfo& model, const Params& params);
 
 // The points of shard i of n (0 ≤ i < n): the ones whose id hash is i modulo n.
