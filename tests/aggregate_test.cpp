@@ -190,11 +190,12 @@ BOOST_AUTO_TEST_CASE(aliases_and_value_labels) {
   BOOST_CHECK_EQUAL(parse_value("eta*S_max/2", set).column, "edge_max");
   BOOST_CHECK_EQUAL(parse_value("η·S_max/2", set).column, "edge_max");
   BOOST_CHECK_EQUAL(parse_value("eta * sharpness_max / 2", set).column, "edge_max");
-  BOOST_CHECK(parse_value("edge_max", set).is_edge());
+  BOOST_CHECK_EQUAL(parse_value("edge_max", set).label, "η·S_max/2");
+  BOOST_CHECK_EQUAL(parse_value("bias_final", set).label, "final bias b");  // the model's declaration
   const ValueSpec fr = parse_value("regime=eos", set);
   BOOST_CHECK(fr.fraction);
   BOOST_CHECK_EQUAL(fr.stem(), "frac-regime-eos");
-  BOOST_CHECK(!fr.is_edge());
+  BOOST_CHECK_EQUAL(fr.label, "fraction of regime = eos");
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_an_input_error) {

@@ -175,7 +175,7 @@ int cmd_aggregate(int argc, char** argv) {
     for (const auto& o : outputs) {
       const std::string base = (fs::path(out) / o.stem).string();
       write_atomic(base + ".csv", table_csv(o.table));
-      std::printf("table   %s.csv  (%zu rows; %s", base.c_str(), o.table.cells.size(), o.table.value.label().c_str());
+      std::printf("table   %s.csv  (%zu rows; %s", base.c_str(), o.table.cells.size(), o.table.value.label.c_str());
       if (!o.table.over.empty()) {
         std::printf(" over");
         for (const auto& v : o.table.over) std::printf(" %s", v.c_str());

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "eos/gd/stats.h"
 #include "eos/util/error.h"
 #include "eos/util/number.h"
 #include "eos/util/text.h"
@@ -59,6 +60,12 @@ std::string dq(const std::string& s) {
 }
 
 std::string num(double v) { return format_double(v); }
+
+// Does the value have a reference level (η·S/2 = 1 for the edge_* columns)?
+bool has_level(const ValueSpec& v) {
+  const RunColumn* c = v.fraction ? nullptr : find_run_column(v.column);
+  return c && !std::isnan(c->level);
+}
 
 std::string pretty(const std::string& col) {
   if (col == "eta") return "η";
@@ -146,7 +153,7 @@ std::string title_of(const AggregateTable& t) {
     hi = std::max(hi, n);
   }
   std::string runs = lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi);
-  std::string s = t.value.label();
+  std::string s = t.value.label;
   if (!t.over.empty()) s = (t.value.fraction ? "" : "mean of ") + s + " over " + join(t.over, ", ");
   s += " (" + runs + (hi == 1 ? " run" : " runs") + " per point)";
   std::vector<std::string> fixed;
@@ -218,7 +225,7 @@ std::string heatmap_script(const AggregateTable& t, const std::string& stem, con
   missing += "EOD\n";
   const double ymin = yedges.front().first, ymax = yedges.back().second;
 
-  std::string s = script_head("eos-sweep aggregate: heatmap of " + t.value.label() + " over (" + X + ", " + Y +
+  std::string s = script_head("eos-sweep aggregate: heatmap of " + t.value.label + " over (" + X + ", " + Y +
                                   "), model " + t.model,
                               stem, o);
   s += cells;
@@ -265,7 +272,7 @@ std::string heatmap_script(const AggregateTable& t, const std::string& stem, con
       theory += "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead front lw 2.5 dt 2 lc rgb 'red'\n";
     elements.push_back("NaN with lines lw 2.5 dt 2 lc rgb 'red' title 'η/η* = 1'");
   }
-  if (t.value.is_edge()) {
+  if (has_level(t.value)) {
     // The contour η·S/2 = 1 (the edge of stability), where the grid is complete.
     bool grid = rows.size() >= 2;
     for (const auto& r : rows) grid = grid && r.size() == rows[0].size() && r.size() >= 2;
@@ -308,7 +315,7 @@ std::string heatmap_script(const AggregateTable& t, const std::string& stem, con
   }
   s += "set xlabel " + q(pretty(X)) + "\n";
   s += "set ylabel " + q(pretty(Y)) + "\n";
-  s += "set cblabel " + q(t.value.label()) + "\n";
+  s += "set cblabel " + q(t.value.label) + "\n";
   s += "set title " + dq(title_of(t)) + "\n";
   s += "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n";
   if (t.value.fraction) s += "set cbrange [0:1]\n";
@@ -346,7 +353,7 @@ std::string lines_script(const AggregateTable& t, const std::string& stem, const
   double xmin = *std::min_element(all_x.begin(), all_x.end());
   double xmax = *std::max_element(all_x.begin(), all_x.end());
 
-  std::string s = script_head("eos-sweep aggregate: " + t.value.label() + " against " + X + ", model " + t.model, stem, o);
+  std::string s = script_head("eos-sweep aggregate: " + t.value.label + " against " + X + ", model " + t.model, stem, o);
   std::string data, theory;
   std::vector<std::string> elements;
   bool key_8pi = false, key_star = false, key_dstar = false;
@@ -367,7 +374,7 @@ std::string lines_script(const AggregateTable& t, const std::string& stem, const
     if (!any) continue;  // a line without a single value
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < t.splits.size(); ++i) parts.push_back(t.splits[i] + " = " + L.key[i]);
-    const std::string title = parts.empty() ? t.value.label() : join(parts, ", ");
+    const std::string title = parts.empty() ? t.value.label : join(parts, ", ");
     elements.push_back(block + " using 1:2:3 with yerrorlines lw 1.5 pt 7 ps 0.7 lc rgb '" + color(li) + "' title " +
                        q(title));
     // Theory: the threshold of this line.
@@ -402,7 +409,7 @@ std::string lines_script(const AggregateTable& t, const std::string& stem, const
     marks.push_back(1.0);
     elements.push_back("NaN with lines dt 2 lw 1.5 lc rgb 'black' title 'η/η* = 1'");
   }
-  if (t.value.is_edge()) {
+  if (has_level(t.value)) {
     theory += "# the edge of stability: eta*S/2 = 1\n";
     elements.push_back("1 with lines dt 3 lw 1.5 lc rgb 'gray40' title 'η·S/2 = 1'");
   }
@@ -424,7 +431,7 @@ std::string lines_script(const AggregateTable& t, const std::string& stem, const
   if (t.value.fraction) s += "set yrange [-0.03:1.03]\n";
   s += "set offsets 0, 0, graph 0.05, graph 0.05\n";
   s += "set xlabel " + q(pretty(X)) + "\n";
-  s += "set ylabel " + q(t.value.label() + (t.over.empty() ? "" : "  (mean ± std)")) + "\n";
+  s += "set ylabel " + q(t.value.label + (t.over.empty() ? "" : "  (mean ± std)")) + "\n";
   s += "set title " + dq(title_of(t)) + "\n";
   s += "set key outside right top\nset grid lc rgb 'gray85'\nset tics out\nset format x '%g'\n";
   s += "\ndo for [fmt in formats] {\n" + terminal_lines(stem, 950, 600);
