@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "eos/io/schema.h"
 #include "eos/util/csv.h"
 #include "eos/util/error.h"
 #include "eos/util/files.h"
@@ -15,6 +16,13 @@ namespace eos {
 const std::vector<std::string>& trace_fixed_columns() {
   static const std::vector<std::string> cols = {"step", "loss", "sharpness", "two_over_eta"};
   return cols;
+}
+
+std::string trace_column_label(const ModelInfo* model, const std::string& column) {
+  if (column == "loss") return "training loss";
+  if (column == "sharpness") return "sharpness S";
+  if (column == "two_over_eta") return "2/η";
+  return column_label(model, column);
 }
 
 TraceWriter::TraceWriter(const std::vector<std::string>& tracked, double eta) : two_over_eta_(format_double(2.0 / eta)) {

@@ -5,10 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "eos/model/model.h"
+
 namespace eos {
 
 // The columns every trace starts with.
 const std::vector<std::string>& trace_fixed_columns();
+
+// The label of a trace column for figures: "step", "training loss", "sharpness S", "2/η" for the
+// fixed columns; a tracked scalar's is column_label's (the model's, when model is not null).
+std::string trace_column_label(const ModelInfo* model, const std::string& column);
 
 // A trace being recorded in memory.
 class TraceWriter {

@@ -1,5 +1,5 @@
-// Phase tables: the results files of a sweep read together (each id once), grouped by chosen
-// parameter columns, with mean, sample std, min, max and count over the remaining rows (seeds).
+// Phase tables: the rows of a result set grouped by chosen parameter columns, with mean, sample
+// std, min, max and count over the remaining rows (seeds), and the tidy table as CSV.
 #pragma once
 #include <cstddef>
 #include <limits>
@@ -7,55 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "eos/post/results_set.h"
+#include "eos/post/value_spec.h"
+
 namespace eos {
-
-// The results files that inputs name: a file as given, a folder by every results*.csv in it
-// (SLURM shards write results.shard-I-of-N.csv), sorted. Throws InputError.
-std::vector<std::string> find_results_files(const std::vector<std::string>& inputs);
-
-// The rows of one or more results files of one model, each id once.
-struct ResultSet {
-  std::string model;
-  std::vector<std::string> files;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;  // error rows included
-  std::size_t duplicates = 0;                  // rows dropped because their id came earlier
-  std::vector<std::string> warnings;           // damaged rows, duplicates that differ
-
-  int column(const std::string& name) const;
-  // The parameter columns: the model's keys, then eta, eta_rel, eta_star, steps (the columns
-  // between "model" and "regime").
-  std::vector<std::string> parameters() const;
-  // The model's own keys (the parameters before "eta").
-  std::vector<std::string> model_keys() const;
-};
-
-// Read and merge results files (throws InputError: unreadable, different models or columns).
-// A row whose id came before counts once: an error row gives way to a finished one; otherwise
-// the first is kept, with a warning when the two differ in more than wall_s.
-ResultSet load_results(const std::vector<std::string>& files);
-
-// What is averaged per row: a numeric column, or the indicator of COLUMN=VALUE (whose mean is
-// the fraction of rows where COLUMN equals VALUE; numbers compare as numbers).
-struct ValueSpec {
-  std::string text;    // as given on the command line
-  std::string column;  // the column it reads (aliases resolved)
-  bool fraction = false;
-  std::string equals;  // the compared value, for a fraction
-  // "bias_final", "η·S_max/2", "fraction of regime = eos".
-  std::string label() const;
-  // A file-name-safe name: "bias_final", "edge_max", "frac-regime-eos".
-  std::string stem() const;
-  // Does the value measure η·S/2 (an edge_* column)?
-  bool is_edge() const;
-};
-
-// Friendly names of derived values and the columns that hold them, for help texts:
-// {"eta*S_max/2", "edge_max"}, ...
-const std::vector<std::pair<std::string, std::string>>& value_aliases();
-
-// Resolve --value text against the columns (throws InputError naming the column).
-ValueSpec parse_value(const std::string& text, const ResultSet& set);
 
 // mean, sample standard deviation (n−1; NaN for n < 2), min, max of the values present.
 struct Stats {
@@ -93,6 +48,7 @@ struct AggregateTable {
   std::vector<std::string> splits;  // other parameters that vary: one line (or panel) each
   std::vector<std::string> over;    // parameters that vary and were averaged over (seed, ...)
   std::vector<std::pair<std::string, std::string>> constants;  // parameters with one value
+  std::vector<std::string> model_keys;  // the model's own keys among the parameters
   ValueSpec value;
   std::vector<Cell> cells;          // sorted by splits, then the axes (last axis slowest)
   std::size_t rows_used = 0;

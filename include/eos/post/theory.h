@@ -1,0 +1,55 @@
+// The theory a model declares, applied to a phase table for figures: its critical step size η*
+// (ModelInfo::eta_star) at a cell or along an axis, where η* meets a fixed η, and the reference
+// level of a value (RunColumn::level, the edge η·S/2 = 1). Nothing here knows a model by name.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "eos/config/params.h"
+#include "eos/model/model.h"
+#include "eos/post/aggregate.h"
+
+namespace eos {
+
+// How many points a theory curve along an axis gets (at most).
+constexpr std::size_t kTheorySamples = 400;
+
+// The parameters of a cell: the table's constants and the cell's keys. Parameters averaged over
+// are absent.
+Params cell_params(const AggregateTable& t, const Cell& c);
+
+// η* of the model at p: NaN when the model declares none, when it needs a parameter that p lacks
+// (one averaged over) or rejects p, or when it is not finite and positive.
+double eta_star_at(const ModelInfo& model, const Params& p);
+
+// Is η* finite at every cell and the same for cells with the same value of key `axis` (an index
+// of AggregateTable::keys())? Then it is a function of that key alone on this table.
+bool eta_star_follows(const AggregateTable& t, const ModelInfo& model, std::size_t axis);
+
+// Values of parameter name spread over [lo, hi] for evaluating a theory along an axis: every
+// integer in it for an integer key (at most kTheorySamples of them, spread evenly on the axis's
+// scale), else kTheorySamples values evenly spread on the axis's scale.
+std::vector<double> theory_samples(const ModelInfo& model, const std::string& name, double lo, double hi, bool log);
+
+// η* along parameter name, the other parameters as in base: the sample values where η* is
+// defined, and η* there.
+struct ThresholdCurve {
+  std::vector<double> at, eta_star;
+};
+ThresholdCurve eta_star_along(const ModelInfo& model, Params base, const std::string& name,
+                              const std::vector<double>& at);
+
+// Where η* along the curve equals eta: between neighbouring samples that bracket it,
+// interpolated linearly on the axis's scale against log η* (exact for a power law on a log axis).
+std::vector<double> eta_star_crossings(const ThresholdCurve& c, double eta, bool log);
+
+// Legend texts from the model's formula: "η = 8π/d²" for a curve or mark where η reaches η*,
+// "η* = 8π/d²" for marks at η*; "η = η*" and "η* (model)" when the model has no formula.
+std::string eta_reaches_legend(const ModelInfo& model);
+std::string eta_star_legend(const ModelInfo& model);
+
+// The reference level of a value: its runner column's (1 for η·S/2, the edge of stability); NaN
+// for a fraction or a column without one.
+double value_level(const ValueSpec& v);
+
+}  // namespace eos

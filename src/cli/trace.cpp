@@ -1,0 +1,129 @@
+// eos-sweep trace: per-step traces drawn as stacked panels against the step. Every trace is
+// read and its figure built before anything is written.
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "eos/cli/cli.h"
+#include "eos/io/trace_file.h"
+#include "eos/post/trace_figure.h"
+#include "eos/util/error.h"
+#include "eos/util/files.h"
+#include "eos/util/text.h"
+#include "figure_files.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace eos {
+namespace {
+
+const char* kTraceHelp =
+    "Draws per-step traces (written by runs with trace_every = k > 0 into DIR/traces/ID.csv)\n"
+    "as stacked panels against the step: loss, d*(a- + a+), sharpness with 2/eta, bias\n"
+    "(the paper's Figure 2). Writes ID.gp and ID.png [ID.svg] per trace.\n\n";
+
+struct TraceArgs {
+  std::vector<std::string> inputs;
+  std::string out, panels;
+  bool svg = false;
+};
+
+// The arguments into a; an exit status when the command is done (help, bad options).
+std::optional<int> parse_args(int argc, char** argv, TraceArgs& a) {
+  po::options_description desc("eos-sweep trace TRACE.csv|DIR... [options]");
+  desc.add_options()("help,h", "this help")("out,o", po::value(&a.out), "output folder (default: next to each trace)")(
+      "svg", po::bool_switch(&a.svg), "also write an SVG image")(
+      "panels", po::value(&a.panels),
+      "columns to draw, top to bottom, comma-separated (default: the model's, e.g. loss,d_asum,sharpness,bias)")(
+      "traces", po::value(&a.inputs), "trace files or folders of them");
+  po::positional_options_description pos;
+  pos.add("traces", -1);
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << kTraceHelp << desc << "\n";
+      return kExitOk;
+    }
+  } catch (const po::error& e) {
+    return input_error("trace", e.what());
+  }
+  return std::nullopt;
+}
+
+// The trace files that inputs name: a file as given, a folder by every *.csv in it, sorted.
+std::vector<fs::path> trace_files(const std::vector<std::string>& inputs) {
+  if (inputs.empty()) throw InputError("no trace file or folder given");
+  std::vector<fs::path> files;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      std::vector<fs::path> found;
+      for (const auto& e : fs::directory_iterator(in, ec))
+        if (e.is_regular_file(ec) && e.path().extension() == ".csv") found.push_back(e.path());
+      if (found.empty()) throw InputError(in + ": no trace files (*.csv) in this folder");
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(in, ec)) {
+      files.emplace_back(in);
+    } else {
+      throw InputError(in + ": no such file or folder");
+    }
+  }
+  return files;
+}
+
+// One trace's figure and where it goes.
+struct Item {
+  std::string base;  // DIR/ID: the script BASE.gp, the images BASE.png, BASE.svg
+  Figure figure;
+};
+
+// Read a trace and build its figure; throws InputError.
+Item plan_item(const fs::path& f, const std::vector<std::string>& panels, const std::string& out) {
+  const TraceTable t = read_trace(f.string());
+  const TraceSource source = trace_source(f.string());
+  const auto& drawn = panels.empty() ? default_trace_panels(source.model, t.columns) : panels;
+  const fs::path dir = !out.empty() ? fs::path(out) : f.has_parent_path() ? f.parent_path() : fs::path(".");
+  return {(dir / f.stem()).string(), trace_figure(t, drawn, source, f.string())};
+}
+
+// Every trace read and drawn in memory, then the output folder made; throws InputError.
+std::vector<Item> plan(const TraceArgs& a) {
+  const std::vector<fs::path> files = trace_files(a.inputs);
+  const std::vector<std::string> panels = split_list(a.panels);
+  if (!a.panels.empty() && panels.empty()) throw InputError("--panels: no column named");
+  std::vector<Item> items;
+  for (const auto& f : files) items.push_back(plan_item(f, panels, a.out));
+  if (!a.out.empty()) prepare_dir(a.out);
+  return items;
+}
+
+}  // namespace
+
+int cmd_trace(int argc, char** argv) {
+  TraceArgs a;
+  if (auto done = parse_args(argc, argv, a)) return *done;
+  std::vector<Item> items;
+  try {
+    items = plan(a);
+  } catch (const InputError& e) {
+    return input_error("trace", e.what());
+  }
+  std::vector<Drawing> drawings;
+  try {
+    for (const auto& it : items) drawings.push_back(write_script(it.figure, it.base, a.svg));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "eos-sweep trace: error: %s\n", e.what());
+    return kExitFailure;
+  }
+  std::fflush(stdout);
+  return draw("trace", drawings) ? kExitOk : kExitFailure;
+}
+
+}  // namespace eos

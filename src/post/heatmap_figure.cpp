@@ -1,0 +1,145 @@
+// The heatmap of a two-axis phase table, with the theory the model declares on top.
+#include <cmath>
+#include <set>
+
+#include "eos/post/contour.h"
+#include "eos/post/table_figure.h"
+#include "eos/post/theory.h"
+#include "eos/util/error.h"
+#include "eos/util/text.h"
+#include "table_parts.h"
+
+namespace eos {
+namespace {
+
+constexpr std::size_t kMaxListedTics = 12;  // more grid values than this: the backend's tics
+
+// The cells as a grid: one row per y value (the cells are sorted by y, then x), cells in x order.
+struct Grid {
+  std::vector<double> ys;
+  std::vector<std::vector<const Cell*>> rows;
+  std::vector<std::vector<double>> xs;  // the x values of each row
+  // Every row as long as the first, and at least 2×2 nodes: a contour can be traced.
+  bool complete() const {
+    bool ok = rows.size() >= 2;
+    for (const auto& r : rows) ok = ok && r.size() == rows[0].size() && r.size() >= 2;
+    return ok;
+  }
+};
+
+Grid grid_of(const AggregateTable& t) {
+  Grid g;
+  for (const auto& c : t.cells) {
+    const double y = key_number(t, c, 1);
+    if (g.ys.empty() || g.ys.back() != y) {
+      g.ys.push_back(y);
+      g.rows.emplace_back();
+      g.xs.emplace_back();
+    }
+    g.rows.back().push_back(&c);
+    g.xs.back().push_back(key_number(t, c, 0));
+  }
+  return g;
+}
+
+// The boxes of every cell into h; returns the x extent of the boxes.
+Extent add_boxes(Heatmap& h, const Grid& g, bool xlog, const std::vector<std::pair<double, double>>& yedges) {
+  Extent x;
+  for (std::size_t i = 0; i < g.rows.size(); ++i) {
+    const auto xedges = cell_edges(g.xs[i], xlog);
+    for (std::size_t j = 0; j < g.rows[i].size(); ++j) {
+      const Stats& s = g.rows[i][j]->stats;
+      Box b{g.xs[i][j], g.ys[i], xedges[j].first, xedges[j].second, yedges[i].first, yedges[i].second, s.mean, s.count};
+      x.add(b.x0);
+      x.add(b.x1);
+      (std::isfinite(s.mean) ? h.cells : h.missing).push_back(b);
+    }
+  }
+  return x;
+}
+
+void set_axes(Panel& p, const AggregateTable& t, const Grid& g, const Extent& x, const Extent& y) {
+  p.x = {.label = param_label(t, t.axes[0]), .log = p.x.log, .min = x.lo, .max = x.hi};
+  p.y = {.label = param_label(t, t.axes[1]), .log = p.y.log, .min = y.lo, .max = y.hi};
+  if (g.ys.size() <= kMaxListedTics) p.y.tics = g.ys;
+  std::set<double> distinct;
+  for (const auto& r : g.xs) distinct.insert(r.begin(), r.end());
+  if (p.x.log)
+    p.x.tics = log_tics(x.lo, x.hi);
+  else if (distinct.size() <= kMaxListedTics)
+    p.x.tics.assign(distinct.begin(), distinct.end());
+}
+
+// The curve η = η*(other axis), where the model declares η* and it depends on the other axis
+// alone: sampled along the whole other axis.
+void add_eta_star_curve(Panel& p, const AggregateTable& t) {
+  const ModelInfo* model = table_model(t);
+  const bool eta_x = t.axes[0] == "eta";
+  if (!model || (!eta_x && t.axes[1] != "eta")) return;
+  const std::size_t other = eta_x ? 1 : 0;
+  if (!eta_star_follows(t, *model, other)) return;
+  const Axis& along = eta_x ? p.y : p.x;
+  const auto at = theory_samples(*model, t.axes[other], along.min, along.max, along.log);
+  const ThresholdCurve c = eta_star_along(*model, cell_params(t, t.cells.front()), t.axes[other], at);
+  if (c.at.size() < 2) return;
+  Curve curve{.title = eta_reaches_legend(*model), .points = c.at.size() <= kMaxListedTics};
+  curve.x = eta_x ? c.eta_star : c.at;
+  curve.y = eta_x ? c.at : c.eta_star;
+  p.curves.push_back(std::move(curve));
+}
+
+// η/η* = 1 across an eta_rel axis.
+void add_eta_rel_marks(Panel& p, const AggregateTable& t) {
+  for (std::size_t i = 0; i < 2; ++i)
+    if (t.axes[i] == "eta_rel")
+      p.marks.push_back({.direction = i == 0 ? Mark::Direction::Vertical : Mark::Direction::Horizontal,
+                         .at = 1,
+                         .title = param_label(t, "eta_rel") + " = 1",
+                         .color = {Color::Role::Theory},
+                         .width = 2.5});
+}
+
+// The contour where the means cross the value's level (η·S/2 = 1), on a complete grid.
+void add_level_contour(Panel& p, const AggregateTable& t, const Grid& g) {
+  const double level = value_level(t.value);
+  if (std::isnan(level) || !g.complete()) return;
+  std::vector<std::vector<double>> v(g.rows.size()), y(g.rows.size());
+  for (std::size_t i = 0; i < g.rows.size(); ++i)
+    for (const auto* c : g.rows[i]) {
+      v[i].push_back(c->stats.mean);
+      y[i].push_back(g.ys[i]);
+    }
+  auto segments = contour_segments(v, g.xs, y, level, p.x.log, p.y.log);
+  if (!segments.empty()) p.contours.push_back({level_legend(t, level), level, std::move(segments)});
+}
+
+}  // namespace
+
+Figure heatmap_figure(const AggregateTable& t, const TableFigureOptions& o) {
+  if (t.cells.empty()) throw InputError("nothing to draw: the table is empty");
+  if (!t.splits.empty())
+    throw InputError("parameter " + join(t.splits, ", ") + " varies too: fix it with --where " + t.splits[0] +
+                     "=VALUE or average over it with --over " + t.splits[0]);
+  const Grid g = grid_of(t);
+  Panel p{.legend = Legend::InsideBoxed};
+  p.x.log = choose_log(o.xscale, g.xs, "--xscale");
+  p.y.log = choose_log(o.yscale, {g.ys}, "--yscale");
+  const auto yedges = cell_edges(g.ys, p.y.log);
+  const Extent x = add_boxes(p.heatmap, g, p.x.log, yedges);
+  set_axes(p, t, g, x, Extent{yedges.front().first, yedges.back().second});
+  p.heatmap.label = value_label(t);
+  if (t.value.fraction) {
+    p.heatmap.min = 0;
+    p.heatmap.max = 1;
+  }
+  add_eta_star_curve(p, t);
+  add_eta_rel_marks(p, t);
+  add_level_contour(p, t, g);
+  Figure f{.about = "eos-sweep aggregate: heatmap of " + value_label(t) + " over (" + t.axes[0] + ", " + t.axes[1] +
+                    "), model " + t.model,
+           .title = table_title(t), .subtitle = table_subtitle(t), .width = 900, .height = 700};
+  f.panels.push_back(std::move(p));
+  return f;
+}
+
+}  // namespace eos

@@ -1,0 +1,181 @@
+// Trace figures: the point a trace belongs to, its default panels, and stacked panels against
+// the step.
+#include "eos/post/trace_figure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "eos/io/results_file.h"
+#include "eos/io/schema.h"
+#include "eos/model/registry.h"
+#include "eos/post/aggregate.h"
+#include "eos/util/error.h"
+#include "eos/util/number.h"
+#include "eos/util/text.h"
+
+namespace fs = std::filesystem;
+
+namespace eos {
+namespace {
+
+// A number with 4 significant digits, for titles; text as it is.
+std::string short_number(const std::string& v) {
+  double x = 0;
+  if (!finite_number(v, x)) return v;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
+}
+
+// "sparse-relu   d = 30   η = 0.008378   regime gf   (id ...)": the parameters that vary in the
+// results file, and η.
+std::string point_title(const ResultsTable& t, const std::vector<std::string>& row, const ModelInfo* model) {
+  std::string s = row[1] + "   ";
+  for (const auto& k : parameter_columns(t.header)) {
+    const auto c = static_cast<std::size_t>(t.column(k));
+    bool varies = k == "eta";
+    for (const auto& r : t.rows) varies = varies || r[c] != row[c];
+    if (varies && k != "steps" && k != "eta_star") s += column_label(model, k) + " = " + short_number(row[c]) + "   ";
+  }
+  const int regime = t.column("regime");
+  if (regime >= 0) s += "regime " + row[static_cast<std::size_t>(regime)] + "   ";
+  return s + "(id " + row[0] + ")";
+}
+
+// The values of a column as numbers (NaN where not a number).
+std::vector<double> numbers(const TraceTable& t, int column) {
+  std::vector<double> v;
+  v.reserve(t.rows.size());
+  for (const auto& r : t.rows) {
+    double x = NAN;
+    if (!parse_number(r[static_cast<std::size_t>(column)], x)) x = NAN;
+    v.push_back(x);
+  }
+  return v;
+}
+
+// Does the positive part of the loss span more than a factor of 20?
+bool wide_loss(const std::vector<double>& loss) {
+  double lo = INFINITY, hi = 0;
+  for (double v : loss)
+    if (std::isfinite(v) && v > 0) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  return hi > 20 * lo;
+}
+
+// 2/η against the step: two points when it is constant, as it is within a run.
+Series two_over_eta_series(const std::vector<double>& step, const std::vector<double>& v, const ModelInfo* model) {
+  Series s{.title = trace_column_label(model, "two_over_eta"), .color = {Color::Role::Ink}, .dash = Dash::Dashed};
+  const bool constant = std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) == v.end();
+  if (constant && v.size() >= 2 && std::isfinite(v.front())) {
+    s.x = {step.front(), step.back()};
+    s.y = {v.front(), v.back()};
+  } else {
+    add_points(s, step, v, kTracePoints);
+  }
+  return s;
+}
+
+// The panel of one column.
+Panel trace_panel(const TraceTable& t, const std::string& name, std::size_t index, const std::vector<double>& step,
+                  const TraceSource& source, bool log_loss) {
+  Panel p{.legend = Legend::Inside, .grid = true};
+  p.x = {.label = trace_column_label(source.model, "step")};
+  p.y = {.label = trace_column_label(source.model, name), .log = name == "loss" && log_loss, .pad_low = 0.08,
+         .pad_high = 0.08};
+  const std::vector<double> v = numbers(t, t.column(name));
+  if (name == "sharpness") {
+    p.y.pad_high = 0.35;  // room for the legend above the curves
+    Series s{.title = trace_column_label(source.model, name), .color = {Color::Role::Cycle, 1}};
+    add_points(s, step, v, kTracePoints);
+    p.series.push_back(std::move(s));
+    p.series.push_back(two_over_eta_series(step, numbers(t, t.column("two_over_eta")), source.model));
+    return p;
+  }
+  Series s{.color = {Color::Role::Cycle, static_cast<int>(index)}};
+  add_points(s, step, v, kTracePoints);
+  p.series.push_back(std::move(s));
+  return p;
+}
+
+}  // namespace
+
+TraceSource trace_source(const std::string& path) {
+  const fs::path trace(path);
+  TraceSource s{.id = trace.stem().string()};
+  s.title = s.id;
+  if (trace.parent_path().filename() != "traces") return s;
+  const fs::path sweep = trace.parent_path().parent_path();
+  try {
+    for (const auto& f : find_results_files({sweep.empty() ? "." : sweep.string()})) {
+      const ResultsTable t = read_results(f);
+      for (const auto& row : t.rows)
+        if (row.size() >= 2 && row[0] == s.id) {
+          s.model = find_model(row[1]);
+          s.title = point_title(t, row, s.model);
+          return s;
+        }
+    }
+  } catch (const std::exception&) {
+    // No readable results: the id alone.
+  }
+  return s;
+}
+
+std::vector<std::string> default_trace_panels(const ModelInfo* model, const std::vector<std::string>& columns) {
+  auto has = [&](const std::string& c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
+  if (model && !model->trace_panels.empty() && std::all_of(model->trace_panels.begin(), model->trace_panels.end(), has))
+    return model->trace_panels;
+  std::vector<std::string> p;
+  for (const char* c : {"loss", "sharpness"})
+    if (has(c)) p.push_back(c);
+  const auto& fixed = trace_fixed_columns();
+  for (const auto& c : columns)
+    if (std::find(fixed.begin(), fixed.end(), c) == fixed.end()) p.push_back(c);
+  return p;
+}
+
+void add_points(Series& s, const std::vector<double>& x, const std::vector<double>& y, std::size_t max_points) {
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < y.size() && i < x.size(); ++i)
+    if (std::isfinite(x[i]) && std::isfinite(y[i])) keep.push_back(i);
+  const std::size_t n = keep.size(), stretches = max_points > 4 ? (max_points - 2) / 2 : 1;
+  auto add = [&](std::size_t i) {
+    if (!s.x.empty() && s.x.back() == x[i] && s.y.back() == y[i]) return;
+    s.x.push_back(x[i]);
+    s.y.push_back(y[i]);
+  };
+  if (n <= max_points) {
+    for (std::size_t i : keep) add(i);
+    return;
+  }
+  add(keep.front());
+  for (std::size_t b = 0; b < stretches; ++b) {
+    const auto first = keep.begin() + static_cast<long>(b * n / stretches);
+    const auto last = keep.begin() + static_cast<long>((b + 1) * n / stretches);
+    const auto [lo, hi] = std::minmax_element(first, last, [&](std::size_t i, std::size_t j) { return y[i] < y[j]; });
+    add(std::min(*lo, *hi));
+    if (*lo != *hi) add(std::max(*lo, *hi));
+  }
+  add(keep.back());
+}
+
+Figure trace_figure(const TraceTable& t, const std::vector<std::string>& panels, const TraceSource& source,
+                    const std::string& what) {
+  if (panels.empty()) throw InputError(what + ": no panels to draw");
+  for (const auto& p : panels)
+    if (t.column(p) < 0 || p == "step") throw InputError("--panels: no column '" + p + "' in " + what);
+  const std::vector<double> step = numbers(t, t.column("step"));
+  const bool log_loss = t.column("loss") >= 0 && wide_loss(numbers(t, t.column("loss")));
+  const int n = static_cast<int>(panels.size());
+  Figure f{.about = "eos-sweep trace: per-step trace " + source.id + " as stacked panels against the step",
+           .title = source.title, .width = 900, .height = 160 + 190 * n};
+  for (std::size_t i = 0; i < panels.size(); ++i) f.panels.push_back(trace_panel(t, panels[i], i, step, source, log_loss));
+  return f;
+}
+
+}  // namespace eos
