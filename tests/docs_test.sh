@@ -18,6 +18,11 @@ for script in scripts/quickstart.sh scripts/test.sh; do
   [ -x "$EOS_SOURCE_DIR/$script" ] || fail "$script is not executable"
 done
 grep -q "scripts/test.sh" "$EOS_SOURCE_DIR/.ci/run" || fail ".ci/run does not call the README's test command"
+# The README carries docs/aggregate.md whole (its "Phase diagrams and traces" part).
+if ! awk '/^# Phase diagrams and traces/ {p = 1} /^## Models/ {p = 0} p' "$EOS_SOURCE_DIR/README.md" |
+  diff - <(sed -e '$a\' "$EOS_SOURCE_DIR/docs/aggregate.md" | awk '1; END {print ""}') >/dev/null; then
+  fail "README's copy of docs/aggregate.md is stale: paste docs/aggregate.md over it"
+fi
 # The README's Layout and docs/architecture.md name every layer folder there is.
 for dir in "$EOS_SOURCE_DIR"/src/*/; do
   layer=$(basename "$dir")

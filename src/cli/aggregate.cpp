@@ -62,14 +62,11 @@ std::optional<int> parse_args(int argc, char** argv, AggregateArgs& a) {
   po::positional_options_description pos;
   pos.add("results", -1);
   try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
+    if (parse_options(argc, argv, desc, pos).count("help")) {
       std::cout << kAggregateHelp << "\n" << desc << "\n";
       return kExitOk;
     }
-  } catch (const po::error& e) {
+  } catch (const InputError& e) {
     return input_error("aggregate", e.what());
   }
   return std::nullopt;

@@ -43,14 +43,11 @@ std::optional<int> parse_args(int argc, char** argv, TraceArgs& a) {
   po::positional_options_description pos;
   pos.add("traces", -1);
   try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
+    if (parse_options(argc, argv, desc, pos).count("help")) {
       std::cout << kTraceHelp << desc << "\n";
       return kExitOk;
     }
-  } catch (const po::error& e) {
+  } catch (const InputError& e) {
     return input_error("trace", e.what());
   }
   return std::nullopt;
@@ -59,22 +56,9 @@ std::optional<int> parse_args(int argc, char** argv, TraceArgs& a) {
 // The trace files that inputs name: a file as given, a folder by every *.csv in it, sorted.
 std::vector<fs::path> trace_files(const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw InputError("no trace file or folder given");
+  auto is_csv = [](const std::string& name) { return fs::path(name).extension() == ".csv"; };
   std::vector<fs::path> files;
-  for (const auto& in : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(in, ec)) {
-      std::vector<fs::path> found;
-      for (const auto& e : fs::directory_iterator(in, ec))
-        if (e.is_regular_file(ec) && e.path().extension() == ".csv") found.push_back(e.path());
-      if (found.empty()) throw InputError(in + ": no trace files (*.csv) in this folder");
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(in, ec)) {
-      files.emplace_back(in);
-    } else {
-      throw InputError(in + ": no such file or folder");
-    }
-  }
+  for (const auto& f : input_files(inputs, is_csv, "no trace files (*.csv) in this folder")) files.emplace_back(f);
   return files;
 }
 

@@ -9,6 +9,8 @@
 #include "eos/io/results_file.h"
 #include "eos/io/schema.h"
 #include "eos/util/error.h"
+#include "eos/util/files.h"
+#include "eos/util/text.h"
 
 namespace fs = std::filesystem;
 
@@ -18,19 +20,9 @@ namespace {
 constexpr std::size_t kMaxDifferWarnings = 5;
 
 // Every results*.csv in folder dir, sorted (throws InputError when there is none).
-std::vector<std::string> results_in(const std::string& dir) {
-  std::error_code ec;
-  std::vector<std::string> found;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (e.is_regular_file(ec) && name.rfind("results", 0) == 0 && name.size() >= 4 &&
-        name.compare(name.size() - 4, 4, ".csv") == 0)
-      found.push_back(e.path().string());
-  }
-  if (ec) throw InputError(dir + ": cannot list folder (" + ec.message() + ")");
-  if (found.empty()) throw InputError(dir + ": no results*.csv file in this folder");
-  std::sort(found.begin(), found.end());
-  return found;
+// results.csv and the shards results.shard-I-of-N.csv: every results*.csv.
+bool is_results_file(const std::string& name) {
+  return name.rfind("results", 0) == 0 && name.size() >= 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
 }
 
 // The files without repeats (a folder and one of its files name it twice).
@@ -99,26 +91,10 @@ void merge_row(ResultSet& set, Merge& m, std::vector<std::string>&& row, const s
 
 std::vector<std::string> find_results_files(const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw InputError("no results file or folder given");
-  std::vector<std::string> files;
-  for (const auto& in : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(in, ec)) {
-      const auto found = results_in(in);
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(in, ec)) {
-      files.push_back(in);
-    } else {
-      throw InputError(in + ": no such file or folder");
-    }
-  }
-  return unique_files(files);
+  return unique_files(input_files(inputs, is_results_file, "no results*.csv file in this folder"));
 }
 
-int ResultSet::column(const std::string& name) const {
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (header[i] == name) return static_cast<int>(i);
-  return -1;
-}
+int ResultSet::column(const std::string& name) const { return index_of(header, name); }
 
 std::vector<std::string> ResultSet::parameters() const { return parameter_columns(header); }
 
