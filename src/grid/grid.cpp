@@ -37,11 +37,9 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
   if (model.check) model.check(params);
 }
 
-// Id and cost of a resolved point whose hash is known.
-void finish_point(const ModelInfo& model, std::uint64_t hash, Point& p) {
-  p.hash = hash;
-  p.id = hex_id(hash);
-  p.cost = static_cast<double>(p.params.integer("steps")) * (model.step_cost ? model.step_cost(p.params) : 1.0);
+// The cost of a resolved point: steps × the model's cost of a step.
+double cost_of(const ModelInfo& model, const Params& p) {
+  return static_cast<double>(p.integer("steps")) * (model.step_cost ? model.step_cost(p) : 1.0);
 }
 
 }  // namespace
@@ -57,7 +55,9 @@ Point point_at(const Job& job, std::size_t index) {
     rest /= vals.size();
   }
   resolve(*job.model, p.params, job.find("eta_rel") != nullptr, job.find("steps") == nullptr);
-  finish_point(*job.model, PointIds(*job.model).hash(p.params), p);
+  p.hash = PointIds(*job.model).hash(p.params);
+  p.id = hex_id(p.hash);
+  p.cost = cost_of(*job.model, p.params);
   return p;
 }
 
@@ -85,41 +85,91 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
 }
 
 // The first point sets every key by name; later ones move the odometer (last key fastest) and set
-// the keys whose digit changed, at their known positions.
-void GridWalker::advance(Params& params) {
+// the keys whose digit changed, at their known positions. Returns the smallest position changed.
+std::size_t GridWalker::advance(Params& params) {
   const std::size_t nk = job_.values.size();
   if (!started_) {
     started_ = true;
     params = Params();
     for (std::size_t k = 0; k < nk; ++k) params.set(job_.values[k].first->name, job_.values[k].second[digits_[k]]);
-    return;
+    return 0;
   }
+  std::size_t changed = std::string::npos;
   for (std::size_t k = nk; k-- > 0;) {
     const auto& vals = job_.values[k].second;
     digits_[k] = digits_[k] + 1 == vals.size() ? 0 : digits_[k] + 1;
     const double x = numbers_[k][digits_[k]];
     params.set_at(slots_[k], vals[digits_[k]], x, !std::isnan(x));
+    changed = std::min(changed, slots_[k]);
     if (digits_[k] != 0) break;
   }
+  return changed;
+}
+
+// Derive eta and steps in place (as resolve() does) at their known positions.
+void GridWalker::derive(Params& params) {
+  const auto& e = params.all();
+  if (derive_eta_) {
+    const double eta = e[rel_slot_].number * job_.model->eta_star(params);
+    if (!(eta > 0) || !std::isfinite(eta))
+      throw InputError("eta_rel: " + e[rel_slot_].text + " resolves to eta = " + format_double(eta));
+    params.set_at(eta_slot_, format_double(eta), eta, true);
+  }
+  if (derive_steps_) {
+    const long steps = horizon_steps(e[horizon_slot_].number, e[eta_slot_].number);
+    params.set_at(steps_slot_, std::to_string(steps), static_cast<double>(steps), true);
+  }
+  if (job_.model->check) job_.model->check(params);
+}
+
+// Keep where everything is, once the first point is resolved.
+void GridWalker::learn_positions(const Params& params) {
+  for (const auto& kv : job_.values) slots_.push_back(params.position(kv.first->name));
+  id_slots_ = ids_.positions(params);
+  prefix_.assign(id_slots_.size() + 1, 0);
+  rel_slot_ = params.position("eta_rel");
+  eta_slot_ = params.position("eta");
+  horizon_slot_ = params.position("horizon");
+  steps_slot_ = params.position("steps");
 }
 
 bool GridWalker::next(Point& p) {
   if (position_ >= size_) return false;
-  advance(p.params);
+  std::size_t changed = advance(p.params);
   try {
-    resolve(*job_.model, p.params, derive_eta_, derive_steps_);
+    if (slots_.empty()) {
+      resolve(*job_.model, p.params, derive_eta_, derive_steps_);
+      learn_positions(p.params);
+    } else {
+      derive(p.params);
+      if (derive_eta_) changed = std::min(changed, eta_slot_);
+      if (derive_steps_) changed = std::min(changed, steps_slot_);
+    }
   } catch (const InputError& e) {
     std::string where;
     for (const auto& a : job_.axes) where += (where.empty() ? "" : ", ") + a + "=" + p.params.text(a);
     throw InputError(std::string(e.what()) + (where.empty() ? "" : " (at grid point " + where + ")"));
   }
-  if (slots_.empty()) {  // after the first resolve every key is in place: keep the positions
-    for (const auto& kv : job_.values) slots_.push_back(p.params.position(kv.first->name));
-    id_slots_ = ids_.positions(p.params);
-  }
   p.index = position_++;
-  finish_point(*job_.model, ids_.hash_at(p.params, id_slots_), p);
+  p.hash = hash(p.params, changed);
+  hex_id_into(p.hash, p.id);
+  p.cost = cost_of(*job_.model, p.params);
   return true;
+}
+
+// The id, rehashing only from the first in_id key at or after position changed (FNV-1a is a
+// running state: the prefix before it is the last point's).
+std::uint64_t GridWalker::hash(const Params& params, std::size_t changed) {
+  std::size_t from = 0;
+  while (from < id_slots_.size() && id_slots_[from] < changed) ++from;
+  if (changed == 0 || !hashed_) {
+    from = 0;
+    hashed_ = true;
+  }
+  prefix_[0] = ids_.start();
+  const auto& e = params.all();
+  for (std::size_t j = from; j < id_slots_.size(); ++j) prefix_[j + 1] = ids_.extend(prefix_[j], e[id_slots_[j]]);
+  return prefix_.back();
 }
 
 void for_each_point(const Job& job, const std::function<void(const Point&)>& fn) {
@@ -155,16 +205,19 @@ std::vector<std::size_t> PointIds::positions(const Params& params) const {
   return out;
 }
 
+std::uint64_t PointIds::start() const { return fnv1a(model_); }
+
+std::uint64_t PointIds::extend(std::uint64_t h, const Params::Entry& e) const {
+  h = fnv1a(";", h);
+  h = fnv1a(e.key, h);
+  h = fnv1a("=", h);
+  return fnv1a(e.text, h);
+}
+
 std::uint64_t PointIds::hash_at(const Params& params, const std::vector<std::size_t>& positions) const {
   // "model=M;k1=v1;k2=v2...": the in_id keys the point has, sorted by name.
-  std::uint64_t h = fnv1a(model_);
-  const auto& entries = params.all();
-  for (std::size_t i : positions) {
-    h = fnv1a(";", h);
-    h = fnv1a(entries[i].key, h);
-    h = fnv1a("=", h);
-    h = fnv1a(entries[i].text, h);
-  }
+  std::uint64_t h = start();
+  for (std::size_t i : positions) h = extend(h, params.all()[i]);
   return h;
 }
 

@@ -4,10 +4,15 @@
 
 namespace eos {
 
-std::string hex_id(std::uint64_t h) {
+void hex_id_into(std::uint64_t h, std::string& out) {
   static const char kDigits[] = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = kDigits[h & 15];
+  out.resize(16);
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = kDigits[h & 15];
+}
+
+std::string hex_id(std::uint64_t h) {
+  std::string s;
+  hex_id_into(h, s);
   return s;
 }
 

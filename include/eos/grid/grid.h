@@ -32,6 +32,9 @@ class PointIds {
   // params.all(), then the hash of the values there.
   std::vector<std::size_t> positions(const Params& params) const;
   std::uint64_t hash_at(const Params& params, const std::vector<std::size_t>& positions) const;
+  // The running hash: its start ("model=NAME") and one in_id entry more (";key=value").
+  std::uint64_t start() const;
+  std::uint64_t extend(std::uint64_t h, const Params::Entry& e) const;
 
  private:
   std::string model_;
@@ -55,12 +58,18 @@ class GridWalker {
   const Job& job_;
   PointIds ids_;
   bool derive_eta_, derive_steps_;
-  void advance(Params& params);
+  std::size_t advance(Params& params);
+  void derive(Params& params);
+  void learn_positions(const Params& params);
+  std::uint64_t hash(const Params& params, std::size_t changed);
   std::size_t position_, size_;
   std::vector<std::size_t> digits_;           // the odometer: each key's value index
   std::vector<std::vector<double>> numbers_;  // each key's values as numbers (NaN for text)
-  std::vector<std::size_t> slots_, id_slots_;  // positions of the job's keys and the in_id keys
-  bool started_ = false;
+  // Where the job's keys, the in_id keys and the derived keys sit in the point's params.
+  std::vector<std::size_t> slots_, id_slots_;
+  std::size_t rel_slot_ = 0, eta_slot_ = 0, horizon_slot_ = 0, steps_slot_ = 0;
+  std::vector<std::uint64_t> prefix_;  // the running id hash before each in_id key
+  bool started_ = false, hashed_ = false;
 };
 
 // Visit every point in grid order (the Point is reused between calls).

@@ -15,8 +15,9 @@ inline std::uint64_t fnv1a(std::string_view s, std::uint64_t h = kFnvOffset) {
   return h;
 }
 
-// h as exactly 16 lower-case hex digits.
+// h as exactly 16 lower-case hex digits (into out, reusing its storage).
 std::string hex_id(std::uint64_t h);
+void hex_id_into(std::uint64_t h, std::string& out);
 // The value of a 16-digit lower-case hex id; false for anything else.
 bool parse_hex_id(std::string_view text, std::uint64_t& out);
 
