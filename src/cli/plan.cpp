@@ -1,7 +1,9 @@
-// eos-sweep plan: check a job and print its grid and the work it implies, running nothing. The
-// grid is walked twice (the totals, then the rows printed as they come): nothing is held per point.
+// eos-sweep plan: check a job and print its grid and the work it implies, running nothing. One
+// pass over the grid checks every point, counts the work and looks for repeated ids (on every
+// core); the rows printed are walked again as they come: nothing is held per point.
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "eos/cli/cli.h"
 #include "eos/grid/grid.h"
@@ -66,14 +68,11 @@ int cmd_plan(int argc, char** argv) {
     }
     if (!vm.count("job")) return input_error("plan", "missing job file");
     const auto sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const Job job = load_job(vm["job"].as<std::string>(), sets);
-    double steps = 0;
-    std::size_t count = 0;
-    for_each_point(job, [&](const Point& p) {
-      ++count;
-      steps += static_cast<double>(p.params.integer("steps"));
-    });
-    print_summary(job, count, steps);
+    const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    const Job job = load_job(vm["job"].as<std::string>(), sets, {.check_ids = true, .threads = threads});
+    if (!job.summary.id_clash.empty()) throw InputError(job.summary.id_clash);
+    const std::size_t count = job.summary.points;
+    print_summary(job, count, job.summary.steps);
     print_rows(job, vm.count("all") ? count : std::min<std::size_t>(count, 50), count);
   } catch (const InputError& e) {
     return input_error("plan", e.what());

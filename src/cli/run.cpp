@@ -113,14 +113,19 @@ int exit_status(const MpiContext& mpi, const SweepResult& r) {
 int cmd_run(int argc, char** argv) {
   RunArgs args;
   Job job;
+  const bool rank_zero = launched_as_rank_zero();
   try {
     if (!parse_args(argc, argv, args)) return kExitOk;
-    job = load_job(args.job, args.sets);
+    // Every rank checks every point; the launcher's rank 0 also looks for repeated ids, whose
+    // verdict it shares once MPI is up (no rank may leave before the others start).
+    job = load_job(args.job, args.sets, {.check_ids = rank_zero});
   } catch (const InputError& e) {
-    return launched_as_rank_zero() ? input_error("run", e.what()) : kExitBadInput;
+    return rank_zero ? input_error("run", e.what()) : kExitBadInput;
   }
   args.sweep.command = command_line(argc, argv);
   MpiContext mpi(argc, argv);
+  if (!mpi.all_ok(job.summary.id_clash.empty()))
+    return mpi.rank() == 0 ? input_error("run", job.summary.id_clash) : kExitBadInput;
   for (int sig : {SIGINT, SIGTERM, SIGUSR1, SIGUSR2}) std::signal(sig, on_signal);
   return exit_status(mpi, run_sweep(mpi, job, args.sweep, g_stop));
 }

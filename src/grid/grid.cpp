@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <stdexcept>
+#include <thread>
 
 #include "eos/gd/settings.h"
 #include "eos/util/hash.h"
@@ -176,6 +178,29 @@ void for_each_point(const Job& job, const std::function<void(const Point&)>& fn)
   GridWalker walker(job);
   Point p;
   while (walker.next(p)) fn(p);
+}
+
+void for_each_point_parallel(const Job& job, unsigned threads,
+                             const std::function<void(unsigned block, const Point&)>& fn) {
+  const std::size_t n = static_cast<std::size_t>(job.point_count());
+  threads = static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, n / 100000)));
+  std::vector<std::exception_ptr> errors(threads);
+  auto block = [&](unsigned b) {
+    const std::size_t from = n * b / threads, to = n * (b + 1) / threads;
+    GridWalker walker(job, from);
+    Point p;
+    try {
+      for (std::size_t i = from; i < to && walker.next(p); ++i) fn(b, p);
+    } catch (...) {
+      errors[b] = std::current_exception();  // this block's first; the blocks are in grid order
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned b = 1; b < threads; ++b) pool.emplace_back(block, b);
+  block(0);
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 std::vector<Point> expand(const Job& job) {

@@ -2,13 +2,16 @@
 // resolving the grid's axes.
 #include "eos/grid/job.h"
 
+#include <algorithm>
 #include <map>
 
 #include "eos/config/axis.h"
 #include "eos/config/job_text.h"
 #include "eos/gd/settings.h"
 #include "eos/grid/grid.h"
+#include "eos/grid/id_census.h"
 #include "eos/model/registry.h"
+#include "eos/util/hash.h"
 #include "eos/util/number.h"
 #include "eos/util/text.h"
 
@@ -170,6 +173,62 @@ void check_grid_size(const std::vector<Entry>& entries) {
                      format_double(kMaxPoints));
 }
 
+// Which points have one of the ids: their grid indices.
+std::vector<std::size_t> points_with(const Job& job, const std::vector<std::uint64_t>& ids) {
+  std::vector<std::size_t> found;
+  for_each_point(job, [&](const Point& p) {
+    if (std::binary_search(ids.begin(), ids.end(), p.hash)) found.push_back(p.index);
+  });
+  return found;
+}
+
+}  // namespace
+
+std::string describe_id_clash(const Job& job, const std::vector<std::uint64_t>& ids) {
+  const auto found = points_with(job, ids);
+  auto name = [&](std::size_t i) {
+    const Point p = point_at(job, i);
+    std::string s = "point " + std::to_string(i);
+    std::string axes;
+    for (const auto& a : job.axes) axes += (axes.empty() ? "" : ", ") + a + "=" + p.params.text(a);
+    return s + (axes.empty() ? "" : " (" + axes + ")");
+  };
+  std::string msg = "grid: " + name(found.at(0)) + " and " + name(found.at(1)) + " have the same id " +
+                    hex_id(point_at(job, found[0]).hash) +
+                    " (a 64-bit hash collision: their rows could not be told apart); change either by a value";
+  if (ids.size() > 1 || found.size() > 2) msg += " (" + std::to_string(found.size()) + " points share " +
+                                                 std::to_string(ids.size()) + " ids)";
+  return msg;
+}
+
+namespace {
+
+// Resolve every point once (a bad combination is an input error now, not a failed run later),
+// counting the work and, if asked, every id.
+GridSummary check_grid(const Job& job, const ParseOptions& opt) {
+  const unsigned threads = std::max(1u, opt.threads);
+  std::vector<GridSummary> parts(threads);
+  IdCensus census;
+  std::vector<IdCensus::Part> ids;
+  for (unsigned t = 0; t < threads; ++t) ids.push_back(census.part());
+  for_each_point_parallel(job, threads, [&](unsigned b, const Point& p) {
+    ++parts[b].points;
+    parts[b].steps += static_cast<double>(p.params.integer("steps"));
+    if (opt.check_ids) ids[b].add(p.hash);
+  });
+  GridSummary total;
+  for (const auto& part : parts) {
+    total.points += part.points;
+    total.steps += part.steps;
+  }
+  if (!opt.check_ids) return total;
+  for (auto& part : ids) census.close(part);
+  total.ids_checked = true;
+  const auto repeated = census.repeated();
+  if (!repeated.empty()) total.id_clash = describe_id_clash(job, repeated);
+  return total;
+}
+
 }  // namespace
 
 const std::vector<KeySpec>& job_keys() {
@@ -193,11 +252,13 @@ const std::vector<std::string>* Job::find(const std::string& key) const {
   return nullptr;
 }
 
-Job parse_job(std::istream& in, const std::string& name, const std::vector<std::string>& sets) {
-  return parse_job_text(read_job_text(in, name), name, sets);
+Job parse_job(std::istream& in, const std::string& name, const std::vector<std::string>& sets,
+              const ParseOptions& opt) {
+  return parse_job_text(read_job_text(in, name), name, sets, opt);
 }
 
-Job parse_job_text(const std::string& text, const std::string& name, const std::vector<std::string>& sets) {
+Job parse_job_text(const std::string& text, const std::string& name, const std::vector<std::string>& sets,
+                   const ParseOptions& opt) {
   const std::vector<JobLine> lines = scan_job_text(text, name);
   const GivenKeys file = file_keys(lines, name), overrides = set_keys(sets);
   Job job;
@@ -213,13 +274,12 @@ Job parse_job_text(const std::string& text, const std::string& name, const std::
     if (vals.size() > 1) job.axes.push_back(e.spec->name);
     job.values.emplace_back(e.spec, std::move(vals));
   }
-  // Resolve every point once so a bad combination is an input error now, not a failed run later.
-  for_each_point(job, [](const Point&) {});
+  job.summary = check_grid(job, opt);
   return job;
 }
 
-Job load_job(const std::string& path, const std::vector<std::string>& sets) {
-  return parse_job_text(read_job_file(path), path, sets);
+Job load_job(const std::string& path, const std::vector<std::string>& sets, const ParseOptions& opt) {
+  return parse_job_text(read_job_file(path), path, sets, opt);
 }
 
 }  // namespace eos

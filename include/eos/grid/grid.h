@@ -74,6 +74,10 @@ class GridWalker {
 
 // Visit every point in grid order (the Point is reused between calls).
 void for_each_point(const Job& job, const std::function<void(const Point&)>& fn);
+// The same in `threads` contiguous blocks of the grid at once: fn(block, point) runs on the
+// block's thread (points of one block in order). The first exception in grid order is rethrown.
+void for_each_point_parallel(const Job& job, unsigned threads,
+                             const std::function<void(unsigned block, const Point&)>& fn);
 // Every point of a small grid, for tests and tools (a sweep never holds its grid).
 std::vector<Point> expand(const Job& job);
 
