@@ -418,7 +418,7 @@ BOOST_AUTO_TEST_CASE(bad_jobs_give_one_line_naming_the_key_or_file) {
       {m + "eta = 1e-300\n", {}, "horizon: horizon/eta = "},
       {m + "eta_rel = 1e-300\nd = 1e15\n", {}, "eta_rel: 1e-300 resolves to eta = 0"},
       {m + "eta = linspace(1e-4, 1e-3, 1e6)\nseed = range(0, 1e6)\n", {},
-       "grid: 1e+12 points (seed 1e+06 x eta 1e+06), more than the limit of 1e+06"},
+       "grid: 1e+12 points (seed 1e+06 x eta 1e+06), more than the limit of 1e+08"},
       {m + "eta = 1e-3\nd = range(1, 1001)\nn = range(1, 1001)\nlambda = range(0, 1001)\n", {}, "grid: 1.001e+09 points"},
   };
   for (const auto& [text, sets, fragment] : cases) {
