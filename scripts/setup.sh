@@ -1,19 +1,53 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages eos-sweep needs, only those missing. Idempotent; runs apt-get
-# as root, through sudo otherwise. Usage: scripts/setup.sh [--with-slurm] [--with-fuzz]
+# as root, through sudo otherwise; apt's own output goes to a log, one line here.
+#
+#   scripts/setup.sh [--with-tests] [--with-slurm] [--with-fuzz] [--list]
+#
+#   (none)         what building and running eos-sweep needs (compiler, CMake, OpenMPI, Boost,
+#                  Eigen, Spectra, gnuplot)
+#   --with-tests   also what the test suite and its harnesses call (procps: pgrep and ps;
+#                  iproute2: ss) and Google Benchmark for the benchmark programs
+#   --with-slurm   also a SLURM cluster for the tests (slurm-wlm, munge); on a machine without
+#                  /etc/hosts (a minimal image) it writes the standard localhost lines, without
+#                  which SLURM's daemons wait on DNS
+#   --with-fuzz    clang and its fuzzer runtime (fuzz/README.md)
+#   --list         print the packages these options name, one per line, and install nothing
+#                  (tests/setup_test.sh checks every command the scripts run against it)
 set -euo pipefail
 
 packages=(build-essential cmake git pkg-config
   libopenmpi-dev openmpi-bin
   libboost-mpi-dev libboost-program-options-dev libboost-test-dev libboost-serialization-dev
-  libeigen3-dev libspectra-dev libbenchmark-dev gnuplot-nox)
+  libeigen3-dev libspectra-dev gnuplot-nox)
+list=0 slurm=0
 for arg in "$@"; do
   case "$arg" in
-    --with-slurm) packages+=(slurm-wlm munge) ;;
+    --with-tests) packages+=(procps iproute2 libbenchmark-dev) ;;
+    --with-slurm) packages+=(slurm-wlm munge) slurm=1 ;;
     --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "setup.sh: unknown option '$arg' (use --with-slurm, --with-fuzz)" >&2; exit 2 ;;
+    --list) list=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (use --with-tests, --with-slurm, --with-fuzz, --list)" >&2; exit 2 ;;
   esac
 done
+if [ "$list" = 1 ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
+
+sudo=() can_install=1
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else can_install=0; fi
+fi
+
+if [ "$slurm" = 1 ] && [ ! -e /etc/hosts ]; then
+  if [ "$can_install" = 1 ]; then
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' | ${sudo[@]+"${sudo[@]}"} tee /etc/hosts >/dev/null
+    echo "setup.sh: wrote /etc/hosts (localhost), which this machine lacked"
+  else
+    echo "setup.sh: warning: no /etc/hosts and no root to write one; the SLURM tests need localhost to resolve" >&2
+  fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,16 +59,19 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "setup.sh: all ${#packages[@]} packages present"
   exit 0
 fi
-
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=()
-elif command -v sudo >/dev/null 2>&1; then
-  sudo=(sudo)
-else
+if [ "$can_install" = 0 ]; then
   echo "setup.sh: need root or sudo to install: ${missing[*]}" >&2
   exit 1
 fi
-echo "setup.sh: installing ${missing[*]}"
+
+log=${EOS_SETUP_LOG:-${TMPDIR:-/tmp}/eos-sweep-setup.log}
+echo "setup.sh: installing ${#missing[@]} packages (apt's output in $log)…"
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if ! { ${sudo[@]+"${sudo[@]}"} apt-get update -qq &&
+  ${sudo[@]+"${sudo[@]}"} apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+  >"$log" 2>&1; then
+  tail -n 20 "$log" >&2
+  echo "setup.sh: error: apt-get failed (the last lines above; all of it in $log)" >&2
+  exit 1
+fi
+echo "setup.sh: installed ${missing[*]}"

@@ -3,6 +3,7 @@
 # count is damaged, and once space is free a rerun completes the sweep exactly.
 set -euo pipefail
 source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
+needs_root "it mounts a 64 KiB tmpfs to fill it"
 t=$(scratch full_disk)
 mnt="$t/mnt"
 mkdir -p "$mnt"

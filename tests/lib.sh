@@ -8,6 +8,14 @@ fail() {
   exit 1
 }
 
+# Skip this test (ctest's SKIP_RETURN_CODE) unless it runs as root, saying why in one line.
+needs_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "skipped: needs root ($*)"
+    exit 77
+  fi
+}
+
 # A fresh scratch folder for the test named $1.
 scratch() {
   local d="$EOS_TEST_TMP/$1"

@@ -29,6 +29,6 @@ done
 grep -q '"ranks": 3' "$t/np3/manifest.jsonl" || fail "manifest does not record 3 ranks"
 # A rerun finds everything done and runs nothing.
 out=$(mpirun -np 2 "$EOS_SWEEP" run "$t/job.ini" --out "$t/np2" --progress lines 2>&1)
-echo "$out" | grep -q "0 points to run, 18 already done" || fail "rerun did not skip: $out"
+echo "$out" | grep -q "nothing to run: all 18 points already done" || fail "rerun did not skip: $out"
 [ "$(row_count "$t/np2/results.csv")" = 18 ] || fail "rerun added rows"
 echo "mpi_sweep: ok"

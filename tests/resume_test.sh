@@ -53,7 +53,7 @@ grep -q ',error,' "$t/err/results.csv" || fail "no error row"
 grep -q 'bad_alloc\|cannot allocate\|length' "$t/err/results.csv" || fail "error row without message"
 grep -q "1 points ended in an error row" "$t/err.log" || fail "no error summary: $(cat "$t/err.log")"
 log=$("$EOS_SWEEP" run "$t/err.ini" --out "$t/err" --progress lines 2>&1)
-echo "$log" | grep -q "0 points to run, 2 already done" || fail "error rows rerun without --retry-errors"
+echo "$log" | grep -q "nothing to run: all 2 points already done" || fail "error rows rerun without --retry-errors"
 log=$("$EOS_SWEEP" run "$t/err.ini" --out "$t/err" --progress lines --retry-errors 2>&1)
 echo "$log" | grep -q "1 points to run, 1 already done" || fail "--retry-errors: $log"
 [ "$(row_count "$t/err/results.csv")" = 2 ] || fail "--retry-errors duplicated a row"

@@ -8,9 +8,12 @@
 #     sbatch ...; slurm_wait_gone JOBID 60; ...
 #     (slurm_cluster_stop runs on exit, also when the test fails or is interrupted)
 #
-# Nothing outside DIR and one short /tmp folder (munge's socket; Unix socket paths are short) is
-# touched: munged gets its own key, socket, pid and log; slurmctld and slurmd get a slurm.conf in
-# DIR (through SLURM_CONF), their own ports, state, spool and logs. A munged or SLURM already
+# Nothing outside DIR and one short /tmp folder is touched: munged gets its own key, socket, pid,
+# seed and log in the /tmp folder (user munge must reach them, and DIR may be inside a checkout
+# under a home folder of mode 0700, like Debian's /root; Unix socket paths are short);
+# slurmctld and slurmd get a slurm.conf in DIR (through SLURM_CONF), their own ports, state,
+# spool and logs. Every command that talks to a daemon has a timeout of its own
+# (SLURM_CMD_TIMEOUT, 10 s), and every wait says what it waited for when it gives up. A munged or SLURM already
 # running on the machine is left alone. Daemons run in the foreground as children of this
 # shell, so their PIDs are known exactly; stopping sends SIGTERM to each PID, waits, and sends
 # SIGKILL to any that did not go; jobs still queued are cancelled first. Accounting is off (no
@@ -22,6 +25,10 @@ SLURM_CLUSTER_RUN=""        # /tmp folder for munge's socket
 SLURM_CLUSTER_PIDS=()       # "name:pid" of every daemon started, in start order
 
 slurm_log() { echo "slurm_cluster: $*" >&2; }
+
+# A SLURM client command with a timeout of its own (a missing /etc/hosts once made every call
+# wait minutes on DNS).
+sl() { timeout "${SLURM_CMD_TIMEOUT:-10}" "$@"; }
 
 # First free TCP port at or above $1 on localhost (none listening, pair with the next one).
 slurm_free_port_pair() {
@@ -56,11 +63,11 @@ slurm_alive() {
 slurm_cluster_start() {
   local dir=$1
   local missing=()
-  for exe in munged mungekey slurmctld slurmd sbatch squeue scontrol sinfo scancel setpriv ss; do
+  for exe in munged mungekey slurmctld slurmd sbatch squeue scontrol sinfo scancel setpriv ss timeout; do
     command -v "$exe" >/dev/null 2>&1 || [ -x "/usr/sbin/$exe" ] || missing+=("$exe")
   done
   if [ ${#missing[@]} -gt 0 ]; then
-    slurm_log "error: missing ${missing[*]} (install slurm-wlm and munge: scripts/setup.sh --with-slurm)"
+    slurm_log "error: missing ${missing[*]} (scripts/setup.sh --with-tests --with-slurm installs them)"
     return 1
   fi
   if [ "$(id -u)" -ne 0 ]; then
@@ -71,15 +78,16 @@ slurm_cluster_start() {
   PATH="$PATH:/usr/sbin:/sbin"
 
   rm -rf "$dir"
-  mkdir -p "$dir/state" "$dir/spool" "$dir/munge" || return 1
+  mkdir -p "$dir/state" "$dir/spool" || return 1
   SLURM_CLUSTER_DIR=$(cd "$dir" && pwd)
   SLURM_CLUSTER_RUN=$(mktemp -d /tmp/eos-munge.XXXXXX) || return 1
+  mkdir -p "$SLURM_CLUSTER_RUN/munge"
   trap slurm_cluster_stop EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
   # munge: its own key, socket, pid, log and seed, all owned by user munge.
-  local m=$SLURM_CLUSTER_DIR/munge sock=$SLURM_CLUSTER_RUN/munge.socket
+  local m=$SLURM_CLUSTER_RUN/munge sock=$SLURM_CLUSTER_RUN/munge.socket
   mungekey -c -f -k "$m/munge.key" >/dev/null 2>&1 || { slurm_log "error: mungekey failed"; return 1; }
   chown -R munge:munge "$m" "$SLURM_CLUSTER_RUN"
   chmod 700 "$m"
@@ -95,7 +103,7 @@ slurm_cluster_start() {
     sleep 0.05
   done
   if [ ! -S "$sock" ]; then
-    slurm_log "error: munged did not start; its output:"
+    slurm_log "error: munged did not make its socket $sock within 5 s; its output:"
     cat "$SLURM_CLUSTER_DIR/munged.out" "$m/munged.log" >&2 2>/dev/null
     return 1
   fi
@@ -133,21 +141,28 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
   export SLURM_CONF=$D/slurm.conf
   slurm_spawn slurmctld slurmctld -D -i -f "$SLURM_CONF"
-  for _ in $(seq 100); do scontrol ping >/dev/null 2>&1 && break; sleep 0.1; done
-  if ! scontrol ping >/dev/null 2>&1; then
-    slurm_log "error: slurmctld did not answer; its log:"
+  local t0=$SECONDS
+  until sl scontrol ping >/dev/null 2>&1; do
+    [ $((SECONDS - t0)) -ge 20 ] && break
+    slurm_alive slurmctld || break
+    sleep 0.1
+  done
+  if ! sl scontrol ping >/dev/null 2>&1; then
+    slurm_log "error: slurmctld did not answer 'scontrol ping' within 20 s (is localhost in /etc/hosts?); its log:"
     tail -n 20 "$D/slurmctld.log" "$D/slurmctld.out" >&2 2>/dev/null
     return 1
   fi
   slurm_spawn slurmd slurmd -D -N localhost -f "$SLURM_CONF"
   local state=""
-  for _ in $(seq 300); do
-    state=$(sinfo -h -o %T 2>/dev/null)
+  t0=$SECONDS
+  while [ $((SECONDS - t0)) -lt 30 ]; do
+    state=$(sl sinfo -h -o %T 2>/dev/null || true)
     [ "$state" = idle ] && break
+    slurm_alive slurmd || break
     sleep 0.1
   done
   if [ "$state" != idle ]; then
-    slurm_log "error: node not idle after 30 s (state '$state'); slurmd's log:"
+    slurm_log "error: waited 30 s for 'sinfo' to show the node idle (state '$state'); slurmd's log:"
     tail -n 20 "$D/slurmd.log" "$D/slurmd.out" >&2 2>/dev/null
     return 1
   fi
@@ -160,11 +175,11 @@ slurm_cluster_stop() {
   local k entry name pid jobs
   # Jobs first: their processes live under slurmstepd, which outlives slurmd.
   if slurm_alive slurmctld && slurm_alive slurmd; then
-    jobs=$(squeue -h -o %i 2>/dev/null | tr '\n' ' ')
+    jobs=$(sl squeue -h -o %i 2>/dev/null | tr '\n' ' ')
     if [ -n "${jobs// /}" ]; then
       # shellcheck disable=SC2086
-      scancel $jobs 2>/dev/null
-      for _ in $(seq 100); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.1; done
+      sl scancel $jobs 2>/dev/null
+      for _ in $(seq 100); do [ -z "$(sl squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.1; done
     fi
   fi
   for ((k = ${#SLURM_CLUSTER_PIDS[@]} - 1; k >= 0; k--)); do
@@ -188,7 +203,7 @@ slurm_cluster_stop() {
 
 # One field of `scontrol show job ID` (e.g. JobState, ExitCode, Restarts); empty if unknown.
 slurm_job_field() {
-  scontrol -o show job "$1" 2>/dev/null | head -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+  sl scontrol -o show job "$1" 2>/dev/null | head -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
 }
 
 # Wait until no job of the given ids (or array ids) is in the queue; returns 1 after TIMEOUT s.
@@ -197,10 +212,10 @@ slurm_wait_gone() {
   shift
   local t0=$SECONDS ids
   ids=$(IFS=,; echo "$*")
-  while [ -n "$(squeue -h -j "$ids" -o %i 2>/dev/null)" ]; do
+  while [ -n "$(sl squeue -h -j "$ids" -o %i 2>/dev/null)" ]; do
     if [ $((SECONDS - t0)) -ge "$timeout" ]; then
-      slurm_log "jobs $ids still queued after $timeout s:"
-      squeue -j "$ids" >&2
+      slurm_log "waited $timeout s for jobs $ids to leave the queue; still there:"
+      sl squeue -j "$ids" >&2
       return 1
     fi
     sleep 0.5

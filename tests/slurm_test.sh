@@ -4,14 +4,18 @@
 # sweep sent the time-limit warning signal requeues itself, resumes and ends complete, nothing
 # lost or duplicated; the harness stops its daemons by PID even when a test fails.
 #
-# Needs root and the packages slurm-wlm and munge (scripts/setup.sh --with-slurm); fails, never
-# skips, when they are missing. Run by ctest with EOS_SWEEP, EOS_SOURCE_DIR and EOS_TEST_TMP set;
+# Needs root (skipped otherwise, with the reason) and the packages slurm-wlm and munge
+# (scripts/setup.sh --with-slurm); fails, never skips, when they are missing. Run by ctest with EOS_SWEEP, EOS_SOURCE_DIR and EOS_TEST_TMP set;
 # by hand: EOS_SWEEP=build/eos-sweep EOS_SOURCE_DIR=. EOS_TEST_TMP=/tmp bash tests/slurm_test.sh
 # Takes about a minute (most of it the signal test's two runs and the requeue delay).
 set -euo pipefail
 : "${EOS_SWEEP:?EOS_SWEEP: path of the built eos-sweep}"
 : "${EOS_SOURCE_DIR:?EOS_SOURCE_DIR: the source tree}"
 : "${EOS_TEST_TMP:?EOS_TEST_TMP: a scratch folder}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "skipped: needs root (slurmd runs jobs as root and munged as user munge)"
+  exit 77
+fi
 src=$EOS_SOURCE_DIR
 tmp=$EOS_TEST_TMP/slurm_test
 rm -rf "$tmp"
@@ -45,7 +49,7 @@ bash -c '
   set -e
   source "$1/tests/slurm_cluster.sh"
   slurm_cluster_start "$2/failing-cluster"
-  [ "$(sinfo -h -o %T)" = idle ]
+  [ "$(sl sinfo -h -o %T)" = idle ]
   for e in "${SLURM_CLUSTER_PIDS[@]}"; do echo "${e#*:}"; done > "$2/failing-pids"
   echo "$SLURM_CLUSTER_RUN" > "$2/failing-run"
   false  # the test fails here; the EXIT trap must still stop the cluster
@@ -99,8 +103,8 @@ job_id() { awk -v k="$1" '$1 " " $2 == k ":" { print $3 }' "$2"; }
 # Every record of a job (all tasks of an array) in state COMPLETED with exit code 0.
 all_completed() {
   local n bad
-  n=$(scontrol -o show job "$1" 2>/dev/null | grep -c .)
-  bad=$(scontrol -o show job "$1" 2>/dev/null | grep -v 'JobState=COMPLETED .*ExitCode=0:0' | grep -c . || true)
+  n=$(sl scontrol -o show job "$1" 2>/dev/null | grep -c .)
+  bad=$(sl scontrol -o show job "$1" 2>/dev/null | grep -v 'JobState=COMPLETED .*ExitCode=0:0' | grep -c . || true)
   [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
 }
 
@@ -112,7 +116,7 @@ set +e
 rc=$?
 set -e
 [ "$rc" -eq 2 ] || fail "submit of a bad job exited $rc, expected 2: $(cat "$tmp/bad.out")"
-[ -z "$(squeue -h -o %i)" ] || fail "submit of a bad job queued something"
+[ -z "$(sl squeue -h -o %i)" ] || fail "submit of a bad job queued something"
 [ ! -e "$tmp/bad" ] || fail "submit of a bad job created its --out folder"
 
 # --- Submit all three sweeps; they share the 2-CPU node.
@@ -148,7 +152,7 @@ done
 [ "$n" -ge 4 ] || fail "the long sweep wrote $n rows in 120 s"
 [ "$n" -lt 30 ] || fail "the long sweep ended before the signal could land"
 step "sending the time-limit warning: scancel --signal=USR1 --batch $sig ($n of 30 rows done)"
-scancel --signal=USR1 --batch "$sig"
+sl scancel --signal=USR1 --batch "$sig"
 
 # Local reference runs while the cluster works.
 step "local reference runs"
@@ -162,9 +166,9 @@ slurm_wait_gone 240 "$whole" "$whole_agg" "$array" "$array_agg" "$sig" "$sig_agg
 
 # --- Whole sweep and array: same rows as the local run.
 step "checking results"
-all_completed "$whole" || fail "sweep $whole did not complete: $(scontrol -o show job "$whole")"
-all_completed "$array" || fail "array $array did not complete: $(scontrol -o show job "$array" | cut -c1-300)"
-[ "$(scontrol -o show job "$array" | grep -c .)" -eq 3 ] || fail "array $array does not have 3 tasks"
+all_completed "$whole" || fail "sweep $whole did not complete: $(sl scontrol -o show job "$whole")"
+all_completed "$array" || fail "array $array did not complete: $(sl scontrol -o show job "$array" | cut -c1-300)"
+[ "$(sl scontrol -o show job "$array" | grep -c .)" -eq 3 ] || fail "array $array does not have 3 tasks"
 [ "$(head -n 1 "$tmp/whole/results.csv")" = "$(head -n 1 "$tmp/local-small/results.csv")" ] ||
   fail "whole sweep: header differs from the local run's"
 diff <(rows "$tmp/local-small/results.csv") <(rows "$tmp/whole/results.csv") >"$tmp/whole.diff" ||
@@ -181,7 +185,7 @@ done
 
 # --- Signal: requeued, resumed, complete; nothing lost or duplicated.
 step "checking the signalled sweep"
-all_completed "$sig" || fail "signalled sweep $sig did not complete: $(scontrol -o show job "$sig")"
+all_completed "$sig" || fail "signalled sweep $sig did not complete: $(sl scontrol -o show job "$sig")"
 restarts=$(slurm_job_field "$sig" Restarts)
 [ "${restarts:-0}" -ge 1 ] || fail "signalled sweep $sig was not requeued (Restarts=$restarts)"
 log=$tmp/signal/logs/sweep-$sig.out

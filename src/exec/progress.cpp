@@ -28,9 +28,13 @@ class Printer : public Progress {
   void start(std::size_t total, std::size_t skipped) override {
     total_ = total;
     t0_ = Clock::now();
-    std::fprintf(out_, "eos-sweep: %zu points to run", total);
-    if (skipped) std::fprintf(out_, ", %zu already done (skipped)", skipped);
-    std::fprintf(out_, "\n");
+    if (total == 0) {
+      std::fprintf(out_, "eos-sweep: nothing to run: all %zu points already done\n", skipped);
+    } else {
+      std::fprintf(out_, "eos-sweep: %zu points to run", total);
+      if (skipped) std::fprintf(out_, ", %zu already done (skipped)", skipped);
+      std::fprintf(out_, "\n");
+    }
     std::fflush(out_);
   }
   void update(std::size_t done, double frac) override {
@@ -44,6 +48,7 @@ class Printer : public Progress {
     print(done, frac, el);
   }
   void finish(std::size_t done, bool interrupted) override {
+    if (total_ == 0) return;  // start() said there was nothing to run
     const double el = secs();
     if (bar_) {
       print(done, total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0, el);
@@ -59,16 +64,17 @@ class Printer : public Progress {
   void print(std::size_t done, double frac, double el) {
     const double rate = el > 0 ? static_cast<double>(done) / el : 0;
     const double eta = frac > 0 ? el * (1 - frac) / frac : NAN;
-    const int pct = total_ ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total_)) : 100;
+    // Points and work apart: points differ in cost, and the ETA follows the work.
+    const int work = static_cast<int>(100.0 * std::min(1.0, frac));
     if (bar_) {
       const int width = 30, fill = static_cast<int>(width * std::min(1.0, frac));
       std::string b(static_cast<std::size_t>(fill), '#');
       b.resize(width, ' ');
-      std::fprintf(out_, "\r[%s] %zu/%zu points  %.3g/s  ETA %s   ", b.c_str(), done, total_, rate,
+      std::fprintf(out_, "\r[%s] %zu/%zu points, %d%% of the work, ETA %s   ", b.c_str(), done, total_, work,
                    format_duration(eta).c_str());
     } else {
-      std::fprintf(out_, "eos-sweep: %zu/%zu points (%d%%), %.3g points/s, elapsed %s, ETA %s\n", done, total_, pct,
-                   rate, format_duration(el).c_str(), format_duration(eta).c_str());
+      std::fprintf(out_, "eos-sweep: %zu/%zu points, %d%% of the work, %.3g points/s, elapsed %s, ETA %s\n", done,
+                   total_, work, rate, format_duration(el).c_str(), format_duration(eta).c_str());
     }
     std::fflush(out_);
   }
