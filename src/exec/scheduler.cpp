@@ -32,8 +32,9 @@ using Clock = std::chrono::steady_clock;
 bool stopped(const ScheduleOptions& o) { return o.stop && o.stop->load(); }
 
 // Waits between polls: a few yields first (a reply is often microseconds away), then sleeps from
-// 20 µs doubling to 2 ms, so that a rank waiting for a message costs no core (a blocking MPI
-// receive spins one); reset when there was something to do.
+// 20 µs doubling to 250 µs, so that a rank waiting for a message costs about 1% of a core (a
+// blocking MPI receive spins one) and answers within a quarter of a millisecond (near the end of
+// a sweep a worker waits for its next point); reset when there was something to do.
 class Backoff {
  public:
   void idle() {
@@ -43,7 +44,7 @@ class Backoff {
       return;
     }
     std::this_thread::sleep_for(wait_);
-    wait_ = std::min(wait_ * 2, std::chrono::microseconds(2000));
+    wait_ = std::min(wait_ * 2, std::chrono::microseconds(250));
   }
   void busy() {
     spins_ = 0;
@@ -78,9 +79,11 @@ void worker(const boost::mpi::communicator& comm, const RunFn& run) {
   }
 }
 
-// Rank 0: hands out work to the other ranks (each holds up to two batches, the one it runs and
-// the next, so it never waits for the master between points) and runs points on a thread of its
-// own; records every row. The source, the sink and the local thread's queue share one lock.
+// Rank 0: hands out work to the other ranks and runs points on a thread of its own; records every
+// row. While plenty of work is left each worker holds two batches, the one it runs and the next,
+// so it never waits for the master between points; near the end only one, so that no batch waits
+// behind a running point while another rank idles (the balanced tail). The source, the sink and
+// the local thread's queue share one lock.
 class Master {
  public:
   Master(const boost::mpi::communicator& comm, WorkSource& source, const RunFn& run, const SinkFn& sink,
@@ -103,6 +106,7 @@ class Master {
   bool ready();
   bool exhausted() { return stopped(opts_) || (!ready() && !source_.may_grow()); }
   std::optional<WorkItem> take();
+  bool plenty_left();
   void feed(int r);
   void record(std::uint64_t index, PointResult&& row);
   bool retired(int r) const;
@@ -121,6 +125,7 @@ class Master {
   std::condition_variable wake_;
   std::optional<WorkItem> lookahead_;                 // the source's next item, taken to test readiness
   std::unordered_map<std::uint64_t, double> cost_;    // items out and not recorded
+  std::size_t taken_ = 0;                             // items handed out (to ranks or the thread)
   std::vector<std::pair<std::uint64_t, PointResult>> local_done_;
   bool local_running_ = true;
   ScheduleOutcome out_;
@@ -137,14 +142,23 @@ std::optional<WorkItem> Master::take() {
   WorkItem it = *lookahead_;
   lookahead_.reset();
   cost_[it.index] = it.cost;
+  ++taken_;
   return it;
+}
+
+// More items left than one batch for every compute unit (each worker and the master's thread):
+// then a second batch per worker cannot leave anyone idle.
+bool Master::plenty_left() {
+  const std::size_t units = static_cast<std::size_t>(comm_.size());
+  const std::size_t total = source_.total(), left = total > taken_ ? total - taken_ : 0;
+  return source_.may_grow() || left > units * batch_;
 }
 
 // Top worker r up to two batches; with nothing to give, tell it to finish (or, while the source
 // may grow, leave it waiting until there is).
 void Master::feed(int r) {
   Worker& w = workers_[static_cast<std::size_t>(r)];
-  while (!w.stop_sent && w.in_flight < 2) {
+  while (!w.stop_sent && w.in_flight < (plenty_left() ? 2 : 1)) {
     std::vector<std::uint64_t> b;
     while (b.size() < batch_)
       if (auto it = take()) b.push_back(it->index);
