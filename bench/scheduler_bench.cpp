@@ -98,7 +98,8 @@ Timing run_once(const eos::MpiContext& comm, const Args& a, std::size_t batch) {
     for (std::size_t i = 0; i < a.points; ++i) work.add({i, 1.0 + static_cast<double>(i % 7)});
   std::atomic<std::size_t> recorded{0};
   Timing st;
-  eos::RunFn run = [&](std::uint64_t index) -> std::optional<eos::PointResult> {
+  eos::RunFn run = [&](const eos::WorkItem& item) -> std::optional<eos::PointResult> {
+    const std::uint64_t index = item.index;
     if (comm.rank() == 0) {
       // The master's compute thread: hold this point until all others are recorded.
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -107,7 +108,7 @@ Timing run_once(const eos::MpiContext& comm, const Args& a, std::size_t batch) {
     }
     return trivial_row(index, a.row_bytes);
   };
-  eos::SinkFn sink = [&](std::uint64_t, eos::PointResult&&) { recorded.fetch_add(1); };
+  eos::SinkFn sink = [&](const eos::WorkItem&, eos::PointResult&&) { recorded.fetch_add(1); };
   eos::ScheduleOptions opts;
   opts.batch = batch;
   comm.barrier();

@@ -57,9 +57,11 @@ bool intact(std::uint64_t i, const PointResult& r) {
 
 // Work of cost c takes about c·20 µs, so uneven costs make uneven points.
 RunFn runner() {
-  return [](std::uint64_t i) -> std::optional<PointResult> {
-    std::this_thread::sleep_for(std::chrono::microseconds(20 * (1 + static_cast<long>(i % 11))));
-    return row_of(i);
+  return [](const WorkItem& it) -> std::optional<PointResult> {
+    std::this_thread::sleep_for(std::chrono::microseconds(20 * (1 + static_cast<long>(it.index % 11))));
+    PointResult r = row_of(it.index);
+    if (it.added()) r.run.stats.edge_max = it.axis_value;  // what came with the order
+    return r;
   };
 }
 
@@ -121,7 +123,8 @@ BOOST_AUTO_TEST_CASE(every_item_once_with_uneven_costs_and_intact_rows) {
     ListWork work(items(120));
     std::map<std::uint64_t, int> seen;
     std::map<std::uint64_t, bool> ok;
-    SinkFn sink = [&](std::uint64_t i, PointResult&& r) {
+    SinkFn sink = [&](const WorkItem& item, PointResult&& r) {
+    const std::uint64_t i = item.index;
       ++seen[i];
       ok[i] = intact(i, r);
     };
@@ -141,7 +144,8 @@ BOOST_AUTO_TEST_CASE(a_source_that_grows_while_the_sweep_runs) {
   TreeWork work(3);  // 1 + 3 + 9 + 27 items, released level by level
   std::map<std::uint64_t, int> seen;
   std::map<std::uint64_t, bool> ok;
-  SinkFn sink = [&](std::uint64_t i, PointResult&& r) {
+  SinkFn sink = [&](const WorkItem& item, PointResult&& r) {
+    const std::uint64_t i = item.index;
     ++seen[i];
     ok[i] = intact(i, r);
     work.finished(i);
@@ -158,7 +162,8 @@ BOOST_AUTO_TEST_CASE(a_stop_keeps_what_finished_and_a_rerun_does_the_rest) {
   std::map<std::uint64_t, int> seen;
   std::map<std::uint64_t, bool> ok;
   ListWork first(items(200));
-  SinkFn sink = [&](std::uint64_t i, PointResult&& r) {
+  SinkFn sink = [&](const WorkItem& item, PointResult&& r) {
+    const std::uint64_t i = item.index;
     ++seen[i];
     ok[i] = intact(i, r);
     if (seen.size() == 30) stop = true;  // as a signal would, mid-sweep
@@ -189,11 +194,11 @@ BOOST_AUTO_TEST_CASE(one_rank_runs_longest_first) {
   if (mpi().size() != 1) return;  // with more ranks the order of arrival is the workers'
   ListWork work(items(40));
   std::vector<double> costs;
-  RunFn run = [&](std::uint64_t i) -> std::optional<PointResult> {
-    costs.push_back(1.0 + static_cast<double>(i % 11));
-    return row_of(i);
+  RunFn run = [&](const WorkItem& it) -> std::optional<PointResult> {
+    costs.push_back(1.0 + static_cast<double>(it.index % 11));
+    return row_of(it.index);
   };
-  schedule(mpi(), &work, run, [](std::uint64_t, PointResult&&) {}, ScheduleOptions{});
+  schedule(mpi(), &work, run, [](const WorkItem&, PointResult&&) {}, ScheduleOptions{});
   BOOST_TEST(costs.size() == 40u);
   BOOST_TEST(std::is_sorted(costs.rbegin(), costs.rend()));
 }
@@ -208,14 +213,14 @@ BOOST_AUTO_TEST_CASE(equal_points_share_the_tail) {
     ListWork work;
     for (std::uint64_t i = 0; i < n; ++i) work.add({i, 1.0});
     // Points long next to the scheduler's latency, even on a loaded machine (a few ms).
-    RunFn run = [](std::uint64_t i) -> std::optional<PointResult> {
+    RunFn run = [](const WorkItem& it) -> std::optional<PointResult> {
       std::this_thread::sleep_for(std::chrono::milliseconds(master() ? 150 : 135));
-      PointResult r = row_of(i);
+      PointResult r = row_of(it.index);
       r.message = std::to_string(mpi().rank());
       return r;
     };
     std::map<std::string, std::uint64_t> per_rank;
-    SinkFn sink = [&](std::uint64_t, PointResult&& r) { ++per_rank[r.message]; };
+    SinkFn sink = [&](const WorkItem&, PointResult&& r) { ++per_rank[r.message]; };
     schedule(mpi(), master() ? &work : nullptr, run, sink, ScheduleOptions{});
     if (!master()) continue;
     const std::uint64_t units = static_cast<std::uint64_t>(mpi().size());  // workers + the master's thread
@@ -230,4 +235,22 @@ BOOST_AUTO_TEST_CASE(equal_points_share_the_tail) {
     for (const auto& [rank, k] : per_rank) counts += " rank " + rank + ": " + std::to_string(k);
     BOOST_TEST(most <= share, n << " points on " << units << " units:" << counts << " (share " << share << ")");
   }
+}
+
+// Points off the grid (added by refinement) travel with their axis value: several items may
+// share a grid index, each runs once and comes back as itself.
+BOOST_AUTO_TEST_CASE(added_points_travel_with_their_value) {
+  ListWork work;
+  for (std::uint64_t k = 0; k < 30; ++k) work.add({k % 3, 1.0, 0.5 + static_cast<double>(k)});
+  std::map<double, int> seen;
+  bool ok = true;
+  SinkFn sink = [&](const WorkItem& item, PointResult&& r) {
+    ++seen[item.axis_value];
+    ok = ok && r.run.stats.edge_max == item.axis_value && r.run.stats.steps_run == static_cast<long>(item.index);
+  };
+  schedule(mpi(), master() ? &work : nullptr, runner(), sink, ScheduleOptions{});
+  if (!master()) return;
+  BOOST_TEST(seen.size() == 30u);
+  for (const auto& [v, n] : seen) BOOST_TEST(n == 1, "value " << v << " recorded " << n << " times");
+  BOOST_TEST(ok);
 }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -37,8 +38,9 @@ class Printer : public Progress {
     }
     std::fflush(out_);
   }
-  void update(std::size_t done, double frac) override {
+  void update(std::size_t done, std::size_t total, double frac) override {
     const double el = secs();
+    total_ = std::max(total_, total);
     if (bar_) {
       if (el - last_ < 0.2 && done < total_) return;
     } else if (el - last_ < interval_ && done < total_) {
@@ -89,7 +91,7 @@ class Printer : public Progress {
 class Silent : public Progress {
  public:
   void start(std::size_t, std::size_t) override {}
-  void update(std::size_t, double) override {}
+  void update(std::size_t, std::size_t, double) override {}
   void finish(std::size_t, bool) override {}
 };
 

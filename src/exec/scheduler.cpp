@@ -17,7 +17,18 @@ namespace {
 
 enum Tag { kWork = 1, kResult = 2 };
 
-// What a worker sends back: the rows it finished, and whether it stopped early.
+// One item sent to a worker: its serial number of this sweep (what the reply names), the grid
+// index and the refine axis's value of an added point.
+struct Order {
+  std::uint64_t serial = 0, index = 0;
+  double axis_value = 0;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar & serial & index & axis_value;
+  }
+};
+
+// What a worker sends back: the rows it finished by serial number, and whether it stopped early.
 struct Reply {
   std::vector<std::pair<std::uint64_t, PointResult>> rows;
   bool interrupted = false;
@@ -63,17 +74,17 @@ void worker(const boost::mpi::communicator& comm, const RunFn& run) {
   for (;;) {
     while (!comm.iprobe(0, kWork)) backoff.idle();
     backoff.busy();
-    std::vector<std::uint64_t> batch;
+    std::vector<Order> batch;
     comm.recv(0, kWork, batch);
     if (batch.empty()) return;
     Reply reply;
-    for (std::uint64_t i : batch) {
-      auto row = run(i);
+    for (const Order& o : batch) {
+      auto row = run(WorkItem{o.index, 0, o.axis_value});
       if (!row) {
         reply.interrupted = true;
         break;
       }
-      reply.rows.emplace_back(i, std::move(*row));
+      reply.rows.emplace_back(o.serial, std::move(*row));
     }
     comm.send(0, kResult, reply);
   }
@@ -105,10 +116,10 @@ class Master {
   // Under mu_.
   bool ready();
   bool exhausted() { return stopped(opts_) || (!ready() && !source_.may_grow()); }
-  std::optional<WorkItem> take();
+  std::optional<std::pair<std::uint64_t, WorkItem>> take();
   bool plenty_left();
   void feed(int r);
-  void record(std::uint64_t index, PointResult&& row);
+  void record(std::uint64_t serial, PointResult&& row);
   bool retired(int r) const;
   // The master's compute thread.
   void local_loop();
@@ -124,8 +135,8 @@ class Master {
   std::mutex mu_;
   std::condition_variable wake_;
   std::optional<WorkItem> lookahead_;                 // the source's next item, taken to test readiness
-  std::unordered_map<std::uint64_t, double> cost_;    // items out and not recorded
-  std::size_t taken_ = 0;                             // items handed out (to ranks or the thread)
+  std::unordered_map<std::uint64_t, WorkItem> out_items_;  // items out and not recorded, by serial
+  std::size_t taken_ = 0;                                   // items handed out (to ranks or the thread)
   std::vector<std::pair<std::uint64_t, PointResult>> local_done_;
   bool local_running_ = true;
   ScheduleOutcome out_;
@@ -137,21 +148,23 @@ bool Master::ready() {
   return lookahead_.has_value();
 }
 
-std::optional<WorkItem> Master::take() {
+// The next item and its serial number, kept until its row is recorded.
+std::optional<std::pair<std::uint64_t, WorkItem>> Master::take() {
   if (stopped(opts_) || !ready()) return std::nullopt;
-  WorkItem it = *lookahead_;
+  const WorkItem it = *lookahead_;
   lookahead_.reset();
-  cost_[it.index] = it.cost;
-  ++taken_;
-  return it;
+  const std::uint64_t serial = taken_++;
+  out_items_.emplace(serial, it);
+  return std::make_pair(serial, it);
 }
 
-// More items left than one batch for every compute unit (each worker and the master's thread):
-// then a second batch per worker cannot leave anyone idle.
+// More items ready or known to come than one batch for every compute unit (each worker and the
+// master's thread): then a second batch per worker cannot leave anyone idle. (A growing source
+// counts only what it knows of: a refinement's next points wait on the ones running.)
 bool Master::plenty_left() {
   const std::size_t units = static_cast<std::size_t>(comm_.size());
   const std::size_t total = source_.total(), left = total > taken_ ? total - taken_ : 0;
-  return source_.may_grow() || left > units * batch_;
+  return left > units * batch_;
 }
 
 // Top worker r up to two batches; with nothing to give, tell it to finish (or, while the source
@@ -159,9 +172,9 @@ bool Master::plenty_left() {
 void Master::feed(int r) {
   Worker& w = workers_[static_cast<std::size_t>(r)];
   while (!w.stop_sent && w.in_flight < (plenty_left() ? 2 : 1)) {
-    std::vector<std::uint64_t> b;
+    std::vector<Order> b;
     while (b.size() < batch_)
-      if (auto it = take()) b.push_back(it->index);
+      if (auto t = take()) b.push_back(Order{t->first, t->second.index, t->second.axis_value});
       else break;
     if (b.empty() && !exhausted()) return;
     comm_.send(r, kWork, b);
@@ -170,16 +183,16 @@ void Master::feed(int r) {
   }
 }
 
-void Master::record(std::uint64_t index, PointResult&& row) {
-  sink_(index, std::move(row));
+void Master::record(std::uint64_t serial, PointResult&& row) {
+  auto it = out_items_.find(serial);
+  if (it == out_items_.end()) return;  // not ours (cannot happen: a reply names what was sent)
+  const WorkItem item = it->second;
+  out_items_.erase(it);
+  sink_(item, std::move(row));
   ++out_.done;
-  auto it = cost_.find(index);
-  if (it != cost_.end()) {
-    done_cost_ += it->second;
-    cost_.erase(it);
-  }
+  done_cost_ += item.cost;
   const double total = source_.total_cost();
-  if (opts_.progress) opts_.progress->update(out_.done, total > 0 ? done_cost_ / total : 1.0);
+  if (opts_.progress) opts_.progress->update(out_.done, source_.total(), total > 0 ? done_cost_ / total : 1.0);
 }
 
 bool Master::retired(int r) const {
@@ -190,17 +203,17 @@ bool Master::retired(int r) const {
 void Master::local_loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    std::optional<WorkItem> item;
+    std::optional<std::pair<std::uint64_t, WorkItem>> item;
     wake_.wait(lock, [&] { return (item = take()) || exhausted(); });
     if (!item) break;
     lock.unlock();
-    auto row = run_(item->index);
+    auto row = run_(item->second);
     lock.lock();
     if (!row) {
       out_.interrupted = true;  // not done: it runs again next time
       break;
     }
-    local_done_.emplace_back(item->index, std::move(*row));
+    local_done_.emplace_back(item->first, std::move(*row));
   }
   local_running_ = false;
 }

@@ -128,14 +128,14 @@ SweepResult run_sweep(const MpiContext& mpi, const Job& job, const SweepOptions&
   if (master) master->start(hosts);
 
   const PointHooks hooks{&stop, o.out + "/traces", {}};
-  RunFn run = [&](std::uint64_t i) -> std::optional<PointResult> {
+  RunFn run = [&](const WorkItem& item) -> std::optional<PointResult> {
     try {
-      return run_point(*job.model, point_at(job, static_cast<std::size_t>(i)), hooks);
+      return run_point(*job.model, point_at(job, static_cast<std::size_t>(item.index)), hooks);
     } catch (const Interrupted&) {
       return std::nullopt;
     }
   };
-  SinkFn sink = [&](std::uint64_t i, PointResult&& r) { master->write(i, r); };
+  SinkFn sink = [&](const WorkItem& item, PointResult&& r) { master->write(item.index, r); };
   ScheduleOptions opts{o.batch, &stop, master ? master->progress() : nullptr, o.grace_s};
   ScheduleOutcome outcome;
   try {

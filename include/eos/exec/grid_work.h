@@ -21,7 +21,7 @@ class GridWork final : public WorkSource {
   double total_cost() const override { return cost_; }
   // Points of the grid in this shard, and how many of them are done already.
   std::size_t shard_points() const { return in_shard_; }
-  std::size_t skipped() const { return in_shard_ - pending_; }
+  std::size_t skipped() const override { return in_shard_ - pending_; }
 
  private:
   bool pending(const Point& p) const;

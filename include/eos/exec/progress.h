@@ -12,8 +12,9 @@ class Progress {
   virtual ~Progress() = default;
   // total: points to run now; skipped: points already in the results file.
   virtual void start(std::size_t total, std::size_t skipped) = 0;
-  // done points so far; work_fraction: share of the estimated work done (for the ETA).
-  virtual void update(std::size_t done, double work_fraction) = 0;
+  // done points so far of total (which grows when a refinement adds points); work_fraction:
+  // share of the estimated work done (for the ETA).
+  virtual void update(std::size_t done, std::size_t total, double work_fraction) = 0;
   virtual void finish(std::size_t done, bool interrupted) = 0;
 };
 

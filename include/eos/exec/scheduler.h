@@ -60,10 +60,10 @@ struct ScheduleOutcome {
 };
 
 // Runs an item on any rank; nullopt when interrupted (the item is then not done).
-using RunFn = std::function<std::optional<PointResult>(std::uint64_t index)>;
+using RunFn = std::function<std::optional<PointResult>(const WorkItem& item)>;
 // Receives each finished row, on rank 0 only, one at a time and under the lock that guards the
 // source (so it may add items to it).
-using SinkFn = std::function<void(std::uint64_t index, PointResult&& result)>;
+using SinkFn = std::function<void(const WorkItem& item, PointResult&& result)>;
 
 // Collective over every rank of mpi. On rank 0, source supplies the work (other ranks pass null);
 // the sweep ends when the source has nothing ready, cannot grow, and nothing is running.

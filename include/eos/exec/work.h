@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <queue>
 #include <vector>
@@ -12,6 +13,10 @@ namespace eos {
 struct WorkItem {
   std::uint64_t index;  // the point: a grid index, or any number the source and the runner agree on
   double cost;          // estimated relative work; larger runs first
+  // A point added by refinement: the grid point at index with the refine axis at this value
+  // (NaN: the grid point itself).
+  double axis_value = std::numeric_limits<double>::quiet_NaN();
+  bool added() const { return axis_value == axis_value; }
 };
 
 // The scheduler calls a source from one thread at a time (it holds a lock around every call and
@@ -27,6 +32,8 @@ class WorkSource {
   // Items handed out or still to come, and their summed cost, as far as known (for progress).
   virtual std::size_t total() const = 0;
   virtual double total_cost() const = 0;
+  // Points of the sweep found done already (in the results), not run again.
+  virtual std::size_t skipped() const { return 0; }
 };
 
 // A max-heap of items by cost (ties: the smaller index first).
