@@ -14,7 +14,7 @@ bool traced(const Point& point) {
   const std::string& sel = point.params.text("trace_points");
   if (sel == "all") return true;
   for (const auto& item : split_list(sel, ' '))
-    if (item == point.id || item == std::to_string(point.index)) return true;
+    if (item == point.id || (point.depth == 0 && item == std::to_string(point.index))) return true;
   return false;
 }
 

@@ -63,6 +63,32 @@ Point point_at(const Job& job, std::size_t index) {
   return p;
 }
 
+Point point_with(const Job& job, std::size_t index, const std::string& key, double value) {
+  Point p = point_at(job, index);
+  const KeySpec* spec = nullptr;
+  for (const auto& [k, v] : job.values)
+    if (k->name == key) spec = k;
+  if (!spec) throw std::invalid_argument("point_with: no key " + key);
+  p.params.set(key, canonical_value(*spec, format_double(value)));
+  resolve(*job.model, p.params, job.find("eta_rel") != nullptr, job.find("steps") == nullptr);
+  p.hash = PointIds(*job.model).hash(p.params);
+  p.id = hex_id(p.hash);
+  p.cost = cost_of(*job.model, p.params);
+  return p;
+}
+
+AxisLayout axis_layout(const Job& job, const std::string& key) {
+  AxisLayout a;
+  for (std::size_t k = job.values.size(); k-- > 0;) {
+    if (job.values[k].first->name == key) {
+      a.count = job.values[k].second.size();
+      return a;
+    }
+    a.stride *= job.values[k].second.size();
+  }
+  throw std::invalid_argument("axis_layout: no key " + key);
+}
+
 GridWalker::GridWalker(const Job& job, std::size_t start)
     : job_(job),
       ids_(*job.model),

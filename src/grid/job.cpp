@@ -10,6 +10,7 @@
 #include "eos/gd/settings.h"
 #include "eos/grid/grid.h"
 #include "eos/grid/id_census.h"
+#include "eos/grid/refine.h"
 #include "eos/model/registry.h"
 #include "eos/util/hash.h"
 #include "eos/util/number.h"
@@ -90,11 +91,13 @@ const ModelInfo& chosen_model(const GivenKeys& given, const GivenKeys& overrides
   return *info;
 }
 
-// Every key of a job of this model, in declaration order: model, the model's, the runner's.
+// Every key of a job of this model, in declaration order: model, the model's, the runner's, the
+// refinement's.
 std::vector<const KeySpec*> keys_of(const ModelInfo& model) {
   std::vector<const KeySpec*> keys = {&model_key()};
   for (const auto& k : model.keys) keys.push_back(&k);
   for (const auto& k : runner_keys()) keys.push_back(&k);
+  for (const auto& k : refine_keys()) keys.push_back(&k);
   return keys;
 }
 
@@ -235,6 +238,7 @@ const std::vector<KeySpec>& job_keys() {
   static const std::vector<KeySpec> keys = [] {
     std::vector<KeySpec> k = {model_key()};
     for (const auto& r : runner_keys()) k.push_back(r);
+    for (const auto& r : refine_keys()) k.push_back(r);
     return k;
   }();
   return keys;
@@ -274,6 +278,7 @@ Job parse_job_text(const std::string& text, const std::string& name, const std::
     if (vals.size() > 1) job.axes.push_back(e.spec->name);
     job.values.emplace_back(e.spec, std::move(vals));
   }
+  refine_spec(job);  // its checks: a bad refinement is an input error now
   job.summary = check_grid(job, opt);
   return job;
 }

@@ -20,12 +20,22 @@ std::vector<std::string> ModelInfo::end_columns() const {
   return cols;
 }
 
+std::vector<std::string> ModelInfo::result_columns() const {
+  std::vector<std::string> cols;
+  for (const auto& t : tracked) {
+    cols.push_back(final_column(t));
+    cols.push_back(tail_column(t));
+  }
+  for (const auto& c : end_columns()) cols.push_back(c);
+  return cols;
+}
+
 std::string ModelInfo::label(const std::string& column) const {
   for (const auto& [name, text] : labels)
     if (name == column) return text;
   for (const auto& t : tracked) {
-    if (column == t + "_final") return "final " + label(t);
-    if (column == t + "_tail") return label(t) + " (tail mean)";
+    if (column == final_column(t)) return "final " + label(t);
+    if (column == tail_column(t)) return label(t) + " (tail mean)";
   }
   if (const KeySpec* k = find_key(keys, column); k && !k->label.empty()) return k->label;
   return column;

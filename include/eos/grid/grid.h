@@ -19,6 +19,7 @@ struct Point {
   std::size_t index = 0;   // position in the job's grid order
   Params params;           // every key resolved, including eta and steps
   double cost = 0;         // estimated relative work (steps × per-step cost)
+  long depth = 0;          // 0: a grid point; k ≥ 1: added by refinement, k bisections below the grid
 };
 
 // The stable ids of a model's points: FNV-1a 64 over "model=NAME" and ";key=value" for every key
@@ -44,6 +45,21 @@ class PointIds {
 // The point at position index of the grid (throws std::out_of_range past the grid, InputError
 // when it cannot be resolved).
 Point point_at(const Job& job, std::size_t index);
+
+// The grid point at index with the value of one key replaced (an added point of a refinement:
+// the key is a real or integer axis, value its new number), resolved like any point; its index
+// stays that of the grid point it derives from.
+Point point_with(const Job& job, std::size_t index, const std::string& key, double value);
+
+// Where a key's values sit in the grid order: the point at index has value number
+// (index / stride) % count; stepping along the key moves the index by stride.
+struct AxisLayout {
+  std::size_t stride = 1, count = 1;
+  std::size_t position(std::size_t index) const { return index / stride % count; }
+  // The index of the point with the same other values and this key's first value.
+  std::size_t line_start(std::size_t index) const { return index - position(index) * stride; }
+};
+AxisLayout axis_layout(const Job& job, const std::string& key);
 
 // The points of a grid in order, from position start.
 class GridWalker {

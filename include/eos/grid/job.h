@@ -47,7 +47,8 @@ struct Job {
 // the first two, named by their axes.
 std::string describe_id_clash(const Job& job, const std::vector<std::uint64_t>& ids);
 
-// The job-file keys that are not model keys: model, and the runner's (gd/settings.h).
+// The job-file keys that are not model keys: model, the runner's (gd/settings.h) and the
+// refinement's (grid/refine.h).
 const std::vector<KeySpec>& job_keys();
 
 // Read, check and resolve a job file with KEY=VALUE overrides (throws InputError). A --set of

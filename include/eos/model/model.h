@@ -32,6 +32,10 @@ class Model {
   virtual void report(const Vec& theta, double* out);
 };
 
+// The result columns of a tracked scalar: its value at the end and its mean over the tail.
+inline std::string final_column(const std::string& tracked) { return tracked + "_final"; }
+inline std::string tail_column(const std::string& tracked) { return tracked + "_tail"; }
+
 // What the registry knows about a model without building one.
 struct ModelInfo {
   std::string name;
@@ -65,6 +69,9 @@ struct ModelInfo {
 
   // theory, reports and diagnostics: the end-of-run columns in order.
   std::vector<std::string> end_columns() const;
+  // The model's result columns: NAME_final and NAME_tail per tracked scalar, then the end-of-run
+  // columns (the runner's come before them: gd/stats.h).
+  std::vector<std::string> result_columns() const;
   // The label of one of the model's columns or keys (the name when none is declared).
   std::string label(const std::string& column) const;
 };
