@@ -225,7 +225,7 @@ else
   # Other columns: the header of the results file no longer matches this model's.
   sed -i '1s/^id,/id,extra,/' "$EXIST/results.csv"
   before=$(snapshot "$EXIST")
-  existing_case other_columns "holds results of a different model or with different columns" \
+  existing_case other_columns "holds results of a different model or with other columns" \
     run "$J/good.ini" --out "$EXIST" --progress none
 fi
 

@@ -34,7 +34,7 @@ cp "$t/other/results.csv" "$t/other.orig"
 status=0
 "$EOS_SWEEP" run "$t/small.ini" --out "$t/other" 2>"$t/other.err" || status=$?
 [ $status = 2 ] || fail "foreign results file: exit $status"
-grep -q "different model or with different columns" "$t/other.err" || fail "foreign results: $(cat "$t/other.err")"
+grep -q "different model or with other columns" "$t/other.err" || fail "foreign results: $(cat "$t/other.err")"
 cmp -s "$t/other/results.csv" "$t/other.orig" || fail "foreign results file was modified"
 [ ! -e "$t/other/manifest.jsonl" ] || fail "manifest written on refused input"
 

@@ -33,35 +33,45 @@ double now_s() {
 
 int ResultsTable::column(const std::string& name) const { return index_of(header, name); }
 
+ResultsReader::ResultsReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
+  if (!in_) throw InputError(path + ": cannot read results file");
+  if (!std::getline(in_, line_)) throw InputError(path + ": empty results file (no header)");
+  lineno_ = 1;
+  auto head = csv_split(line_);
+  if (in_.eof() || !head || head->empty() || (*head)[0] != "id")
+    throw InputError(path + ": not an eos-sweep results file (no header)");
+  header_ = std::move(*head);
+}
+
+int ResultsReader::column(const std::string& name) const { return index_of(header_, name); }
+
+bool ResultsReader::next(std::vector<std::string>& fields) {
+  while (std::getline(in_, line_)) {
+    ++lineno_;
+    const std::string where = path_ + ":" + std::to_string(lineno_);
+    if (in_.eof()) {  // no end of line
+      warnings_.push_back(where + ": skipped a truncated last row (no end of line)");
+      return false;
+    }
+    auto f = csv_split(line_);
+    if (!f || f->size() != header_.size()) {
+      warnings_.push_back(where + ": skipped a damaged row");
+      continue;
+    }
+    fields = std::move(*f);
+    return true;
+  }
+  return false;
+}
+
 ResultsTable read_results(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read results file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ResultsReader reader(path);
   ResultsTable t;
   t.path = path;
-  std::size_t pos = 0, lineno = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    ++lineno;
-    if (nl == std::string::npos) {
-      t.warnings.push_back(path + ":" + std::to_string(lineno) + ": skipped a truncated last row (no end of line)");
-      break;
-    }
-    std::string line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    auto fields = csv_split(line);
-    if (t.header.empty()) {
-      if (!fields || fields->empty() || (*fields)[0] != "id") throw InputError(path + ": not an eos-sweep results file (no header)");
-      t.header = *fields;
-      continue;
-    }
-    if (!fields || fields->size() != t.header.size()) {
-      t.warnings.push_back(path + ":" + std::to_string(lineno) + ": skipped a damaged row");
-      continue;
-    }
-    t.rows.push_back(std::move(*fields));
-  }
-  if (t.header.empty()) throw InputError(path + ": empty results file (no header)");
+  t.header = reader.header();
+  std::vector<std::string> fields;
+  while (reader.next(fields)) t.rows.push_back(fields);
+  t.warnings = reader.warnings();
   return t;
 }
 
@@ -79,6 +89,22 @@ bool good_row(const std::string& line, std::size_t columns, int regime_col, std:
   if (!fields || fields->size() != columns || !parse_hex_id((*fields)[0], id)) return false;
   is_error = regime_col >= 0 && (*fields)[static_cast<std::size_t>(regime_col)] == "error";
   return true;
+}
+
+// Why a file's header is not the one expected: its first column that differs.
+std::string header_mismatch(const std::string& path, const std::vector<std::string>& header) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  const auto got = csv_split(line).value_or(std::vector<std::string>{});
+  if (got.empty() || got[0] != "id") return "is not an eos-sweep results file";
+  std::size_t k = 0;
+  while (k < got.size() && k < header.size() && got[k] == header[k]) ++k;
+  return "holds results of a different model or with other columns (column " + std::to_string(k + 1) +
+         ": the file has " + (k < got.size() ? got[k] : "none") + ", this job writes " +
+         (k < header.size() ? header[k] : "none") + (k < header.size() && header[k] == "refine_depth"
+                                                        ? ": the file is of a sweep without refine)"
+                                                        : ")");
 }
 
 }  // namespace
@@ -170,8 +196,7 @@ ResultsFile::ResultsFile(const std::string& path, const std::vector<std::string>
   const bool partial_header = size < head.size() && head.compare(0, start.size(), start) == 0;
   if (partial_header && size > 0 && ::truncate(path.c_str(), 0) != 0) throw InputError(sys_error("truncate", path));
   if (!partial_header) {
-    if (start != head)
-      throw InputError(path + ": holds results of a different model or with different columns; use another --out folder");
+    if (start != head) throw InputError(path + ": " + header_mismatch(path, header) + "; use another --out folder");
     const Scan sc = scan(head, header.size(), regime_col, drop_errors);
     if (sc.rewrite) {
       rewrite(head, header.size(), regime_col, drop_errors);

@@ -17,7 +17,7 @@ PointResult PointResult::failure(std::string message, double wall_s) {
   return r;
 }
 
-Schema::Schema(const ModelInfo& model) : model_(model) {
+Schema::Schema(const ModelInfo& model, bool refining) : model_(model) {
   auto add = [this](std::string name, ColumnRole role, std::size_t slot = 0) {
     columns_.push_back({std::move(name), role, slot});
   };
@@ -30,13 +30,14 @@ Schema::Schema(const ModelInfo& model) : model_(model) {
   add("steps", ColumnRole::Steps);
   for (std::size_t k = 0; k < run_columns().size(); ++k) add(run_columns()[k].name, ColumnRole::Run, k);
   for (std::size_t k = 0; k < model.tracked.size(); ++k) {
-    add(model.tracked[k] + "_final", ColumnRole::TrackedFinal, k);
-    add(model.tracked[k] + "_tail", ColumnRole::TrackedTail, k);
+    add(final_column(model.tracked[k]), ColumnRole::TrackedFinal, k);
+    add(tail_column(model.tracked[k]), ColumnRole::TrackedTail, k);
   }
   const auto ends = model.end_columns();
   for (std::size_t k = 0; k < ends.size(); ++k) add(ends[k], ColumnRole::End, k);
   add("wall_s", ColumnRole::Wall);
   add("message", ColumnRole::Message);
+  if (refining) add("refine_depth", ColumnRole::Depth);
 }
 
 std::vector<std::string> Schema::header() const {
@@ -79,6 +80,7 @@ Field Schema::value(const Column& c, const Point& point, const PointResult& r) c
     case ColumnRole::Steps: return p.text("steps");
     case ColumnRole::Wall: return std::round(r.wall_s * 1e6) / 1e6;
     case ColumnRole::Message: return r.message;
+    case ColumnRole::Depth: return point.depth;
     default: break;
   }
   if (r.error()) return c.role == ColumnRole::Run && c.slot == 0 ? Field(std::string("error")) : Field();

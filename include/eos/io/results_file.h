@@ -3,6 +3,7 @@
 // crash is dropped, so a crash at any moment never leaves a row that counts. Readers skip a
 // damaged row with a warning.
 #pragma once
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,29 @@ class ResultsFile {
   DoneIds done_;
   std::size_t errors_ = 0;
   double last_sync_ = 0;
+};
+
+// A results file read row by row, in constant memory: its header, then each good row; a damaged
+// row, or a last row cut short, is skipped with a warning.
+class ResultsReader {
+ public:
+  // Opens path and reads the header (throws InputError when it cannot be read or has none).
+  explicit ResultsReader(const std::string& path);
+  const std::string& path() const { return path_; }
+  const std::vector<std::string>& header() const { return header_; }
+  // Index of a column, or -1.
+  int column(const std::string& name) const;
+  // The next good row into fields; false at the end of the file.
+  bool next(std::vector<std::string>& fields);
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  std::string path_;
+  std::ifstream in_;
+  std::vector<std::string> header_;
+  std::vector<std::string> warnings_;
+  std::string line_;
+  std::size_t lineno_ = 0;
 };
 
 // A results file read whole, for small files and tools (aggregate reads through this too).

@@ -1,7 +1,8 @@
 // The one schema of a results row, built from the declarations of the runner (gd/stats.h) and of
 // the model: id, model, the model's keys, eta, eta_rel, eta_star, steps, the runner's columns,
 // NAME_final and NAME_tail per tracked scalar, the model's end-of-run columns (theory, reports,
-// diagnostics), wall_s, message. Column names exist here and in those declarations only.
+// diagnostics), wall_s, message, and in a refining job refine_depth. Column names exist here and
+// in those declarations only.
 #pragma once
 #include <string>
 #include <vector>
@@ -13,7 +14,9 @@
 
 namespace eos {
 
-enum class ColumnRole { Id, Model, Key, Eta, EtaRel, EtaStar, Steps, Run, TrackedFinal, TrackedTail, End, Wall, Message };
+enum class ColumnRole {
+  Id, Model, Key, Eta, EtaRel, EtaStar, Steps, Run, TrackedFinal, TrackedTail, End, Wall, Message, Depth
+};
 
 struct Column {
   std::string name;
@@ -23,7 +26,9 @@ struct Column {
 
 class Schema {
  public:
-  explicit Schema(const ModelInfo& model);
+  // refining: the rows of a refining job, which end with refine_depth (0 for a grid point, k for
+  // a point added k bisections below the grid).
+  explicit Schema(const ModelInfo& model, bool refining = false);
   const ModelInfo& model() const { return model_; }
   const std::vector<Column>& columns() const { return columns_; }
   std::vector<std::string> header() const;
