@@ -9,8 +9,10 @@
 
 #include "eos/exec/grid_work.h"
 #include "eos/exec/point_runner.h"
+#include "eos/exec/refine_work.h"
 #include "eos/io/manifest.h"
 #include "eos/io/row_writer.h"
+#include "eos/util/error.h"
 #include "eos/util/files.h"
 
 namespace eos {
@@ -33,7 +35,7 @@ void append_or_warn(const std::string& path, const RunRecord& rec) {
 }
 
 // The manifest's start record of a sweep.
-RunRecord start_record(const MpiContext& mpi, const Job& job, const SweepOptions& o, const GridWork& work,
+RunRecord start_record(const MpiContext& mpi, const Job& job, const SweepOptions& o, const WorkSource& work,
                        const std::vector<std::string>& hosts) {
   RunRecord rec;
   rec.run_id = utc_now() + "-" + std::to_string(::getpid());
@@ -45,42 +47,57 @@ RunRecord start_record(const MpiContext& mpi, const Job& job, const SweepOptions
   rec.mpi_library = mpi.library_version();
   rec.ranks = mpi.size();
   rec.time = utc_now();
-  rec.points_total = work.shard_points();
+  rec.points_total = work.total() + work.skipped();
   rec.points_skipped = work.skipped();
   rec.status = "running";
   return rec;
 }
 
-// Rank 0's part of the sweep, after the results file is open: the work, the rows, the progress
-// and the manifest.
+// Rank 0's part of the sweep, after the results file is open: the work (the grid's pending
+// points, or a refinement), the rows, the progress and the manifest.
 class Recorder {
  public:
-  Recorder(const MpiContext& mpi, const Job& job, const SweepOptions& o, ResultsFile& file)
-      : mpi_(mpi), job_(job), o_(o), file_(file), schema_(*job.model), writer_(schema_, file),
-        work_(job, file.done(), o.shard_i, o.shard_n), manifest_(o.out + "/manifest.jsonl") {}
-  GridWork& work() { return work_; }
+  Recorder(const MpiContext& mpi, const Job& job, const RefineSpec& refine, const SweepOptions& o, ResultsFile& file)
+      : mpi_(mpi), job_(job), refine_(refine), o_(o), schema_(*job.model, refine.enabled()), writer_(schema_, file),
+        manifest_(o.out + "/manifest.jsonl") {
+    if (refine.enabled()) {
+      known_ = known_phases(o.out + "/" + results_name(o), refine);
+      refine_work_ = std::make_unique<RefineWork>(job, refine, known_, o.shard_i, o.shard_n);
+    } else {
+      grid_work_ = std::make_unique<GridWork>(job, file.done(), o.shard_i, o.shard_n);
+    }
+  }
+  WorkSource& work() { return refine_work_ ? static_cast<WorkSource&>(*refine_work_) : *grid_work_; }
   void start(const std::vector<std::string>& hosts) {
-    record_ = start_record(mpi_, job_, o_, work_, hosts);
+    record_ = start_record(mpi_, job_, o_, work(), hosts);
     append_or_warn(manifest_, record_);
     progress_ = make_progress(o_.progress, stderr);
-    progress_->start(work_.total(), work_.skipped());
+    progress_->start(work().total(), work().skipped());
   }
   Progress* progress() { return progress_.get(); }
-  void write(std::uint64_t index, const PointResult& r) {
-    writer_.write(point_at(job_, index), r);
+  void write(const WorkItem& item, const PointResult& r) {
+    const Point p = refine_work_ ? refine_work_->point(item) : point_at(job_, static_cast<std::size_t>(item.index));
+    writer_.write(p, r);
     errors_ += r.error();
+    if (refine_work_) refine_work_->finished(item, phase_of(p, r));
   }
   void finish(const ScheduleOutcome& outcome);
 
  private:
+  std::string phase_of(const Point& p, const PointResult& r) const {
+    return refine_.phase(format_field(schema_.field(p, r, "regime")), format_field(schema_.field(p, r, refine_.column)));
+  }
+  void report_refinement() const;
   const MpiContext& mpi_;
   const Job& job_;
+  const RefineSpec& refine_;
   const SweepOptions& o_;
-  ResultsFile& file_;
   Schema schema_;
   CsvRowWriter writer_;
-  GridWork work_;
   std::string manifest_;
+  KnownPhases known_;
+  std::unique_ptr<RefineWork> refine_work_;
+  std::unique_ptr<GridWork> grid_work_;
   RunRecord record_;
   std::unique_ptr<Progress> progress_;
   std::size_t errors_ = 0;
@@ -94,6 +111,7 @@ void Recorder::finish(const ScheduleOutcome& outcome) {
   record_.points_done = outcome.done;
   record_.status = outcome.interrupted ? "interrupted" : "complete";
   append_or_warn(manifest_, record_);
+  report_refinement();
   if (errors_)
     std::fprintf(stderr,
                  "eos-sweep run: %zu points ended in an error row (see the message column; --retry-errors reruns them)\n",
@@ -101,13 +119,23 @@ void Recorder::finish(const ScheduleOutcome& outcome) {
   std::fprintf(stderr, "eos-sweep run: results in %s/%s\n", o_.out.c_str(), results_name(o_).c_str());
 }
 
+void Recorder::report_refinement() const {
+  if (!refine_work_) return;
+  const auto c = refine_work_->counts();
+  std::fprintf(stderr, "eos-sweep run: refined %zu lines along %s: %zu grid points, %zu added", c.lines,
+               refine_.axis.c_str(), c.coarse, c.added);
+  if (c.unresolved) std::fprintf(stderr, " (%zu of them could not be resolved)", c.unresolved);
+  std::fprintf(stderr, "\n");
+}
+
 // Rank 0 alone touches the output folder; every rank hears whether it could (collective).
-bool open_results(const MpiContext& mpi, const Job& job, const SweepOptions& o, std::unique_ptr<ResultsFile>& file,
-                  std::string& error) {
+bool open_results(const MpiContext& mpi, const Job& job, bool refining, const SweepOptions& o,
+                  std::unique_ptr<ResultsFile>& file, std::string& error) {
   if (mpi.rank() == 0) {
     try {
       prepare_dir(o.out);
-      file = std::make_unique<ResultsFile>(o.out + "/" + results_name(o), Schema(*job.model).header(), o.retry_errors);
+      const auto header = Schema(*job.model, refining).header();
+      file = std::make_unique<ResultsFile>(o.out + "/" + results_name(o), header, o.retry_errors);
     } catch (const std::exception& e) {  // InputError, or a full disk while writing the header
       error = e.what();
     }
@@ -120,22 +148,25 @@ bool open_results(const MpiContext& mpi, const Job& job, const SweepOptions& o, 
 SweepResult run_sweep(const MpiContext& mpi, const Job& job, const SweepOptions& o, std::atomic<bool>& stop) {
   std::string error;
   std::unique_ptr<ResultsFile> file;
-  if (!open_results(mpi, job, o, file, error)) return {SweepEnd::BadOutput, error};
+  const RefineSpec refine = refine_spec(job);
+  if (!open_results(mpi, job, refine.enabled(), o, file, error)) return {SweepEnd::BadOutput, error};
 
   std::optional<Recorder> master;
-  if (file) master.emplace(mpi, job, o, *file);
+  if (file) master.emplace(mpi, job, refine, o, *file);
   const auto hosts = mpi.hosts();
   if (master) master->start(hosts);
 
   const PointHooks hooks{&stop, o.out + "/traces", {}};
   RunFn run = [&](const WorkItem& item) -> std::optional<PointResult> {
     try {
-      return run_point(*job.model, point_at(job, static_cast<std::size_t>(item.index)), hooks);
+      return run_point(*job.model, refine_point(job, refine, item), hooks);
     } catch (const Interrupted&) {
       return std::nullopt;
+    } catch (const InputError& e) {  // an added point the model refuses (the master warned)
+      return PointResult::failure(e.what(), 0);
     }
   };
-  SinkFn sink = [&](const WorkItem& item, PointResult&& r) { master->write(item.index, r); };
+  SinkFn sink = [&](const WorkItem& item, PointResult&& r) { master->write(item, r); };
   ScheduleOptions opts{o.batch, &stop, master ? master->progress() : nullptr, o.grace_s};
   ScheduleOutcome outcome;
   try {
