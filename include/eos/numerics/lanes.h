@@ -168,21 +168,46 @@ EOS_LANE_INLINE void store(double* p, const D8& v) {
 #pragma GCC unroll 8
   for (int k = 0; k < kParts; ++k) std::memcpy(p + k * kWidth, &v.p[k], sizeof(NativeD));
 }
-// The first count < 8 values of p, the other lanes 0.
+// Lane k true when k < count.
+EOS_LANE_INLINE M8 first_lanes(long count) {
+  M8 r;
+#pragma GCC unroll 8
+  for (int k = 0; k < kParts; ++k)
+    for (int j = 0; j < kWidth; ++j) r.p[k][j] = k * kWidth + j < count ? -1L : 0L;
+  return r;
+}
+
+// The first count < 8 values of p, the other lanes 0; and the first count lanes stored to p.
+// Masked loads and stores where the target has them (nothing is read or written past count).
 EOS_LANE_INLINE D8 load_partial(const double* p, long count) {
+  D8 r;
+#if defined(__AVX512F__)
+  r.p[0] = __builtin_bit_cast(NativeD, _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << count) - 1), p));
+#elif defined(__AVX2__)
+  const M8 m = first_lanes(count);
+#pragma GCC unroll 8
+  for (int k = 0; k < kParts; ++k)
+    r.p[k] = __builtin_bit_cast(NativeD, _mm256_maskload_pd(p + k * kWidth, __builtin_bit_cast(__m256i, m.p[k])));
+#else
   double buf[kLanes] = {};
   for (long k = 0; k < count; ++k) buf[k] = p[k];
-  return load(buf);
+  r = load(buf);
+#endif
+  return r;
 }
 EOS_LANE_INLINE void store_partial(double* p, const D8& v, long count) {
+#if defined(__AVX512F__)
+  _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << count) - 1), __builtin_bit_cast(__m512d, v.p[0]));
+#elif defined(__AVX2__)
+  const M8 m = first_lanes(count);
+#pragma GCC unroll 8
+  for (int k = 0; k < kParts; ++k)
+    _mm256_maskstore_pd(p + k * kWidth, __builtin_bit_cast(__m256i, m.p[k]), __builtin_bit_cast(__m256d, v.p[k]));
+#else
   double buf[kLanes];
   store(buf, v);
   for (long k = 0; k < count; ++k) p[k] = buf[k];
-}
-EOS_LANE_INLINE double lane(const D8& v, int k) {
-  double buf[kLanes];
-  store(buf, v);
-  return buf[k];
+#endif
 }
 
 // Bit k set when lane k of the mask is true (its sign bit is set).
@@ -223,15 +248,6 @@ EOS_LANE_INLINE D8 lookup16(const double (&table)[16], const M8& j) {
   for (int k = 0; k < kParts; ++k)
     for (int l = 0; l < kWidth; ++l) r.p[k][l] = table[j.p[k][l]];
 #endif
-  return r;
-}
-
-// Lane k true when k < count.
-EOS_LANE_INLINE M8 first_lanes(long count) {
-  M8 r;
-#pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k)
-    for (int j = 0; j < kWidth; ++j) r.p[k][j] = k * kWidth + j < count ? -1L : 0L;
   return r;
 }
 
