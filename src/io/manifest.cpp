@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "eos/numerics/simd.h"
 #include "eos/util/version.h"
 
 namespace eos {
@@ -65,6 +66,7 @@ std::string manifest_line(const RunRecord& r) {
   kv("compiler", EOS_CXX_COMPILER);
   kv("boost", EOS_BOOST_VERSION);
   kv("eigen", EOS_EIGEN_VERSION);
+  kv("simd", simd_name(simd_path()));  // this rank's vector path (numerics/simd.h)
   kv("mpi_library", r.mpi_library);
   kv("ranks", std::to_string(r.ranks), false);
   std::string hosts = "[";

@@ -3,11 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
+#include "eos/numerics/lanes.h"
 #include "eos/numerics/logistic.h"
 #include "eos/models/sparse_coding_cache.h"
 #include "eos/models/sparse_relu_fast.h"
+#include "eos/models/sparse_relu_simd.h"
 
 namespace eos {
 
@@ -37,95 +38,35 @@ void OracleStats::compute(double b, double* P, double* N, double* cP, double* cN
 
 namespace {
 
-// Sums of the loss kernel, two samples per lane pair.
-struct LossSums {
-  V2 hinge{}, g0{}, g1{}, g2{};
-  V2 h00{}, h01{}, h02{}, h11{}, h12{}, h22{};
-  double logs = 0;
-};
-
-// Adds samples i and i + 1 (a padded pair has y = 0 and is masked out of e in its second lane).
-template <bool kHess, bool kPadded>
-inline void add_pair(LossSums& z, Log1pProduct& logs, double am, double ap, const V2& yy, const V2& f0,
-                     const V2& f1, const V2& kN, const V2& kP) {
-  const V2 f2 = am * kN + ap * kP;  // ∇f = (N, P, a₋cN + a₊cP)
-  const V2 m = yy * (am * f0 + ap * f1);
-  // ℓ(m) = max(−m, 0) + log1p(e), e = exp(−|m|); ℓ' = −σ(−m), ℓ'' = e/(1+e)², as in Logistic.
-  const I2 neg = m < 0.0;
-  const V2 x = neg ? m : -m;  // −|m|
-  V2 e;
-  exp_nonpos(x, e);
-  if (kPadded) e[1] = 0.0;
-  const V2 s = 1.0 / (1.0 + e);
-  z.hinge += neg ? -m : V2{};
-  logs.add(e);
-  const V2 gy = -(neg ? s : e * s) * yy;
-  z.g0 += gy * f0;
-  z.g1 += gy * f1;
-  z.g2 += gy * f2;
-  if (kHess) {
-    const V2 c = e * s * s;
-    z.h00 += c * f0 * f0;
-    z.h01 += c * f0 * f1;
-    z.h02 += c * f0 * f2 + gy * kN;
-    z.h11 += c * f1 * f1;
-    z.h12 += c * f1 * f2 + gy * kP;
-    z.h22 += c * f2 * f2;
-  }
+// The eight lane sums of one quantity, in the one order of every path.
+static_assert(SparseReluLaneSums::kLanes == lanes::kLanes);
+inline double lane_total(const double (&v)[lanes::kLanes]) {
+  return lanes::tree_sum(v);
 }
 
-template <bool kHess>
-void loss_sums(LossSums& out, std::size_t n, const double* y, const double* P, const double* N, const double* cP,
-               const double* cN, double am, double ap) {
-  // Chunks of at most Log1pProduct::kMaxAdds pairs, each summed in locals (kept in registers).
-  constexpr std::size_t kChunk = 2 * Log1pProduct::kMaxAdds;
-  LossSums z;
-  for (std::size_t start = 0; start < n; start += kChunk) {
-    const std::size_t stop = std::min(n, start + kChunk);
-    Log1pProduct logs;
-    std::size_t i = start;
-    for (; i + 2 <= stop; i += 2) {
-      V2 yy, f0, f1, kN, kP;
-      std::memcpy(&yy, y + i, sizeof yy);
-      std::memcpy(&f0, N + i, sizeof f0);
-      std::memcpy(&f1, P + i, sizeof f1);
-      std::memcpy(&kN, cN + i, sizeof kN);
-      std::memcpy(&kP, cP + i, sizeof kP);
-      add_pair<kHess, false>(z, logs, am, ap, yy, f0, f1, kN, kP);
-    }
-    if (i < stop)
-      add_pair<kHess, true>(z, logs, am, ap, V2{y[i], 0.0}, V2{N[i], 0.0}, V2{P[i], 0.0}, V2{cN[i], 0.0},
-                            V2{cP[i], 0.0});
-    z.logs += logs.log();
+// Loss, gradient and Hessian (when hess) of n samples from the kernel's lane sums.
+double finish_loss(const SparseReluLaneSums& z, std::size_t n, Vec& grad, Mat* hess) {
+  const double inv = 1.0 / static_cast<double>(n);
+  grad.resize(3);
+  grad << lane_total(z.g[0]) * inv, lane_total(z.g[1]) * inv, lane_total(z.g[2]) * inv;
+  if (hess) {
+    hess->resize(3, 3);
+    const double a = lane_total(z.h[0]), b = lane_total(z.h[1]), c = lane_total(z.h[2]), d = lane_total(z.h[3]),
+                 e = lane_total(z.h[4]), f = lane_total(z.h[5]);
+    *hess << a, b, c, b, d, e, c, e, f;
+    *hess *= inv;
   }
-  out = z;
+  return (lane_total(z.hinge) + z.logs) * inv;
 }
-
-// The two lanes added.
-inline double hsum(const V2& v) { return v[0] + v[1]; }
 
 }  // namespace
 
 double sparse_relu_loss(const std::vector<double>& y, const double* P, const double* N, const double* cP,
                         const double* cN, const Vec& theta, Vec& grad, Mat* hess) {
-  const double am = theta[0], ap = theta[1];
-  const std::size_t n = y.size();
-  LossSums z;
-  if (hess)
-    loss_sums<true>(z, n, y.data(), P, N, cP, cN, am, ap);
-  else
-    loss_sums<false>(z, n, y.data(), P, N, cP, cN, am, ap);
-  const double inv = 1.0 / static_cast<double>(n);
-  grad.resize(3);
-  grad << hsum(z.g0) * inv, hsum(z.g1) * inv, hsum(z.g2) * inv;
-  if (hess) {
-    hess->resize(3, 3);
-    const double a = hsum(z.h00), b = hsum(z.h01), c = hsum(z.h02), d = hsum(z.h11), e = hsum(z.h12),
-                 f = hsum(z.h22);
-    *hess << a, b, c, b, d, e, c, e, f;
-    *hess *= inv;
-  }
-  return (hsum(z.hinge) + z.logs) * inv;
+  SparseReluLaneSums z;
+  sparse_relu_kernels().loss(static_cast<long>(y.size()), y.data(), P, N, cP, cN, theta[0], theta[1],
+                             hess != nullptr, z);
+  return finish_loss(z, y.size(), grad, hess);
 }
 
 double sparse_relu_loss_direct(const std::vector<double>& y, const double* P, const double* N, const double* cP,

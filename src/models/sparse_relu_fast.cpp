@@ -3,13 +3,11 @@
 #include "eos/models/sparse_relu_fast.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
-#include <cstring>
 #include <stdexcept>
 
-#include "eos/numerics/logistic.h"
+#include "eos/models/sparse_relu_simd.h"
 
 namespace eos {
 namespace {
@@ -21,12 +19,6 @@ inline void two_sum(double a, double b, double& s, double& err) {
   s = a + b;
   const double bb = s - a;
   err = (a - (s - bb)) + (b - bb);
-}
-
-// x truncated towards zero to its leading `bits` significant bits (x − result is exact).
-inline double keep_bits(double x, int bits) {
-  const std::uint64_t mask = ~((std::uint64_t{1} << (53 - bits)) - 1);
-  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & mask);
 }
 
 // Positions are exact products with counts below this (see FastStats::compute).
@@ -147,51 +139,29 @@ void FastStats::place(long i, double b) {
   suf_lo_[ui] = e[m].suf_lo;
 }
 
-void FastStats::compute(double b, double* P, double* N, double* cP, double* cN) {
-  if (!std::isfinite(b)) {
-    direct_.compute(b, P, N, cP, cN);
-    return;
-  }
+void FastStats::move_to(double b) {
   const long n = sorted_->n();
   const auto un = static_cast<std::size_t>(n);
   if (c_.empty()) {
     c_.assign(un, -1);
     m_.assign(un, -1);
     for (auto* v : {&lo_, &hi_, &kc_, &pre_hi_, &pre_lo_, &kp_, &suf_hi_, &suf_lo_}) v->assign(un, 0.0);
+    stale_.assign(un, 0);
     for (long i = 0; i < n; ++i) place(i, b);
   }
   // Move the samples whose positions no longer hold (few, when b moved little).
-  for (std::size_t i = 0; i < un; ++i)
-    if (!(lo_[i] < b && b <= hi_[i])) place(static_cast<long>(i), b);
+  const long moved = sparse_relu_kernels().stale(n, b, lo_.data(), hi_.data(), stale_.data());
+  for (long j = 0; j < moved; ++j) place(stale_[static_cast<std::size_t>(j)], b);
+}
 
-  // N = b·c − (v₁ + … + v_c) and P = (v_{m+1} + … + v_d) + b·(d − m), where b·k = bh·k + bl·k
-  // exactly (bh has 26 significant bits, bl at most 27, k ≤ d < 2²⁶): the leading parts
-  // bh·k ± hi cancel exactly when they nearly cancel (Sterbenz) and otherwise lose nothing; the
-  // trailing parts are 2⁻²⁶ smaller. Two samples at a time.
-  const double bh = keep_bits(b, 26);
-  const double bl = b - bh;
-  std::size_t i = 0;
-  for (; i + 2 <= un; i += 2) {
-    V2 kc, ph, pl, kp, sh, sl;
-    std::memcpy(&kc, &kc_[i], sizeof kc);
-    std::memcpy(&ph, &pre_hi_[i], sizeof ph);
-    std::memcpy(&pl, &pre_lo_[i], sizeof pl);
-    std::memcpy(&kp, &kp_[i], sizeof kp);
-    std::memcpy(&sh, &suf_hi_[i], sizeof sh);
-    std::memcpy(&sl, &suf_lo_[i], sizeof sl);
-    const V2 nn = (bh * kc - ph) + (bl * kc - pl);
-    const V2 pp = (sh + bh * kp) + (sl + bl * kp);
-    std::memcpy(N + i, &nn, sizeof nn);
-    std::memcpy(P + i, &pp, sizeof pp);
-    std::memcpy(cN + i, &kc, sizeof kc);
-    std::memcpy(cP + i, &kp, sizeof kp);
+void FastStats::compute(double b, double* P, double* N, double* cP, double* cN) {
+  if (!std::isfinite(b)) {
+    direct_.compute(b, P, N, cP, cN);
+    return;
   }
-  for (; i < un; ++i) {
-    N[i] = (bh * kc_[i] - pre_hi_[i]) + (bl * kc_[i] - pre_lo_[i]);
-    P[i] = (suf_hi_[i] + bh * kp_[i]) + (suf_lo_[i] + bl * kp_[i]);
-    cN[i] = kc_[i];
-    cP[i] = kp_[i];
-  }
+  move_to(b);
+  const SparseReluPositions pos = {kc_.data(), pre_hi_.data(), pre_lo_.data(), kp_.data(), suf_hi_.data(), suf_lo_.data()};
+  sparse_relu_kernels().stats(sorted_->n(), b, pos, P, N, cP, cN);
 }
 
 }  // namespace eos

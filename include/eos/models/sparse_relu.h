@@ -28,8 +28,10 @@ class OracleStats final : public SampleStats {
 };
 
 // Loss, gradient and Hessian of the logistic loss from per-sample statistics: shared by every
-// way of computing the statistics. theta = (a₋, a₊, b). One exp per sample; the log terms are
-// summed by Log1pSum (one log per 256 samples), as accurate as a sum of log1p terms.
+// way of computing the statistics. theta = (a₋, a₊, b). Eight samples at a time on the widest
+// vector path (sparse_relu_simd.h; bit-identical on every path): one polynomial exp per sample,
+// the log terms summed as a log-product (lanes::Log1pProduct, one log per 960 samples), as
+// accurate as a sum of log1p terms.
 double sparse_relu_loss(const std::vector<double>& y, const double* P, const double* N, const double* cP,
                         const double* cN, const Vec& theta, Vec& grad, Mat* hess);
 // The same, straightforwardly: one Logistic (exp and log1p) per sample. The oracle path's loss.
