@@ -31,7 +31,7 @@ const std::vector<KeySpec>& refine_keys() {
 namespace {
 
 // "COLUMN OP NUMBER" into the spec; false when the text has no comparison.
-bool parse_threshold(const std::string& text, RefineSpec& r) {
+bool parse_threshold(const std::string& text, RefineSpec& r, const std::string& key) {
   static const std::pair<const char*, RefineSpec::Op> ops[] = {
       {"<=", RefineSpec::Op::Le}, {">=", RefineSpec::Op::Ge}, {"<", RefineSpec::Op::Lt}, {">", RefineSpec::Op::Gt}};
   for (const auto& [sym, op] : ops) {
@@ -39,7 +39,7 @@ bool parse_threshold(const std::string& text, RefineSpec& r) {
     if (at == std::string::npos) continue;
     r.column = trim(text.substr(0, at));
     r.op = op;
-    r.threshold = parse_double("refine", text.substr(at + std::string(sym).size()));
+    r.threshold = parse_double(key, text.substr(at + std::string(sym).size()));
     return true;
   }
   return false;
@@ -83,16 +83,22 @@ const std::string* value_of(const Job& job, const std::string& key) {
 
 }  // namespace
 
-RefineSpec refine_spec(const Job& job) {
+RefineSpec phase_spec(const std::string& text, const std::string& key) {
   RefineSpec r;
+  r.text = text;
+  if (!parse_threshold(text, r, key)) r.column = trim(text);
+  if (r.column.empty()) throw InputError(key + ": no column in " + quote_input(text));
+  return r;
+}
+
+RefineSpec refine_spec(const Job& job) {
   const std::string* text = value_of(job, "refine");
   if (!text) {
     for (const char* k : {"refine_axis", "refine_tol", "refine_max"})
       if (value_of(job, k)) throw InputError(std::string(k) + ": given without refine (what defines the phase?)");
-    return r;
+    return {};
   }
-  r.text = *text;
-  if (!parse_threshold(r.text, r)) r.column = trim(r.text);
+  RefineSpec r = phase_spec(*text);
   check_column(*job.model, r);
   r.axis = refine_axis(job, value_of(job, "refine_axis") ? *value_of(job, "refine_axis") : "");
   for (const auto& v : *job.find(r.axis)) {

@@ -41,6 +41,10 @@ struct RefineSpec {
   long max_added(const std::vector<double>& values) const;
 };
 
+// What defines a phase, from text: "COLUMN" or "COLUMN OP NUMBER" (the column is not checked;
+// throws InputError for a comparison without a number). Only text, column, op and threshold set.
+RefineSpec phase_spec(const std::string& text, const std::string& key = "refine");
+
 // The refinement a job asks for (disabled when it gives no refine key). Throws InputError: an
 // unknown column, a threshold on a text column, an axis that is not one of the job's real axes
 // with two values or more, refine_tol ≤ 0.
