@@ -116,9 +116,10 @@ std::string xy_rows(const std::vector<double>& x, const std::vector<double>& y, 
   return s;
 }
 
-std::string segment_rows(const std::vector<Segment>& segments) {
+// Polylines separated by blank lines.
+std::string polyline_rows(const std::vector<Polyline>& lines) {
   std::string s;
-  for (const auto& g : segments) s += num(g.x0) + " " + num(g.y0) + "\n" + num(g.x1) + " " + num(g.y1) + "\n\n";
+  for (const auto& l : lines) s += xy_rows(l.x, l.y, {}) + "\n";
   return s;
 }
 
@@ -135,7 +136,7 @@ std::string panel_data(const Panel& p, const std::string& n) {
   for (std::size_t i = 0; i < p.curves.size(); ++i)
     s += block("$" + n + "_curve" + std::to_string(i + 1), "theory: " + p.curves[i].title, xy_rows(p.curves[i].x, p.curves[i].y, {}));
   for (std::size_t i = 0; i < p.contours.size(); ++i)
-    s += block("$" + n + "_contour" + std::to_string(i + 1), "contour: " + p.contours[i].title, segment_rows(p.contours[i].segments));
+    s += block("$" + n + "_contour" + std::to_string(i + 1), "contour: " + p.contours[i].title, polyline_rows(p.contours[i].lines));
   return s;
 }
 

@@ -1,4 +1,5 @@
 // The heatmap of a two-axis phase table, with the theory the model declares on top.
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -6,6 +7,7 @@
 #include "eos/post/table_figure.h"
 #include "eos/post/theory.h"
 #include "eos/util/error.h"
+#include "eos/util/number.h"
 #include "eos/util/text.h"
 #include "table_parts.h"
 
@@ -19,12 +21,6 @@ struct Grid {
   std::vector<double> ys;
   std::vector<std::vector<const Cell*>> rows;
   std::vector<std::vector<double>> xs;  // the x values of each row
-  // Every row as long as the first, and at least 2×2 nodes: a contour can be traced.
-  bool complete() const {
-    bool ok = rows.size() >= 2;
-    for (const auto& r : rows) ok = ok && r.size() == rows[0].size() && r.size() >= 2;
-    return ok;
-  }
 };
 
 Grid grid_of(const AggregateTable& t) {
@@ -99,18 +95,52 @@ void add_eta_rel_marks(Panel& p, const AggregateTable& t) {
                          .width = 2.5});
 }
 
-// The contour where the means cross the value's level (η·S/2 = 1), on a complete grid.
+// Do the sorted values a and b agree, to rounding?
+bool same_values(std::vector<double> a, std::vector<double> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (!(std::fabs(a[k] - b[k]) <= 1e-9 * std::fabs(a[k]))) return false;
+  return true;
+}
+
+// η* of each row when it shears the grid over η: the rows' η values differ but their η/η* agree
+// (a job given in eta_rel); the contour then matches rows at the same η/η*. Empty otherwise.
+std::vector<double> row_shear(const AggregateTable& t, const Grid& g) {
+  const ModelInfo* model = table_model(t);
+  if (t.axes[0] != "eta" || !model || g.rows.size() < 2) return {};
+  std::vector<double> star(g.rows.size());
+  std::vector<std::vector<double>> rel(g.rows.size());
+  for (std::size_t i = 0; i < g.rows.size(); ++i) {
+    star[i] = eta_star_at(*model, cell_params(t, *g.rows[i].front()));
+    for (std::size_t j = 0; j < g.rows[i].size(); ++j) {
+      if (!(eta_star_at(*model, cell_params(t, *g.rows[i][j])) == star[i])) return {};
+      rel[i].push_back(g.xs[i][j] / star[i]);
+    }
+  }
+  bool sheared = false;
+  for (std::size_t i = 1; i < g.rows.size(); ++i) {
+    if (!same_values(rel[i], rel[0])) return {};
+    sheared = sheared || !same_values(g.xs[i], g.xs[0]);
+  }
+  return sheared ? star : std::vector<double>{};
+}
+
+// The contour where the means cross the value's level (η·S/2 = 1): a value within
+// kLevelTolerance of the level counts as on it.
 void add_level_contour(Panel& p, const AggregateTable& t, const Grid& g) {
   const double level = value_level(t.value);
-  if (std::isnan(level) || !g.complete()) return;
-  std::vector<std::vector<double>> v(g.rows.size()), y(g.rows.size());
-  for (std::size_t i = 0; i < g.rows.size(); ++i)
-    for (const auto* c : g.rows[i]) {
-      v[i].push_back(c->stats.mean);
-      y[i].push_back(g.ys[i]);
-    }
-  auto segments = contour_segments(v, g.xs, y, level, p.x.log, p.y.log);
-  if (!segments.empty()) p.contours.push_back({level_legend(t, level), level, std::move(segments)});
+  if (std::isnan(level)) return;
+  const std::vector<double> shear = row_shear(t, g);
+  std::vector<FieldRow> rows(g.rows.size());
+  for (std::size_t i = 0; i < g.rows.size(); ++i) {
+    rows[i] = {.y = g.ys[i], .x = g.xs[i], .align = shear.empty() ? 1.0 : shear[i]};
+    for (const auto* c : g.rows[i]) rows[i].v.push_back(c->stats.mean);
+  }
+  auto lines = contour_lines(rows, level, {.xlog = p.x.log, .ylog = p.y.log, .tolerance = kLevelTolerance});
+  const std::string within = " (±" + format_double(100 * kLevelTolerance) + "%)";
+  if (!lines.empty()) p.contours.push_back({level_legend(t, level) + within, level, std::move(lines)});
 }
 
 }  // namespace

@@ -75,16 +75,17 @@ struct Curve {
   double width = 2.5;
 };
 
-// A straight piece of a contour line.
-struct Segment {
-  double x0, y0, x1, y1;
+// A line through points in order; closed when its last point is its first.
+struct Polyline {
+  std::vector<double> x, y;
+  bool closed() const { return x.size() > 2 && x.front() == x.back() && y.front() == y.back(); }
 };
 
 // A contour of the heatmap's field, drawn as an outlined line (dark with a light core).
 struct Contour {
   std::string title;
   double level = 0;
-  std::vector<Segment> segments;
+  std::vector<Polyline> lines;
 };
 
 // A reference line across the whole panel: x = at (vertical) or y = at (horizontal).

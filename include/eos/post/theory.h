@@ -48,6 +48,11 @@ std::vector<double> eta_star_crossings(const ThresholdCurve& c, double eta, bool
 std::string eta_reaches_legend(const ModelInfo& model);
 std::string eta_star_legend(const ModelInfo& model);
 
+// A value within this fraction of its reference level counts as on it where a contour of the level
+// is drawn: a maximum sampled every k steps of a run that touched the level sits just below it
+// (η·S_max/2 of 0.99 for runs at the edge of stability), and is not a crossing.
+constexpr double kLevelTolerance = 0.02;
+
 // The reference level of a value: its runner column's (1 for η·S/2, the edge of stability); NaN
 // for a fraction or a column without one.
 double value_level(const ValueSpec& v);
