@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -203,6 +205,28 @@ std::vector<Cell> make_cells(const Groups& groups, std::size_t axes, std::size_t
   return cells;
 }
 
+// The horizon h with steps = ⌈h/η⌉ on every row (the runner's rule when a job gives a horizon):
+// the shortest number in the range of those that fit; NaN when none does.
+double common_horizon(const Rows& rows) {
+  const int ec = rows.set.column("eta"), sc = rows.set.column("steps");
+  if (ec < 0 || sc < 0) return kNaN;
+  double lo = -INFINITY, hi = INFINITY;
+  for (const auto* r : rows.rows) {
+    double eta = 0, steps = 0;
+    if (!finite_number((*r)[static_cast<std::size_t>(ec)], eta) || !finite_number((*r)[static_cast<std::size_t>(sc)], steps))
+      return kNaN;
+    lo = std::max(lo, (steps - 1) * eta);
+    hi = std::min(hi, steps * eta);
+  }
+  for (int digits = 1; digits <= 17 && lo < hi; ++digits) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, hi);
+    const double h = std::strtod(buf, nullptr);
+    if (h > lo && h <= hi * (1 + 1e-12)) return h;
+  }
+  return kNaN;
+}
+
 }  // namespace
 
 bool value_less(const std::string& a, const std::string& b) {
@@ -264,6 +288,7 @@ AggregateTable aggregate(const ResultSet& set, const AggregateSpec& spec) {
   const Rows rows{set, select_rows(set, where, t)};
   const std::vector<std::string> group = sort_parameters(rows, spec, t);
   t.cells = make_cells(collect(rows, group, spec.value), spec.axes.size(), t.splits.size());
+  t.horizon = common_horizon(rows);
   return t;
 }
 

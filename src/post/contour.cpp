@@ -25,8 +25,8 @@ struct P {
 };
 using Piece = std::pair<P, P>;
 
-// A row: its nodes at aligned positions u (on the drawn scale, of x/align), values snapped to the
-// level within the tolerance, and where they are drawn: at u·mul + off.
+// A row: its nodes at aligned positions u (on the drawn scale, of x/align), their values, and
+// where they are drawn: at u·mul + off.
 struct Row {
   double y = 0, w = 0;  // w: y on the drawn scale
   std::vector<double> u, v;
@@ -34,18 +34,15 @@ struct Row {
   double drawn(double at) const { return at * mul + off; }
 };
 
-Row row_of(const FieldRow& r, double level, const ContourOptions& o) {
+Row row_of(const FieldRow& r, const ContourOptions& o) {
   Row out{.y = r.y, .w = to_scale(r.y, o.ylog)};
   const double align = r.align > 0 ? r.align : 1;
   if (o.xlog) out.off = std::log(align);
   else out.mul = align;
-  const double tol = o.tolerance * std::fabs(level);
   for (std::size_t k = 0; k < r.x.size() && k < r.v.size(); ++k) {
     if (o.xlog && !(r.x[k] > 0)) continue;
-    double v = std::isfinite(r.v[k]) ? r.v[k] : NAN;
-    if (std::fabs(v - level) <= tol) v = level;
     out.u.push_back(to_scale(r.x[k] / align, o.xlog));
-    out.v.push_back(v);
+    out.v.push_back(std::isfinite(r.v[k]) ? r.v[k] : NAN);
   }
   return out;
 }
@@ -189,7 +186,7 @@ std::vector<Polyline> contour_lines(std::vector<FieldRow> rows, double level, co
   std::vector<Row> drawn;
   std::map<double, double> row_y;  // drawn w → the row's y, so that points on a row keep it exactly
   for (const auto& r : rows) {
-    drawn.push_back(row_of(r, level, o));
+    drawn.push_back(row_of(r, o));
     row_y[drawn.back().w] = r.y;
   }
   std::vector<Piece> pieces;

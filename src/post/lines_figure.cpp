@@ -145,14 +145,15 @@ Figure lines_figure(const AggregateTable& t, const TableFigureOptions& o) {
   p.y.log = o.yscale == ScaleChoice::Log && choose_log(o.yscale, {means}, "--yscale (the value axis)");
   for (std::size_t i = 0; i < lines.size(); ++i) {
     Series s = series_of(t, lines[i], static_cast<int>(i));
-    if (!s.x.empty()) p.series.push_back(std::move(s));  // a line without a single value is left out
+    if (s.x.empty()) continue;  // a line without a single value is left out
+    p.series.push_back(std::move(s));
   }
   add_threshold_marks(p, t, lines, data);
   add_reference_marks(p, t);
   set_x_range(p.x, p.marks, data);
   set_y_range(p.y, t, p.series, p.marks);
   p.x.label = param_label(t, t.axes[0]);
-  p.y.label = value_label(t) + (t.over.empty() ? "" : "  (mean ± std)");
+  p.y.label = value_axis_label(t, true);
   Figure f{.about = "eos-sweep aggregate: " + value_label(t) + " against " + t.axes[0] + ", model " + t.model,
            .title = table_title(t), .subtitle = table_subtitle(t), .width = 950, .height = 600};
   f.panels.push_back(std::move(p));

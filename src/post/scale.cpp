@@ -10,15 +10,6 @@
 namespace eos {
 namespace {
 
-// Are the sorted distinct values evenly spaced on this scale?
-bool evenly_spaced(const std::vector<double>& v, bool log) {
-  const double span = to_scale(v.back(), log) - to_scale(v.front(), log);
-  const double step = span / static_cast<double>(v.size() - 1);
-  for (std::size_t i = 1; i < v.size(); ++i)
-    if (std::fabs(to_scale(v[i], log) - to_scale(v[i - 1], log) - step) > 1e-6 * span) return false;
-  return true;
-}
-
 bool all_positive(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return x > 0; });
 }
@@ -37,6 +28,16 @@ bool groups_look_log(std::vector<std::vector<double>> groups) {
 }
 
 }  // namespace
+
+bool evenly_spaced(const std::vector<double>& v, bool log) {
+  if (v.size() < 2) return v.size() == 1;
+  const double span = to_scale(v.back(), log) - to_scale(v.front(), log);
+  if (!(span > 0)) return false;
+  const double step = span / static_cast<double>(v.size() - 1);
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (std::fabs(to_scale(v[i], log) - to_scale(v[i - 1], log) - step) > 1e-6 * span) return false;
+  return true;
+}
 
 ScaleChoice parse_scale(const std::string& flag, const std::string& text) {
   if (text == "auto") return ScaleChoice::Auto;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "eos/model/model.h"
 #include "eos/post/aggregate.h"
@@ -21,6 +22,13 @@ std::string param_label(const AggregateTable& t, const std::string& name);
 
 // The label of the value: its column's ("final bias b"), or "fraction of regime = eos" (ValueSpec::label).
 std::string value_label(const AggregateTable& t);
+
+// "mean over 4 seeds", "mean over 3–4 seeds", "mean over 8 runs (d, seed)", "of 40 seeds" (a
+// fraction); "" for one run per point: what the value of a point is.
+std::string statistic(const AggregateTable& t);
+// The value's label with its statistic: "final bias b, mean over 4 seeds" (a colour bar) or, with
+// spread, "final bias b (mean ± std over 4 seeds)" (the value axis of a line plot).
+std::string value_axis_label(const AggregateTable& t, bool spread);
 
 // "η·S_max/2 = 1": the legend of the value's reference level.
 std::string level_legend(const AggregateTable& t, double level);

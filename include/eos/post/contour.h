@@ -20,9 +20,6 @@ struct FieldRow {
 
 struct ContourOptions {
   bool xlog = false, ylog = false;  // interpolate along log(x), log(y)
-  // A value within tolerance·|level| of the level counts as on it (a sampled maximum that sits
-  // just below a level the run touched is not a crossing).
-  double tolerance = 0;
 };
 
 // Where the field crosses level. Between two neighbouring rows (sorted by y) the field is

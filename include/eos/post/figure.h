@@ -42,15 +42,31 @@ struct Box {
   long count = 0;    // the runs behind the value (for readers of the data)
 };
 
-enum class Palette { Sequential };  // dark to light (viridis); the only kind needed so far
+enum class Palette {
+  Sequential,  // dark to light (viridis): values without a reference level
+  Diverging,   // blue below Heatmap::center, a light neutral at it, red above: a value with a level
+};
+
+// Heatmap cells that fill an nx × ny lattice evenly spaced on the drawn scales: their values row
+// by row (y slowest), NaN for a missing cell. A backend may draw it as one image.
+struct Raster {
+  std::size_t nx = 0, ny = 0;  // 0: the cells are not such a lattice
+  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // centres of the first and last column and row
+  std::vector<double> values;
+};
 
 struct Heatmap {
   std::vector<Box> cells;    // coloured by value
   std::vector<Box> missing;  // cells without a value: hatched, with the legend missing_title
   std::string missing_title = "no value";
+  // Where the panel has no cell (rows that cover different x ranges): a light grey, with this
+  // legend; empty: the background.
+  std::string outside_title;
   std::string label;         // of the colour bar
   double min = Axis::kAuto, max = Axis::kAuto;  // of the colour bar; NaN: the data's
   Palette palette = Palette::Sequential;
+  double center = Axis::kAuto;  // Palette::Diverging: the value drawn neutral (within [min, max])
+  Raster raster;                // the cells as a lattice, when they are one
 };
 
 // Data drawn as lines, points or both, with optional error bars.
@@ -73,6 +89,7 @@ struct Curve {
   Color color{Color::Role::Theory};
   Dash dash = Dash::Dashed;
   double width = 2.5;
+  bool outlined = false;  // drawn over a wider light line, to read on any colour (over a heatmap)
 };
 
 // A line through points in order; closed when its last point is its first.
@@ -97,6 +114,7 @@ struct Mark {
   Color color{Color::Role::Ink};
   Dash dash = Dash::Dashed;
   double width = 1.5;
+  bool outlined = false;  // drawn over a wider light line (over a heatmap)
 };
 
 // A legend entry of its own, for marks or curves drawn without a title.
@@ -107,7 +125,7 @@ struct KeyEntry {
   double width = 1.5;
 };
 
-enum class Legend { Inside, InsideBoxed, Outside };
+enum class Legend { Inside, InsideBoxed, Outside, Below };
 
 struct Panel {
   Axis x, y;
@@ -123,8 +141,8 @@ struct Panel {
 
 struct Figure {
   std::string about;     // one line: what the figure shows (a comment in scripts)
-  std::string title;     // first line of the title
-  std::string subtitle;  // second line; may be empty
+  std::string title;     // the title: the model and what is drawn
+  std::string subtitle;  // a smaller second line (the fixed parameters); may be empty
   int width = 900, height = 700;  // pixels
   std::vector<Panel> panels;      // top to bottom; several share the x axis (labelled once, at the bottom)
 };

@@ -13,6 +13,10 @@ enum class ScaleChoice { Auto, Log, Lin };
 // "auto", "log" or "lin" (throws InputError naming flag otherwise).
 ScaleChoice parse_scale(const std::string& flag, const std::string& text);
 
+// Are the sorted distinct values evenly spaced on this scale (to 1e-6 of their span)? One value
+// is; none is not.
+bool evenly_spaced(const std::vector<double>& values, bool log);
+
 // Should an axis with these values be drawn on a log scale? True when they are all positive and
 // either evenly spaced on a log scale (at least 3 values, not evenly spaced on a linear one) or
 // span a factor of 50 or more without being evenly spaced.

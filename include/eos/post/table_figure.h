@@ -27,9 +27,13 @@ Figure heatmap_figure(const AggregateTable& t, const TableFigureOptions& o = {})
 // data and every threshold mark.
 Figure lines_figure(const AggregateTable& t, const TableFigureOptions& o = {});
 
-// "mean of final bias b over seed (3 runs per point)": what is drawn, averaged over what.
+// "sparse-relu: final bias b against η", "sparse-relu: η·S_max/2 over η/η* and d": the model and
+// what is drawn (the statistic is in the value's axis or colour-bar label).
 std::string table_title(const AggregateTable& t);
-// "sparse-relu: λ = 3, n = 300": the model and its fixed keys with a value (at most six).
+// "λ = 3, n = 300, horizon η·T = 10": the fixed parameters a reader needs: the model's keys with
+// one value (at most six) that change the result and are sweep axes or off their default (not
+// path = fast, n_test = 2000, nor the seed); then the GD steps T when fixed, or else the horizon
+// η·T when it is the same on every row.
 std::string table_subtitle(const AggregateTable& t);
 
 }  // namespace eos
