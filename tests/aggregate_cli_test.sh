@@ -75,6 +75,16 @@ done
 "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --out "$T/fig1" >/dev/null 2>&1 || fail "eta slices"
 [ "$(grep -c '^  set arrow from' "$T/fig1/bias_final-by-eta.gp")" -eq 2 ] && grep -q "title 'η\* = 8π/d²'" "$T/fig1/bias_final-by-eta.gp" &&
   ok "dashed lines at 8*pi/d^2" || fail "eta slices lack 8*pi/d^2"
+# --inset: the Figure-1 zoom around η* (a sweep dense enough near η*: d = 30, 9 values of η/η*).
+I=$T/inset
+mkdir -p "$I"
+awk 'BEGIN { print "id,model,d,seed,eta,eta_rel,eta_star,steps,regime,edge_max,bias_final,wall_s,message"
+  s = 8 * 3.141592653589793 / 900
+  for (k = 0; k <= 8; ++k) { r = 0.25 * 2 ^ (k / 2); b = r < 1 ? -0.1 : -0.1 - log(r)
+    printf "i%d,sparse-relu,30,0,%.17g,%.17g,%.17g,%d,gf,%.17g,%.17g,1,\n", k, r * s, r, s, 10 / (r * s) + 1, r, b } }' >"$I/results.csv"
+"$EOS_SWEEP" aggregate "$I" --x eta --value bias_final --inset --out "$I/fig" >"$T/inset.txt" 2>&1 || { fail "--inset"; cat "$T/inset.txt"; }
+grep -q '^  # inset' "$I/fig/bias_final-by-eta.gp" && is_png "$I/fig/bias_final-by-eta.png" && ok "--inset draws a zoom" ||
+  fail "--inset: no inset in the script"
 # Users can rerun the script from anywhere.
 rm "$T/fig1/bias_final-by-eta.png"
 (cd / && gnuplot "$T/fig1/bias_final-by-eta.gp") && is_png "$T/fig1/bias_final-by-eta.png" && ok "script reruns" ||
@@ -118,6 +128,8 @@ expect_error 2 "varies too" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --y seed -
 expect_error 2 "no such file" "$EOS_SWEEP" aggregate "$T/missing.csv" --x eta --value bias_final --out "$B"
 expect_error 2 "missing axis" "$EOS_SWEEP" aggregate "$T/sweep" --value bias_final --out "$B"
 expect_error 2 "no row matches" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --where d=7 --out "$B"
+expect_error 2 "inset: a zoom of a line plot" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --y d --value bias_final --inset --out "$B"
+expect_error 2 "inset: no line has 3 points" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --inset --out "$B"
 mkdir -p "$T/mixed"
 cp "$T/sweep/results.csv" "$T/mixed/results.csv"
 printf 'id,model,depth,eta,eta_rel,eta_star,steps,regime,wall_s,message\nz,deep-linear,2,1,1,1,9,gf,1,\n' >"$T/mixed/results.other.csv"

@@ -1,7 +1,8 @@
 // What the phase-table figures hold, as data: titles, subtitles and the statistic in the value's
 // label; the colour maps (diverging, neutral at a value's level; sequential otherwise); theory
 // drawn outlined over heatmaps; the lattice of an aligned grid and the grey outside a sheared
-// one; and the gnuplot backend's compact form for large lattices (a matrix drawn as an image).
+// one; the inset of the Figure-1 slices; and the gnuplot backend's compact form for large
+// lattices (a matrix drawn as an image).
 #define BOOST_TEST_MODULE aggregate_figure
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
@@ -51,8 +52,25 @@ std::vector<double> logspace(double lo, double hi, int n) {
   return v;
 }
 
-Figure figure_of(const ResultSet& set, std::vector<std::string> axes, const std::string& value) {
-  return table_figure(aggregate(set, spec_of(set, std::move(axes), value)));
+// The inset lies in a corner of the main plot, over none of its points (nor the room for its tic
+// labels, left of and below it): the main plot's range is widened if need be.
+void check_clear(const Figure& f) {
+  BOOST_REQUIRE_EQUAL(f.insets.size(), 1u);
+  const Inset& in = f.insets[0];
+  const Panel& p = f.panels[0];
+  BOOST_CHECK(in.left > 0.05 && in.right < 1 && in.bottom > 0.05 && in.top < 1);
+  for (const auto& m : p.series)
+    for (std::size_t k = 0; k < m.x.size(); ++k) {
+      const double x = std::log(m.x[k] / p.x.min) / std::log(p.x.max / p.x.min), y = (m.y[k] - p.y.min) / (p.y.max - p.y.min);
+      BOOST_CHECK_MESSAGE(!(x > in.left - 0.1 && x < in.right && y > in.bottom - 0.1 && y < in.top),
+                          "point (" << m.x[k] << ", " << m.y[k] << ") under the inset");
+    }
+}
+
+Figure figure_of(const ResultSet& set, std::vector<std::string> axes, const std::string& value, bool inset = false) {
+  TableFigureOptions o;
+  o.inset = inset;
+  return table_figure(aggregate(set, spec_of(set, std::move(axes), value)), o);
 }
 
 }  // namespace
@@ -152,6 +170,70 @@ BOOST_AUTO_TEST_CASE(an_aligned_grid_is_a_lattice_a_sheared_one_has_an_outside) 
   // Unevenly spaced values: no lattice either.
   const ResultSet uneven = full("lattice-uneven", full_text({25, 50, 100}, {0.5, 0.8, 1, 1.5, 3}));
   BOOST_CHECK_EQUAL(only_panel(figure_of(uneven, {"eta_rel", "d"}, "edge_max")).heatmap.raster.nx, 0u);
+}
+
+BOOST_AUTO_TEST_CASE(one_eta_star_gets_the_papers_inset_over_eta) {
+  // jobs/figure1.ini's shape: d = 200, η dense around η*.
+  const ResultSet set = full("inset-one", full_text({200}, {0.2, 0.4, 0.6, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 4, 8, 16}));
+  const Figure f = figure_of(set, {"eta"}, "bias_final", true);
+  BOOST_REQUIRE_EQUAL(f.insets.size(), 1u);
+  const Inset& in = f.insets[0];
+  const double star = 8 * M_PI / (200.0 * 200);
+  BOOST_CHECK_CLOSE(in.panel.x.min, star / 2, 1e-12);
+  BOOST_CHECK_CLOSE(in.panel.x.max, star * 2, 1e-12);
+  BOOST_CHECK(in.panel.x.log);
+  BOOST_CHECK(in.panel.x.label.empty());  // the main plot's axis
+  BOOST_REQUIRE_EQUAL(in.panel.marks.size(), 1u);
+  BOOST_CHECK_CLOSE(in.panel.marks[0].at, star, 1e-12);
+  BOOST_REQUIRE_EQUAL(in.panel.series.size(), 1u);
+  const Series& s = in.panel.series[0];
+  BOOST_CHECK_EQUAL(s.x.size(), 10u);  // 0.6 ... 2 (8 points) and a neighbour on each side, 0.4 and 4
+  BOOST_CHECK_CLOSE(s.x.front(), 0.4 * star, 1e-9);
+  BOOST_CHECK_CLOSE(s.x.back(), 4 * star, 1e-9);
+  BOOST_CHECK(in.panel.y.min <= -0.1 - std::log(1.5) && in.panel.y.max >= -0.08);  // the points in the window
+  check_clear(f);
+  // Without --inset, none.
+  BOOST_CHECK(figure_of(set, {"eta"}, "bias_final").insets.empty());
+}
+
+BOOST_AUTO_TEST_CASE(several_eta_stars_get_an_inset_over_eta_over_eta_star) {
+  const std::vector<double> rels = logspace(0.3, 3, 12);  // 0.3, 0.37, 0.456, 0.562 ... 1.97, 2.43, 3
+  const ResultSet set = full("inset-many", full_text({50, 100, 200}, rels));
+  const Figure f = figure_of(set, {"eta"}, "bias_final", true);
+  BOOST_REQUIRE_EQUAL(f.insets.size(), 1u);
+  const Panel& in = f.insets[0].panel;
+  BOOST_CHECK_EQUAL(in.x.label, "η/η*");
+  BOOST_CHECK(in.x.min == 0.5 && in.x.max == 2);
+  BOOST_REQUIRE_EQUAL(in.marks.size(), 1u);
+  BOOST_CHECK_EQUAL(in.marks[0].at, 1.0);
+  BOOST_REQUIRE_EQUAL(in.series.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {  // every line on its own η/η*, in its colour
+    BOOST_CHECK_EQUAL(in.series[i].color.index, f.panels[0].series[i].color.index);
+    BOOST_REQUIRE_EQUAL(in.series[i].x.size(), 9u);  // 7 within [1/2, 2], a neighbour on each side
+    for (std::size_t k = 0; k < 9; ++k) BOOST_CHECK_CLOSE(in.series[i].x[k], rels[2 + k], 1e-9);
+  }
+  check_clear(f);
+  // Over η/η* itself: the same zoom, on the main plot's axis.
+  const Figure r = figure_of(set, {"eta_rel"}, "bias_final", true);
+  BOOST_REQUIRE_EQUAL(r.insets.size(), 1u);
+  BOOST_CHECK(r.insets[0].panel.x.min == 0.5 && r.insets[0].panel.x.max == 2);
+}
+
+BOOST_AUTO_TEST_CASE(an_inset_without_a_threshold_is_an_input_error) {
+  const ResultSet set = full("inset-bad", full_text({100, 200}, {0.5, 1, 2}));
+  BOOST_CHECK_THROW(figure_of(set, {"eta_rel", "d"}, "bias_final", true), InputError);  // a heatmap
+  BOOST_CHECK_THROW(figure_of(set, {"d"}, "bias_final", true), InputError);             // not an η axis
+  const ResultSet sparse = full("inset-sparse", full_text({200}, {0.1, 1, 10}));
+  BOOST_CHECK_THROW(figure_of(sparse, {"eta"}, "bias_final", true), InputError);  // 1 point within 2×
+  ShearedGrid g;
+  g.model = "relu-net";  // declares no η*
+  const ResultSet rn = g.load("inset-relu-net");
+  BOOST_CHECK_THROW(figure_of(rn, {"eta"}, "edge_max", true), InputError);
+  AggregateSpec o = spec_of(set, {"eta"}, "bias_final");
+  o.over = {"d"};  // η* unknown when d is averaged over
+  TableFigureOptions with;
+  with.inset = true;
+  BOOST_CHECK_THROW(table_figure(aggregate(set, o), with), InputError);
 }
 
 BOOST_AUTO_TEST_CASE(large_lattices_go_to_gnuplot_as_a_matrix) {

@@ -184,6 +184,7 @@ std::string legend_command(Legend l) {
     case Legend::InsideBoxed: return "set key inside top right opaque box\n";
     case Legend::Outside: return "set key outside right top noopaque nobox\n";
     case Legend::Below: return "set key below center horizontal noopaque nobox height 1.5\n";
+    case Legend::None: return "unset key\n";
     case Legend::Inside: break;
   }
   return "set key inside top right noopaque nobox\n";
@@ -233,24 +234,59 @@ std::string title_labels(const Figure& f) {
   return s;
 }
 
+// A plot area in fractions of the image.
+struct Frame {
+  double left, right, bottom, top;
+};
+
+std::string margins(const Frame& f) {
+  return "  set lmargin at screen " + frac(f.left) + "; set rmargin at screen " + frac(f.right) + "\n" +
+         "  set bmargin at screen " + frac(f.bottom) + "; set tmargin at screen " + frac(f.top) + "\n";
+}
+
+// The plot area of a panel with insets, fixed so that the insets can be placed in it: room for
+// the title, the axis labels and, beside it, a legend outside.
+Frame host_frame(const Figure& f, const Panel& p) {
+  const double w = f.width, h = f.height;
+  return {90 / w, 1 - (p.legend == Legend::Outside ? 210 : 30) / w, 60 / h, 1 - 64 / h};
+}
+
+// An inset: its plot area within the host's, a white ground under it and its tic labels, its panel.
+std::string inset_commands(const Figure& f, const Inset& in, const Frame& host, const std::string& n) {
+  const double w = host.right - host.left, h = host.top - host.bottom;
+  const Frame fr{host.left + in.left * w, host.left + in.right * w, host.bottom + in.bottom * h, host.bottom + in.top * h};
+  std::string s = "  # inset: " + in.panel.x.label + " (zoom)\n" + margins(fr);
+  std::string panel = panel_commands(in.panel, n, true);
+  const std::string ground = "  set object 2 rectangle from screen " + frac(fr.left - 58.0 / f.width) + ", screen " +
+                             frac(fr.bottom - (in.panel.x.label.empty() ? 30.0 : 48.0) / f.height) + " to screen " + frac(fr.right + 6.0 / f.width) +
+                             ", screen " + frac(fr.top + 6.0 / f.height) +
+                             " behind fillcolor rgb 'white' fillstyle solid 1.0 border lc rgb 'gray60'\n";
+  const std::size_t after = panel.find("  unset object\n") + std::string("  unset object\n").size();
+  return s + panel.insert(after, ground);
+}
+
 }  // namespace
 
 std::string gnuplot_script(const Figure& f, const std::string& stem, const GnuplotOptions& o) {
-  const bool stacked = f.panels.size() > 1;
+  const bool stacked = f.panels.size() > 1, multi = stacked || !f.insets.empty();
   std::string s = script_head(f, stem, o);
   for (std::size_t i = 0; i < f.panels.size(); ++i) s += panel_data(f.panels[i], "p" + std::to_string(i + 1));
+  for (std::size_t i = 0; i < f.insets.size(); ++i) s += panel_data(f.insets[i].panel, "i" + std::to_string(i + 1));
   s += "\nset tics out\n\ndo for [fmt in formats] {\n" + terminal_lines(stem, f.width, f.height) + title_labels(f);
   const double top = 1 - (f.subtitle.empty() ? 40.0 : 58.0) / f.height;
   if (stacked)
     s += "  set multiplot layout " + std::to_string(f.panels.size()) + ",1 margins 0.12,0.96," + frac(60.0 / f.height) +
          "," + frac(1 - 70.0 / f.height) + " spacing 0,0.012\n";
+  else if (multi) s += "  set multiplot\n" + margins(host_frame(f, f.panels.front()));
   else s += "  set tmargin at screen " + frac(top) + "\n";
   for (std::size_t i = 0; i < f.panels.size(); ++i) {
     s += "  # panel " + std::to_string(i + 1) + ": " + f.panels[i].y.label + "\n";
     s += panel_commands(f.panels[i], "p" + std::to_string(i + 1), i + 1 == f.panels.size());
-    if (i == 0 && stacked) s += "  unset label 101\n  unset label 102\n";
+    if (i == 0 && multi) s += "  unset label 101\n  unset label 102\n";
   }
-  if (stacked) s += "  unset multiplot\n";
+  for (std::size_t i = 0; i < f.insets.size(); ++i)
+    s += inset_commands(f, f.insets[i], host_frame(f, f.panels.at(f.insets[i].host)), "i" + std::to_string(i + 1));
+  if (multi) s += "  unset multiplot\n";
   return s + "  set output\n}\n";
 }
 

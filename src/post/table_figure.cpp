@@ -94,6 +94,7 @@ std::string table_subtitle(const AggregateTable& t) {
 
 Figure table_figure(const AggregateTable& t, const TableFigureOptions& o) {
   if (t.cells.empty()) throw InputError("nothing to draw: the table is empty");
+  if (o.inset && t.axes.size() == 2) throw InputError("--inset: a zoom of a line plot; a heatmap (--y) has none");
   return t.axes.size() == 2 ? heatmap_figure(t, o) : lines_figure(t, o);
 }
 

@@ -33,6 +33,11 @@ std::string value_axis_label(const AggregateTable& t, bool spread);
 // "η·S_max/2 = 1": the legend of the value's reference level.
 std::string level_legend(const AggregateTable& t, double level);
 
+// The zoom of a one-axis figure f (its first panel) around its lines' thresholds, into f.insets:
+// series_star holds the threshold of each of the panel's series (η* on an η axis, 1 on an η/η*
+// axis). Throws InputError when a threshold is unknown or no line has points near it.
+void add_threshold_inset(Figure& f, const AggregateTable& t, const std::vector<double>& series_star);
+
 // The smallest and largest of the values added (infinite when none were).
 struct Extent {
   double lo = INFINITY, hi = -INFINITY;

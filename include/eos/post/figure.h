@@ -125,7 +125,7 @@ struct KeyEntry {
   double width = 1.5;
 };
 
-enum class Legend { Inside, InsideBoxed, Outside, Below };
+enum class Legend { Inside, InsideBoxed, Outside, Below, None };
 
 struct Panel {
   Axis x, y;
@@ -139,12 +139,21 @@ struct Panel {
   bool grid = false;
 };
 
+// A small panel drawn over another, e.g. a zoom around a threshold: its plot area as fractions
+// of the host panel's (0, 0 its lower left corner), with room left for its tic labels.
+struct Inset {
+  std::size_t host = 0;  // index into Figure::panels
+  double left = 0, bottom = 0, right = 1, top = 1;
+  Panel panel;
+};
+
 struct Figure {
   std::string about;     // one line: what the figure shows (a comment in scripts)
   std::string title;     // the title: the model and what is drawn
   std::string subtitle;  // a smaller second line (the fixed parameters); may be empty
   int width = 900, height = 700;  // pixels
   std::vector<Panel> panels;      // top to bottom; several share the x axis (labelled once, at the bottom)
+  std::vector<Inset> insets;      // drawn after their host panel
 };
 
 }  // namespace eos

@@ -12,11 +12,17 @@ namespace eos {
 struct TableFigureOptions {
   ScaleChoice xscale = ScaleChoice::Auto;
   ScaleChoice yscale = ScaleChoice::Auto;  // the second axis of a heatmap, the value of a line plot
+  // A one-axis plot over η or η/η* gets an inset zooming on [η*/2, 2·η*] around its lines' η*:
+  // over η when the lines share one η* (the paper's Figure 1), over η/η* when they do not (each
+  // line scaled by its own η*, so that every line's transition is zoomed at once).
+  bool inset = false;
 };
 
 // The figure of a table: heatmap_figure for two axes, lines_figure for one. Throws InputError
 // when the table cannot be drawn: it is empty, an axis value is not a number, a heatmap has a
-// parameter left varying, or a log scale is asked for values <= 0.
+// parameter left varying, a log scale is asked for values <= 0, or an inset is asked for where
+// there is no threshold to zoom on (a heatmap, an axis other than η or η/η*, an unknown η*, no
+// line with 3 points within a factor 2 of it).
 Figure table_figure(const AggregateTable& t, const TableFigureOptions& o = {});
 
 // Cells as boxes reaching halfway to their neighbours (cell_edges, per row), cells without a
