@@ -172,6 +172,15 @@ BOOST_AUTO_TEST_CASE(an_aligned_grid_is_a_lattice_a_sheared_one_has_an_outside) 
   BOOST_CHECK_EQUAL(only_panel(figure_of(uneven, {"eta_rel", "d"}, "edge_max")).heatmap.raster.nx, 0u);
 }
 
+BOOST_AUTO_TEST_CASE(crowded_grid_values_are_thinned_as_tics) {
+  // jobs/deep-linear.ini's η/η*: listed, but no two labels closer than 1/14 of the axis.
+  const std::vector<double> rels = {0.5, 0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.5};
+  const Panel p = only_panel(figure_of(full("tics", full_text({100, 200}, rels)), {"eta_rel", "d"}, "bias_final"));
+  BOOST_CHECK(!p.x.log);
+  BOOST_CHECK((p.x.tics == std::vector<double>{0.5, 0.7, 0.8, 0.9, 1.05, 1.2, 1.5}));
+  for (std::size_t k = 1; k < p.x.tics.size(); ++k) BOOST_CHECK_GE(p.x.tics[k] - p.x.tics[k - 1], (p.x.max - p.x.min) / 14);
+}
+
 BOOST_AUTO_TEST_CASE(one_eta_star_gets_the_papers_inset_over_eta) {
   // jobs/figure1.ini's shape: d = 200, η dense around η*.
   const ResultSet set = full("inset-one", full_text({200}, {0.2, 0.4, 0.6, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 4, 8, 16}));

@@ -581,6 +581,9 @@ BOOST_AUTO_TEST_CASE(log_scale_choice) {
   BOOST_CHECK(!looks_log_spaced({1, 2, 3, 4}));
   BOOST_CHECK(!looks_log_spaced({30, 50}));
   BOOST_CHECK(looks_log_spaced({1e-4, 3e-4, 2e-3, 1.2e-2}));  // spans more than 50×
+  BOOST_CHECK(looks_log_spaced({50, 100, 200, 500, 1000, 2000}));  // a 1-2-5 series (40×)
+  BOOST_CHECK(!looks_log_spaced({10, 20, 40, 50}));             // the last step is too small
+  BOOST_CHECK(!looks_log_spaced({2, 2.5, 3, 5}));
   BOOST_CHECK(!looks_log_spaced({-1, 1, 10, 100}));
   BOOST_CHECK(!looks_log_spaced({0, 1, 10}));
 }

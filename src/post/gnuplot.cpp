@@ -71,7 +71,7 @@ namespace {
 using namespace gp;
 
 // The light line under an outlined curve or mark is this much wider, and white.
-constexpr double kOutline = 2.5;
+constexpr double kOutline = 2;
 
 // The head of every script: what it draws, how to redraw it, and a cd to its own folder so
 // that relative names work from anywhere.
@@ -255,14 +255,14 @@ Frame host_frame(const Figure& f, const Panel& p) {
 std::string inset_commands(const Figure& f, const Inset& in, const Frame& host, const std::string& n) {
   const double w = host.right - host.left, h = host.top - host.bottom;
   const Frame fr{host.left + in.left * w, host.left + in.right * w, host.bottom + in.bottom * h, host.bottom + in.top * h};
-  std::string s = "  # inset: " + in.panel.x.label + " (zoom)\n" + margins(fr);
+  std::string s = "  # inset: " + in.panel.x.label + " (zoom)\n" + margins(fr) + "  set tics font ',9'; set xlabel font ',9'\n";
   std::string panel = panel_commands(in.panel, n, true);
   const std::string ground = "  set object 2 rectangle from screen " + frac(fr.left - 58.0 / f.width) + ", screen " +
-                             frac(fr.bottom - (in.panel.x.label.empty() ? 30.0 : 48.0) / f.height) + " to screen " + frac(fr.right + 6.0 / f.width) +
+                             frac(fr.bottom - (in.panel.x.label.empty() ? 28.0 : 44.0) / f.height) + " to screen " + frac(fr.right + 6.0 / f.width) +
                              ", screen " + frac(fr.top + 6.0 / f.height) +
                              " behind fillcolor rgb 'white' fillstyle solid 1.0 border lc rgb 'gray60'\n";
   const std::size_t after = panel.find("  unset object\n") + std::string("  unset object\n").size();
-  return s + panel.insert(after, ground);
+  return s + panel.insert(after, ground) + "  set tics font ''; set xlabel font ''\n";
 }
 
 }  // namespace

@@ -98,16 +98,26 @@ void set_palette(Heatmap& h, const AggregateTable& t) {
   h.max = e.hi;
 }
 
+// The grid values as tics, those closer than 1/14 of the axis to the one kept before left out
+// (their labels would run together).
+std::vector<double> spaced_tics(const std::set<double>& values, const Axis& a) {
+  const double span = to_scale(a.max, a.log) - to_scale(a.min, a.log);
+  std::vector<double> tics;
+  for (double v : values)
+    if (tics.empty() || to_scale(v, a.log) - to_scale(tics.back(), a.log) >= span / 14) tics.push_back(v);
+  return tics;
+}
+
 void set_axes(Panel& p, const AggregateTable& t, const Grid& g, const Extent& x, const Extent& y) {
   p.x = {.label = param_label(t, t.axes[0]), .log = p.x.log, .min = x.lo, .max = x.hi};
   p.y = {.label = param_label(t, t.axes[1]), .log = p.y.log, .min = y.lo, .max = y.hi};
-  if (g.ys.size() <= kMaxListedTics) p.y.tics = g.ys;
+  if (g.ys.size() <= kMaxListedTics) p.y.tics = spaced_tics({g.ys.begin(), g.ys.end()}, p.y);
   std::set<double> distinct;
   for (const auto& r : g.xs) distinct.insert(r.begin(), r.end());
   if (p.x.log)
     p.x.tics = log_tics(x.lo, x.hi);
   else if (distinct.size() <= kMaxListedTics)
-    p.x.tics.assign(distinct.begin(), distinct.end());
+    p.x.tics = spaced_tics(distinct, p.x);
 }
 
 // The curve η = η*(other axis), where the model declares η* and it depends on the other axis
