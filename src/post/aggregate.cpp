@@ -20,12 +20,21 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using Row = std::vector<std::string>;
 
+// value_less as a three-way comparison (−1, 0, 1): each text parsed once, equal texts not at all
+// (grouping 10⁵ rows compares keys millions of times).
+int value_compare(const std::string& a, const std::string& b) {
+  if (a == b) return 0;
+  double x = 0, y = 0;
+  const bool na = parse_number(a, x) && !std::isnan(x), nb = parse_number(b, y) && !std::isnan(y);
+  if (na && nb) return x < y ? -1 : y < x ? 1 : 0;
+  if (na != nb) return na ? -1 : 1;
+  return a < b ? -1 : 1;
+}
+
 struct KeyLess {
   bool operator()(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
-    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-      if (value_less(a[i], b[i])) return true;
-      if (value_less(b[i], a[i])) return false;
-    }
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+      if (const int c = value_compare(a[i], b[i])) return c < 0;
     return a.size() < b.size();
   }
 };
@@ -196,10 +205,8 @@ std::vector<Cell> make_cells(const Groups& groups, std::size_t axes, std::size_t
   for (std::size_t i = 0; i < splits; ++i) order.push_back(axes + i);
   for (std::size_t i = axes; i-- > 0;) order.push_back(i);
   std::stable_sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) {
-    for (auto i : order) {
-      if (value_less(a.key[i], b.key[i])) return true;
-      if (value_less(b.key[i], a.key[i])) return false;
-    }
+    for (auto i : order)
+      if (const int c = value_compare(a.key[i], b.key[i])) return c < 0;
     return false;
   });
   return cells;
@@ -229,13 +236,7 @@ double common_horizon(const Rows& rows) {
 
 }  // namespace
 
-bool value_less(const std::string& a, const std::string& b) {
-  double x = 0, y = 0;
-  const bool na = parse_number(a, x) && !std::isnan(x), nb = parse_number(b, y) && !std::isnan(y);
-  if (na && nb) return x < y;
-  if (na != nb) return na;
-  return a < b;
-}
+bool value_less(const std::string& a, const std::string& b) { return value_compare(a, b) < 0; }
 
 bool is_replicate_key(const std::string& name) {
   const std::string n = lower(name);
