@@ -78,10 +78,10 @@ done
 # --inset: the Figure-1 zoom around η* (a sweep dense enough near η*: d = 30, 9 values of η/η*).
 I=$T/inset
 mkdir -p "$I"
-awk 'BEGIN { print "id,model,d,seed,eta,eta_rel,eta_star,steps,regime,edge_max,bias_final,wall_s,message"
+awk 'BEGIN { print "id,model,d,seed,eta,eta_rel,eta_star,steps,regime,edge_max,bias_final,test_acc,wall_s,message"
   s = 8 * 3.141592653589793 / 900
   for (k = 0; k <= 8; ++k) { r = 0.25 * 2 ^ (k / 2); b = r < 1 ? -0.1 : -0.1 - log(r)
-    printf "i%d,sparse-relu,30,0,%.17g,%.17g,%.17g,%d,gf,%.17g,%.17g,1,\n", k, r * s, r, s, 10 / (r * s) + 1, r, b } }' >"$I/results.csv"
+    printf "i%d,sparse-relu,30,0,%.17g,%.17g,%.17g,%d,gf,%.17g,%.17g,%.17g,1,\n", k, r * s, r, s, 10 / (r * s) + 1, r, b, 0.6 - b } }' >"$I/results.csv"
 "$EOS_SWEEP" aggregate "$I" --x eta --value bias_final --inset --out "$I/fig" >"$T/inset.txt" 2>&1 || { fail "--inset"; cat "$T/inset.txt"; }
 grep -q '^  # inset' "$I/fig/bias_final-by-eta.gp" && is_png "$I/fig/bias_final-by-eta.png" && ok "--inset draws a zoom" ||
   fail "--inset: no inset in the script"
@@ -148,12 +148,26 @@ grep -q 'images skipped: gnuplot was not found' "$T/ng.txt" && ok "says why imag
 PATH=/nonexistent "$EOS_SWEEP" trace "$T/sweep/traces" --out "$T/nognu" >"$T/ng2.txt" 2>&1 || fail "trace without gnuplot"
 grep -q 'images skipped' "$T/ng2.txt" || fail "trace: $(cat "$T/ng2.txt")"
 
-# 6. scripts/figures.sh on the sweep folder.
+# 6. scripts/figures.sh on the sweep folder: given in eta_rel, the phase diagrams over (η/η*, d);
+# over (η, d) with --eta; the slices without an inset (2 points within a factor 2 of η*).
 EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" >"$T/figs.txt" 2>&1 || { fail "figures.sh"; cat "$T/figs.txt"; }
-for s in bias_tail-by-eta-d edge_max-by-eta-d bias_final-by-eta test_acc-by-eta; do
+for s in bias_tail-by-eta_rel-d edge_max-by-eta_rel-d bias_final-by-eta test_acc-by-eta; do
   is_png "$T/sweep/figures/$s.png" || fail "figures.sh: $s.png"
 done
+grep -q '# inset' "$T/sweep/figures/bias_final-by-eta.gp" && fail "figures.sh: an inset with 2 points near eta*" || true
 grep -q "figures in $T/sweep/figures" "$T/figs.txt" && ok "figures.sh says where" || fail "figures.sh output"
+EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" --eta >"$T/figs.txt" 2>&1 || { fail "figures.sh --eta"; cat "$T/figs.txt"; }
+for s in bias_tail-by-eta-d edge_max-by-eta-d; do
+  is_png "$T/sweep/figures/$s.png" && ok "figures.sh --eta: $s.png" || fail "figures.sh --eta: $s.png"
+done
+# One d, dense near η*: no phase diagram, the slices with the paper's inset.
+EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$I" >"$T/figs1.txt" 2>&1 || { fail "figures.sh one d"; cat "$T/figs1.txt"; }
+for s in bias_final-by-eta test_acc-by-eta; do
+  grep -q '^  # inset' "$I/figures/$s.gp" && is_png "$I/figures/$s.png" && ok "figures.sh: $s with the inset" ||
+    fail "figures.sh: $s lacks the inset"
+done
+[ -e "$I/figures/bias_final-by-eta-d.png" ] && fail "figures.sh: a phase diagram with one d" || true
+expect_error 2 "unknown option '--nope'" bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" --nope
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failures"
 exit $((fails > 0))
