@@ -60,7 +60,7 @@ for s in bias_tail-by-eta-d edge_max-by-eta-d; do
   grep -q "title 'η = 8π/d²'" "$F/$s.gp" && ok "$s.gp draws eta = 8*pi/d^2" || fail "$s.gp lacks the 8*pi/d^2 curve"
 done
 # (What the figures hold is checked as data in aggregate_test; here only that it reaches the scripts.)
-grep -q "title 'η·S_max/2 = 1'" "$F/edge_max-by-eta-d.gp" && ok "edge contour" || fail "edge_max script lacks the contour"
+grep -q "title 'η·S_max/2 = 0.98" "$F/edge_max-by-eta-d.gp" && ok "edge contour" || fail "edge_max script lacks the contour"
 grep -q "η·S_max/2 = 1" "$F/bias_tail-by-eta-d.gp" && fail "bias script has an edge contour" || ok "no contour for bias"
 [ "$(wc -l <"$F/bias_tail-by-eta-d.csv")" -eq 9 ] && ok "8 cells + header" || fail "cells: $(wc -l <"$F/bias_tail-by-eta-d.csv")"
 head -1 "$F/bias_tail-by-eta-d.csv" | grep -qx 'eta,d,value,mean,std,min,max,count,missing' || fail "table header"
@@ -75,6 +75,16 @@ done
 "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --out "$T/fig1" >/dev/null 2>&1 || fail "eta slices"
 [ "$(grep -c '^  set arrow from' "$T/fig1/bias_final-by-eta.gp")" -eq 2 ] && grep -q "title 'η\* = 8π/d²'" "$T/fig1/bias_final-by-eta.gp" &&
   ok "dashed lines at 8*pi/d^2" || fail "eta slices lack 8*pi/d^2"
+# --inset: the Figure-1 zoom around η* (a sweep dense enough near η*: d = 30, 9 values of η/η*).
+I=$T/inset
+mkdir -p "$I"
+awk 'BEGIN { print "id,model,d,seed,eta,eta_rel,eta_star,steps,regime,edge_max,bias_final,test_acc,wall_s,message"
+  s = 8 * 3.141592653589793 / 900
+  for (k = 0; k <= 8; ++k) { r = 0.25 * 2 ^ (k / 2); b = r < 1 ? -0.1 : -0.1 - log(r)
+    printf "i%d,sparse-relu,30,0,%.17g,%.17g,%.17g,%d,gf,%.17g,%.17g,%.17g,1,\n", k, r * s, r, s, 10 / (r * s) + 1, r, b, 0.6 - b } }' >"$I/results.csv"
+"$EOS_SWEEP" aggregate "$I" --x eta --value bias_final --inset --out "$I/fig" >"$T/inset.txt" 2>&1 || { fail "--inset"; cat "$T/inset.txt"; }
+grep -q '^  # inset' "$I/fig/bias_final-by-eta.gp" && is_png "$I/fig/bias_final-by-eta.png" && ok "--inset draws a zoom" ||
+  fail "--inset: no inset in the script"
 # Users can rerun the script from anywhere.
 rm "$T/fig1/bias_final-by-eta.png"
 (cd / && gnuplot "$T/fig1/bias_final-by-eta.gp") && is_png "$T/fig1/bias_final-by-eta.png" && ok "script reruns" ||
@@ -118,6 +128,8 @@ expect_error 2 "varies too" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --y seed -
 expect_error 2 "no such file" "$EOS_SWEEP" aggregate "$T/missing.csv" --x eta --value bias_final --out "$B"
 expect_error 2 "missing axis" "$EOS_SWEEP" aggregate "$T/sweep" --value bias_final --out "$B"
 expect_error 2 "no row matches" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --where d=7 --out "$B"
+expect_error 2 "inset: a zoom of a line plot" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --y d --value bias_final --inset --out "$B"
+expect_error 2 "inset: no line has 3 points" "$EOS_SWEEP" aggregate "$T/sweep" --x eta --value bias_final --inset --out "$B"
 mkdir -p "$T/mixed"
 cp "$T/sweep/results.csv" "$T/mixed/results.csv"
 printf 'id,model,depth,eta,eta_rel,eta_star,steps,regime,wall_s,message\nz,deep-linear,2,1,1,1,9,gf,1,\n' >"$T/mixed/results.other.csv"
@@ -136,12 +148,26 @@ grep -q 'images skipped: gnuplot was not found' "$T/ng.txt" && ok "says why imag
 PATH=/nonexistent "$EOS_SWEEP" trace "$T/sweep/traces" --out "$T/nognu" >"$T/ng2.txt" 2>&1 || fail "trace without gnuplot"
 grep -q 'images skipped' "$T/ng2.txt" || fail "trace: $(cat "$T/ng2.txt")"
 
-# 6. scripts/figures.sh on the sweep folder.
+# 6. scripts/figures.sh on the sweep folder: given in eta_rel, the phase diagrams over (η/η*, d);
+# over (η, d) with --eta; the slices without an inset (2 points within a factor 2 of η*).
 EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" >"$T/figs.txt" 2>&1 || { fail "figures.sh"; cat "$T/figs.txt"; }
-for s in bias_tail-by-eta-d edge_max-by-eta-d bias_final-by-eta test_acc-by-eta; do
+for s in bias_tail-by-eta_rel-d edge_max-by-eta_rel-d bias_final-by-eta test_acc-by-eta; do
   is_png "$T/sweep/figures/$s.png" || fail "figures.sh: $s.png"
 done
+grep -q '# inset' "$T/sweep/figures/bias_final-by-eta.gp" && fail "figures.sh: an inset with 2 points near eta*" || true
 grep -q "figures in $T/sweep/figures" "$T/figs.txt" && ok "figures.sh says where" || fail "figures.sh output"
+EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" --eta >"$T/figs.txt" 2>&1 || { fail "figures.sh --eta"; cat "$T/figs.txt"; }
+for s in bias_tail-by-eta-d edge_max-by-eta-d; do
+  is_png "$T/sweep/figures/$s.png" && ok "figures.sh --eta: $s.png" || fail "figures.sh --eta: $s.png"
+done
+# One d, dense near η*: no phase diagram, the slices with the paper's inset.
+EOS_SWEEP=$EOS_SWEEP bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$I" >"$T/figs1.txt" 2>&1 || { fail "figures.sh one d"; cat "$T/figs1.txt"; }
+for s in bias_final-by-eta test_acc-by-eta; do
+  grep -q '^  # inset' "$I/figures/$s.gp" && is_png "$I/figures/$s.png" && ok "figures.sh: $s with the inset" ||
+    fail "figures.sh: $s lacks the inset"
+done
+[ -e "$I/figures/bias_final-by-eta-d.png" ] && fail "figures.sh: a phase diagram with one d" || true
+expect_error 2 "unknown option '--nope'" bash "$EOS_SOURCE_DIR/scripts/figures.sh" "$T/sweep" --nope
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failures"
 exit $((fails > 0))

@@ -8,38 +8,22 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include "eos/config/key.h"
 #include "eos/model/registry.h"
 #include "eos/post/aggregate.h"
-#include "eos/post/contour.h"
 #include "eos/post/gnuplot.h"
 #include "eos/post/table_figure.h"
 #include "eos/post/theory.h"
 #include "eos/post/trace_figure.h"
 #include "eos/util/number.h"
+#include "aggregate_support.h"
 
 namespace fs = std::filesystem;
 using namespace eos;
+using namespace eos::test;
 
 namespace {
-
-const char* kHeader = "id,model,d,seed,eta,eta_rel,eta_star,steps,regime,edge_max,bias_final,test_acc,wall_s,message\n";
-
-// A scratch folder of its own.
-fs::path scratch(const std::string& name) {
-  const char* base = std::getenv("EOS_TEST_TMP");
-  fs::path p = fs::path(base ? base : fs::temp_directory_path().string()) / "aggregate_test" / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
-
-std::string write(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-  return p.string();
-}
 
 // Two files of one sweep (d ∈ {30, 50}, eta ∈ {0.01, 0.02}, seeds 0-2). Hand-computed below.
 struct Fixture {
@@ -73,15 +57,6 @@ const Cell& find_cell(const AggregateTable& t, const std::vector<std::string>& k
   BOOST_FAIL("no cell");
   return t.cells.front();
 }
-
-AggregateSpec spec_of(const ResultSet& set, std::vector<std::string> axes, const std::string& value) {
-  AggregateSpec s;
-  s.axes = std::move(axes);
-  s.value = parse_value(value, set);
-  return s;
-}
-
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 }  // namespace
 
@@ -295,37 +270,12 @@ BOOST_AUTO_TEST_CASE(sheared_grid_still_splits_by_d) {
 
 namespace {
 
-// A sparse-relu-like results file (header kHeader) of model over d × eta_rel, seeds 0-1, with
-// eta = eta_rel·8π/d² and edge_max = eta_rel·(1 + seed).
-std::string sheared_text(const std::string& model, const std::vector<double>& ds) {
-  std::string text = kHeader;
-  int id = 0;
-  for (double dd : ds)
-    for (double rel : {0.5, 1.0, 2.0})
-      for (int seed = 0; seed < 2; ++seed) {
-        const double star = 8 * M_PI / (dd * dd), eta = rel * star;
-        text += "r" + std::to_string(id++) + "," + model + "," + format_double(dd) + "," + std::to_string(seed) + "," +
-                format_double(eta) + "," + format_double(rel) + "," + format_double(star) + ",100,gf," +
-                format_double(rel * (1 + seed)) + ",0,0.5,1,\n";
-      }
-  return text;
-}
-
 ResultSet sheared(const std::string& name, const std::string& model = "sparse-relu",
                   const std::vector<double>& ds = {30, 50, 100}) {
-  return load_results({write(scratch(name) / "results.csv", sheared_text(model, ds))});
-}
-
-// The one panel of a figure (a copy: figures are often temporaries here).
-Panel only_panel(const Figure& f) {
-  BOOST_REQUIRE_EQUAL(f.panels.size(), 1u);
-  return f.panels[0];
-}
-
-std::size_t count_marks(const Panel& p, Mark::Direction d) {
-  std::size_t n = 0;
-  for (const auto& m : p.marks) n += m.direction == d;
-  return n;
+  ShearedGrid g;
+  g.model = model;
+  g.ds = ds;
+  return g.load(name);
 }
 
 }  // namespace
@@ -339,10 +289,10 @@ BOOST_AUTO_TEST_CASE(sheared_grid_is_drawn_with_edges_labels_and_log_scale) {
   BOOST_CHECK(!p.y.log);  // 30, 50, 100
   BOOST_CHECK_EQUAL(p.x.label, "η");
   BOOST_CHECK_EQUAL(p.y.label, "d");
-  BOOST_CHECK_EQUAL(p.heatmap.label, "η·S_max/2");
+  BOOST_CHECK_EQUAL(p.heatmap.label, "η·S_max/2, mean over 2 seeds");
   BOOST_CHECK((p.y.tics == std::vector<double>{30, 50, 100}));
-  BOOST_CHECK_EQUAL(f.title, "mean of η·S_max/2 over seed (2 runs per point)");
-  BOOST_CHECK_EQUAL(f.subtitle, "sparse-relu");
+  BOOST_CHECK_EQUAL(f.title, "sparse-relu: η·S_max/2 over η and d");
+  BOOST_CHECK_EQUAL(f.subtitle, "horizon η·T = 10");  // steps = ⌈10/η⌉
   // Each row's boxes reach halfway to their neighbours on the log axis.
   BOOST_REQUIRE_EQUAL(p.heatmap.cells.size(), 9u);
   BOOST_CHECK(p.heatmap.missing.empty());
@@ -416,7 +366,7 @@ BOOST_AUTO_TEST_CASE(eta_rel_axis_gets_the_line_eta_over_eta_star_one) {
 
 BOOST_AUTO_TEST_CASE(edge_contour_follows_a_known_crossing) {
   // edge_max = η·d/4 on a linear grid η ∈ 1..4, d ∈ 1..3: linear along every cell edge, so the
-  // level-1 contour's end points lie exactly on η·d = 4.
+  // contour's points lie exactly on η·d/4 = its level.
   const fs::path d = scratch("contour");
   std::string text = kHeader;
   for (int dd = 1; dd <= 3; ++dd)
@@ -429,20 +379,15 @@ BOOST_AUTO_TEST_CASE(edge_contour_follows_a_known_crossing) {
   BOOST_CHECK(!p.x.log && !p.y.log);
   BOOST_REQUIRE_EQUAL(p.contours.size(), 1u);
   const Contour& c = p.contours[0];
-  BOOST_CHECK_EQUAL(c.level, 1.0);
-  BOOST_CHECK_EQUAL(c.title, "η·S_max/2 = 1");
-  for (const auto& s : c.segments) {
-    BOOST_CHECK_SMALL(s.x0 * s.y0 - 4, 1e-12);
-    BOOST_CHECK_SMALL(s.x1 * s.y1 - 4, 1e-12);
-  }
-  // Independent count: a grid cell holds a segment iff its corners are not all on one side.
-  std::size_t crossed = 0;
-  for (int dd = 1; dd < 3; ++dd)
-    for (int eta = 1; eta < 4; ++eta) {
-      const int above = (eta * dd >= 4) + ((eta + 1) * dd >= 4) + (eta * (dd + 1) >= 4) + ((eta + 1) * (dd + 1) >= 4);
-      crossed += above > 0 && above < 4;
-    }
-  BOOST_CHECK_EQUAL(c.segments.size(), crossed);
+  BOOST_CHECK_EQUAL(c.level, 0.98);  // 2% below the level: sampled maxima of runs at the edge sit there
+  BOOST_CHECK_EQUAL(c.title, "η·S_max/2 = 0.98 (1 − 2%)");
+  // One line from the bottom row to the top row, every point on η·d/4 = 0.98.
+  BOOST_REQUIRE_EQUAL(c.lines.size(), 1u);
+  const Polyline& l = c.lines[0];
+  for (std::size_t k = 0; k < l.x.size(); ++k) BOOST_CHECK_SMALL(l.x[k] * l.y[k] - 4 * 0.98, 1e-12);
+  BOOST_CHECK_EQUAL(std::min(l.y.front(), l.y.back()), 1.0);
+  BOOST_CHECK_EQUAL(std::max(l.y.front(), l.y.back()), 3.0);
+  BOOST_CHECK_LT(sharpest_turn(l, false, false), 60);
   // No level, no contour: a fraction, or a column without one. A cell without a value is hatched.
   const Panel& f = only_panel(table_figure(aggregate(set, spec_of(set, {"eta", "d"}, "regime=eos"))));
   BOOST_CHECK(f.contours.empty());
@@ -491,8 +436,8 @@ BOOST_AUTO_TEST_CASE(line_plot_error_bars_are_the_cell_std_and_marks_at_eta_star
   BOOST_CHECK_LT(p.y.min, -0.3 - std::sqrt(0.07));
   BOOST_CHECK_GT(p.y.max, 4.0);
   BOOST_CHECK_EQUAL(p.x.label, "η");
-  BOOST_CHECK_EQUAL(p.y.label, "final bias b  (mean ± std)");
-  BOOST_CHECK_EQUAL(f.title, "mean of final bias b over seed (1-3 runs per point)");
+  BOOST_CHECK_EQUAL(p.y.label, "final bias b (mean ± std over 1–3 seeds)");
+  BOOST_CHECK_EQUAL(f.title, "sparse-relu: final bias b against η");
   // Averaged over d, η* is unknown: no marks.
   AggregateSpec o = spec_of(set, {"eta"}, "bias_final");
   o.over = {"d"};
@@ -537,7 +482,7 @@ BOOST_AUTO_TEST_CASE(other_models_get_their_own_eta_star) {
   const ModelInfo& dl = *find_model("deep-linear");
   const ResultSet set = load_results({write(d / "results.csv", text("scalar"))});
   const Figure hf = table_figure(aggregate(set, spec_of(set, {"eta", "depth"}, "converged=1")));
-  BOOST_CHECK_EQUAL(hf.subtitle, "deep-linear: width = 1, dataset = scalar, target = 1.5, seed = 0");  // n is empty
+  BOOST_CHECK_EQUAL(hf.subtitle, "width = 1, dataset = scalar, target = 1.5, GD steps T = 10");  // n is empty
   const Panel& p = only_panel(hf);
   BOOST_REQUIRE_EQUAL(p.curves.size(), 1u);
   const Curve& c = p.curves[0];
@@ -636,6 +581,9 @@ BOOST_AUTO_TEST_CASE(log_scale_choice) {
   BOOST_CHECK(!looks_log_spaced({1, 2, 3, 4}));
   BOOST_CHECK(!looks_log_spaced({30, 50}));
   BOOST_CHECK(looks_log_spaced({1e-4, 3e-4, 2e-3, 1.2e-2}));  // spans more than 50×
+  BOOST_CHECK(looks_log_spaced({50, 100, 200, 500, 1000, 2000}));  // a 1-2-5 series (40×)
+  BOOST_CHECK(!looks_log_spaced({10, 20, 40, 50}));             // the last step is too small
+  BOOST_CHECK(!looks_log_spaced({2, 2.5, 3, 5}));
   BOOST_CHECK(!looks_log_spaced({-1, 1, 10, 100}));
   BOOST_CHECK(!looks_log_spaced({0, 1, 10}));
 }
@@ -652,44 +600,6 @@ BOOST_AUTO_TEST_CASE(cell_edges_are_midpoints) {
   BOOST_CHECK_CLOSE(log[2].second, 32.0, 1e-12);
   const auto one = cell_edges({3}, false);
   BOOST_CHECK(one[0].first < 3 && one[0].second > 3);
-}
-
-BOOST_AUTO_TEST_CASE(contour_follows_a_linear_field) {
-  // v = x + 2y on a sheared grid: linear interpolation is exact, so every end point lies on
-  // x + 2y = level; and the segments join into one line crossing each row band once.
-  std::mt19937 gen(7);
-  std::uniform_real_distribution<double> jitter(-0.2, 0.2);
-  const int nx = 9, ny = 6;
-  std::vector<std::vector<double>> v(ny), x(ny), y(ny);
-  for (int i = 0; i < ny; ++i)
-    for (int j = 0; j < nx; ++j) {
-      const double xi = j + 0.3 * i + jitter(gen), yi = i;
-      x[i].push_back(xi);
-      y[i].push_back(yi);
-      v[i].push_back(xi + 2 * yi);
-    }
-  const double level = 9.3;
-  const auto segs = contour_segments(v, x, y, level, false, false);
-  BOOST_REQUIRE(!segs.empty());
-  for (const auto& s : segs) {
-    BOOST_CHECK_SMALL(s.x0 + 2 * s.y0 - level, 1e-9);
-    BOOST_CHECK_SMALL(s.x1 + 2 * s.y1 - level, 1e-9);
-  }
-  // Independent count: a cell holds a segment iff its corners are not all on one side.
-  std::size_t crossed = 0;
-  for (int i = 0; i + 1 < ny; ++i)
-    for (int j = 0; j + 1 < nx; ++j) {
-      int above = (v[i][j] >= level) + (v[i][j + 1] >= level) + (v[i + 1][j] >= level) + (v[i + 1][j + 1] >= level);
-      crossed += above > 0 && above < 4;
-    }
-  BOOST_CHECK_EQUAL(segs.size(), crossed);
-  // On log axes the crossing is interpolated along log(x): v = log10(x) on x = 1, 10, 100.
-  const auto lg = contour_segments({{0, 1, 2}, {0, 1, 2}}, {{1, 10, 100}, {1, 10, 100}}, {{1, 1, 1}, {2, 2, 2}}, 1.5,
-                                   true, false);
-  BOOST_REQUIRE_EQUAL(lg.size(), 1u);
-  BOOST_CHECK_CLOSE(lg[0].x0, std::sqrt(1000.0), 1e-9);
-  // NaN corners are skipped.
-  BOOST_CHECK(contour_segments({{0, NAN}, {2, 2}}, {{0, 1}, {0, 1}}, {{0, 0}, {1, 1}}, 1, false, false).empty());
 }
 
 namespace {
@@ -716,12 +626,11 @@ BOOST_AUTO_TEST_CASE(trace_source_names_the_point) {
   const TraceSource s = trace_source((d / "traces" / "t1.csv").string());
   BOOST_CHECK_EQUAL(s.id, "t1");
   BOOST_CHECK(s.model == find_model("sparse-relu"));
-  BOOST_CHECK(contains(s.title, "sparse-relu"));
-  BOOST_CHECK(contains(s.title, "d = 30"));     // varies in the file
-  BOOST_CHECK(contains(s.title, "η = 0.01"));   // always named
-  BOOST_CHECK(!contains(s.title, "seed"));      // the same for both rows
-  BOOST_CHECK(contains(s.title, "regime eos"));
-  BOOST_CHECK(contains(s.title, "(id t1)"));
+  BOOST_CHECK_EQUAL(s.title, "sparse-relu: per-step trace, regime eos");
+  BOOST_CHECK(contains(s.subtitle, "d = 30"));     // varies in the file
+  BOOST_CHECK(contains(s.subtitle, "η = 0.01"));   // always named
+  BOOST_CHECK(!contains(s.subtitle, "seed"));      // the same for both rows
+  BOOST_CHECK(contains(s.subtitle, "(id t1)"));
   // Not in a sweep's traces/ folder: the id alone, no model.
   fs::copy_file(d / "traces" / "t1.csv", d / "t1.csv");
   const TraceSource lone = trace_source((d / "t1.csv").string());
@@ -748,6 +657,7 @@ BOOST_AUTO_TEST_CASE(trace_figure_stacks_panels_against_the_step) {
   const Figure f = trace_figure(t, default_trace_panels(src.model, t.columns), src, path);
   BOOST_REQUIRE_EQUAL(f.panels.size(), 4u);
   BOOST_CHECK_EQUAL(f.title, src.title);
+  BOOST_CHECK_EQUAL(f.subtitle, src.subtitle);
   BOOST_CHECK_EQUAL(f.height, 160 + 190 * 4);
   // Labels from the declarations: the fixed trace columns' and the model's tracked scalars'.
   const std::vector<std::string> labels = {"training loss", "d·(a₋+a₊)", "sharpness S", "bias b"};

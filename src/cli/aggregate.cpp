@@ -37,7 +37,7 @@ const char* kAggregateHelp =
 struct AggregateArgs {
   std::vector<std::string> inputs, values, over, where;
   std::string x, y, out, name, xscale = "auto", yscale = "auto";
-  bool svg = false, no_plot = false;
+  bool svg = false, no_plot = false, inset = false;
 };
 
 po::options_description aggregate_options(AggregateArgs& a) {
@@ -52,6 +52,7 @@ po::options_description aggregate_options(AggregateArgs& a) {
       "where", po::value(&a.where)->composing(), "keep rows with COLUMN=V or COLUMN=V1,V2 (repeatable)")(
       "xscale", po::value(&a.xscale), "auto | log | lin (default auto: log when log-spaced)")(
       "yscale", po::value(&a.yscale), "auto | log | lin")("no-plot", po::bool_switch(&a.no_plot), "write the tables only")(
+      "inset", po::bool_switch(&a.inset), "one axis (eta or eta_rel): an inset zooming on [eta*/2, 2 eta*]")(
       "results", po::value(&a.inputs), "results files or folders");
   return desc;
 }
@@ -120,7 +121,7 @@ std::string out_dir(const AggregateArgs& a) {
 // Read, aggregate and draw (in memory), then make the output folder; throws InputError.
 Plan plan(const AggregateArgs& a) {
   check_flags(a);
-  const TableFigureOptions fo{parse_scale("--xscale", a.xscale), parse_scale("--yscale", a.yscale)};
+  const TableFigureOptions fo{parse_scale("--xscale", a.xscale), parse_scale("--yscale", a.yscale), a.inset};
   AggregateSpec spec = spec_of(a);
   Plan p;
   p.set = load_results(find_results_files(a.inputs));

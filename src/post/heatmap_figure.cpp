@@ -1,4 +1,5 @@
 // The heatmap of a two-axis phase table, with the theory the model declares on top.
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -6,6 +7,7 @@
 #include "eos/post/table_figure.h"
 #include "eos/post/theory.h"
 #include "eos/util/error.h"
+#include "eos/util/number.h"
 #include "eos/util/text.h"
 #include "table_parts.h"
 
@@ -19,12 +21,6 @@ struct Grid {
   std::vector<double> ys;
   std::vector<std::vector<const Cell*>> rows;
   std::vector<std::vector<double>> xs;  // the x values of each row
-  // Every row as long as the first, and at least 2×2 nodes: a contour can be traced.
-  bool complete() const {
-    bool ok = rows.size() >= 2;
-    for (const auto& r : rows) ok = ok && r.size() == rows[0].size() && r.size() >= 2;
-    return ok;
-  }
 };
 
 Grid grid_of(const AggregateTable& t) {
@@ -58,16 +54,70 @@ Extent add_boxes(Heatmap& h, const Grid& g, bool xlog, const std::vector<std::pa
   return x;
 }
 
+// The cells as a lattice (Heatmap::raster) when every row has the same x values and both are
+// evenly spaced on the drawn scales.
+void add_raster(Heatmap& h, const Grid& g, bool xlog, bool ylog) {
+  for (const auto& r : g.xs)
+    if (r != g.xs.front()) return;
+  if (!evenly_spaced(g.xs.front(), xlog) || !evenly_spaced(g.ys, ylog)) return;
+  Raster& r = h.raster;
+  r = {.nx = g.xs.front().size(), .ny = g.ys.size(), .x0 = g.xs.front().front(), .x1 = g.xs.front().back(),
+       .y0 = g.ys.front(), .y1 = g.ys.back()};
+  for (const auto& row : g.rows)
+    for (const auto* c : row) r.values.push_back(c->stats.mean);
+}
+
+// A legend for the panel's area without cells, when the rows cover different x ranges (a grid
+// sheared by eta_rel drawn over η): it is not a value.
+void mark_outside(Heatmap& h, const Grid& g, bool xlog) {
+  std::pair<double, double> first;
+  for (std::size_t i = 0; i < g.xs.size(); ++i) {
+    const auto e = cell_edges(g.xs[i], xlog);
+    const std::pair<double, double> span{e.front().first, e.back().second};
+    if (i == 0) first = span;
+    else if (span != first) h.outside_title = "not in the grid";
+  }
+}
+
+// The colours: a fraction on [0, 1]; a value with a reference level (η·S/2 = 1) on a diverging
+// map neutral at the level, its range the data's and the level; others sequential.
+void set_palette(Heatmap& h, const AggregateTable& t) {
+  if (t.value.fraction) {
+    h.min = 0;
+    h.max = 1;
+    return;
+  }
+  const double level = value_level(t.value);
+  if (std::isnan(level)) return;
+  Extent e;
+  e.add(level);
+  for (const auto& b : h.cells) e.add(b.value);
+  h.palette = Palette::Diverging;
+  h.center = level;
+  h.min = e.lo;
+  h.max = e.hi;
+}
+
+// The grid values as tics, those closer than 1/14 of the axis to the one kept before left out
+// (their labels would run together).
+std::vector<double> spaced_tics(const std::set<double>& values, const Axis& a) {
+  const double span = to_scale(a.max, a.log) - to_scale(a.min, a.log);
+  std::vector<double> tics;
+  for (double v : values)
+    if (tics.empty() || to_scale(v, a.log) - to_scale(tics.back(), a.log) >= span / 14) tics.push_back(v);
+  return tics;
+}
+
 void set_axes(Panel& p, const AggregateTable& t, const Grid& g, const Extent& x, const Extent& y) {
   p.x = {.label = param_label(t, t.axes[0]), .log = p.x.log, .min = x.lo, .max = x.hi};
   p.y = {.label = param_label(t, t.axes[1]), .log = p.y.log, .min = y.lo, .max = y.hi};
-  if (g.ys.size() <= kMaxListedTics) p.y.tics = g.ys;
+  if (g.ys.size() <= kMaxListedTics) p.y.tics = spaced_tics({g.ys.begin(), g.ys.end()}, p.y);
   std::set<double> distinct;
   for (const auto& r : g.xs) distinct.insert(r.begin(), r.end());
   if (p.x.log)
     p.x.tics = log_tics(x.lo, x.hi);
   else if (distinct.size() <= kMaxListedTics)
-    p.x.tics.assign(distinct.begin(), distinct.end());
+    p.x.tics = spaced_tics(distinct, p.x);
 }
 
 // The curve η = η*(other axis), where the model declares η* and it depends on the other axis
@@ -82,7 +132,10 @@ void add_eta_star_curve(Panel& p, const AggregateTable& t) {
   const auto at = theory_samples(*model, t.axes[other], along.min, along.max, along.log);
   const ThresholdCurve c = eta_star_along(*model, cell_params(t, t.cells.front()), t.axes[other], at);
   if (c.at.size() < 2) return;
-  Curve curve{.title = eta_reaches_legend(*model), .points = c.at.size() <= kMaxListedTics};
+  Curve curve{.title = eta_reaches_legend(*model),
+              .points = c.at.size() <= kMaxListedTics,
+              .color = {Color::Role::Ink},
+              .outlined = true};
   curve.x = eta_x ? c.eta_star : c.at;
   curve.y = eta_x ? c.at : c.eta_star;
   p.curves.push_back(std::move(curve));
@@ -95,22 +148,57 @@ void add_eta_rel_marks(Panel& p, const AggregateTable& t) {
       p.marks.push_back({.direction = i == 0 ? Mark::Direction::Vertical : Mark::Direction::Horizontal,
                          .at = 1,
                          .title = param_label(t, "eta_rel") + " = 1",
-                         .color = {Color::Role::Theory},
-                         .width = 2.5});
+                         .width = 2.5,
+                         .outlined = true});
 }
 
-// The contour where the means cross the value's level (η·S/2 = 1), on a complete grid.
+// Do the sorted values a and b agree, to rounding?
+bool same_values(std::vector<double> a, std::vector<double> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (!(std::fabs(a[k] - b[k]) <= 1e-9 * std::fabs(a[k]))) return false;
+  return true;
+}
+
+// η* of each row when it shears the grid over η: the rows' η values differ but their η/η* agree
+// (a job given in eta_rel); the contour then matches rows at the same η/η*. Empty otherwise.
+std::vector<double> row_shear(const AggregateTable& t, const Grid& g) {
+  const ModelInfo* model = table_model(t);
+  if (t.axes[0] != "eta" || !model || g.rows.size() < 2) return {};
+  std::vector<double> star(g.rows.size());
+  std::vector<std::vector<double>> rel(g.rows.size());
+  for (std::size_t i = 0; i < g.rows.size(); ++i) {
+    star[i] = eta_star_at(*model, cell_params(t, *g.rows[i].front()));
+    for (std::size_t j = 0; j < g.rows[i].size(); ++j) {
+      if (!(eta_star_at(*model, cell_params(t, *g.rows[i][j])) == star[i])) return {};
+      rel[i].push_back(g.xs[i][j] / star[i]);
+    }
+  }
+  bool sheared = false;
+  for (std::size_t i = 1; i < g.rows.size(); ++i) {
+    if (!same_values(rel[i], rel[0])) return {};
+    sheared = sheared || !same_values(g.xs[i], g.xs[0]);
+  }
+  return sheared ? star : std::vector<double>{};
+}
+
+// The contour where the means reach the value's level (η·S/2 = 1), drawn kLevelTolerance below it.
 void add_level_contour(Panel& p, const AggregateTable& t, const Grid& g) {
   const double level = value_level(t.value);
-  if (std::isnan(level) || !g.complete()) return;
-  std::vector<std::vector<double>> v(g.rows.size()), y(g.rows.size());
-  for (std::size_t i = 0; i < g.rows.size(); ++i)
-    for (const auto* c : g.rows[i]) {
-      v[i].push_back(c->stats.mean);
-      y[i].push_back(g.ys[i]);
-    }
-  auto segments = contour_segments(v, g.xs, y, level, p.x.log, p.y.log);
-  if (!segments.empty()) p.contours.push_back({level_legend(t, level), level, std::move(segments)});
+  if (std::isnan(level)) return;
+  const double drawn = level - kLevelTolerance * std::fabs(level);
+  const std::vector<double> shear = row_shear(t, g);
+  std::vector<FieldRow> rows(g.rows.size());
+  for (std::size_t i = 0; i < g.rows.size(); ++i) {
+    rows[i] = {.y = g.ys[i], .x = g.xs[i], .align = shear.empty() ? 1.0 : shear[i]};
+    for (const auto* c : g.rows[i]) rows[i].v.push_back(c->stats.mean);
+  }
+  auto lines = contour_lines(rows, drawn, {.xlog = p.x.log, .ylog = p.y.log});
+  const std::string title = value_label(t) + " = " + format_double(drawn) + " (" + format_double(level) + " − " +
+                            format_double(100 * kLevelTolerance) + "%)";
+  if (!lines.empty()) p.contours.push_back({title, drawn, std::move(lines)});
 }
 
 }  // namespace
@@ -121,17 +209,16 @@ Figure heatmap_figure(const AggregateTable& t, const TableFigureOptions& o) {
     throw InputError("parameter " + join(t.splits, ", ") + " varies too: fix it with --where " + t.splits[0] +
                      "=VALUE or average over it with --over " + t.splits[0]);
   const Grid g = grid_of(t);
-  Panel p{.legend = Legend::InsideBoxed};
+  Panel p{.legend = Legend::Below};
   p.x.log = choose_log(o.xscale, g.xs, "--xscale");
   p.y.log = choose_log(o.yscale, {g.ys}, "--yscale");
   const auto yedges = cell_edges(g.ys, p.y.log);
   const Extent x = add_boxes(p.heatmap, g, p.x.log, yedges);
+  add_raster(p.heatmap, g, p.x.log, p.y.log);
+  mark_outside(p.heatmap, g, p.x.log);
   set_axes(p, t, g, x, Extent{yedges.front().first, yedges.back().second});
-  p.heatmap.label = value_label(t);
-  if (t.value.fraction) {
-    p.heatmap.min = 0;
-    p.heatmap.max = 1;
-  }
+  p.heatmap.label = value_axis_label(t, false);
+  set_palette(p.heatmap, t);
   add_eta_star_curve(p, t);
   add_eta_rel_marks(p, t);
   add_level_contour(p, t, g);

@@ -54,6 +54,15 @@ double line_eta_star(const AggregateTable& t, const ModelInfo& model, const Line
   return star;
 }
 
+// The threshold an inset zooms on: 1 on an η/η* axis, the line's η* on an η axis; NaN otherwise
+// (throws InputError for another axis).
+double line_threshold(const AggregateTable& t, const Line& line) {
+  if (t.axes[0] == "eta_rel") return 1;
+  if (t.axes[0] != "eta") throw InputError("--inset: zooms on η* over η or η/η* (--x eta or --x eta_rel), not --x " + t.axes[0]);
+  const ModelInfo* model = table_model(t);
+  return model ? line_eta_star(t, *model, line) : NAN;
+}
+
 // Where η*(x) reaches the line's fixed η, searched over the data's range widened (×/÷ 10 on a
 // log axis, by its width on a linear one).
 std::vector<double> line_crossings(const AggregateTable& t, const ModelInfo& model, const Line& line, const Axis& x,
@@ -143,19 +152,23 @@ Figure lines_figure(const AggregateTable& t, const TableFigureOptions& o) {
   }
   p.x.log = choose_log(o.xscale, xs, "--xscale");
   p.y.log = o.yscale == ScaleChoice::Log && choose_log(o.yscale, {means}, "--yscale (the value axis)");
+  std::vector<double> series_star;  // the threshold of each series, for an inset
   for (std::size_t i = 0; i < lines.size(); ++i) {
     Series s = series_of(t, lines[i], static_cast<int>(i));
-    if (!s.x.empty()) p.series.push_back(std::move(s));  // a line without a single value is left out
+    if (s.x.empty()) continue;  // a line without a single value is left out
+    p.series.push_back(std::move(s));
+    if (o.inset) series_star.push_back(line_threshold(t, lines[i]));
   }
   add_threshold_marks(p, t, lines, data);
   add_reference_marks(p, t);
   set_x_range(p.x, p.marks, data);
   set_y_range(p.y, t, p.series, p.marks);
   p.x.label = param_label(t, t.axes[0]);
-  p.y.label = value_label(t) + (t.over.empty() ? "" : "  (mean ± std)");
+  p.y.label = value_axis_label(t, true);
   Figure f{.about = "eos-sweep aggregate: " + value_label(t) + " against " + t.axes[0] + ", model " + t.model,
            .title = table_title(t), .subtitle = table_subtitle(t), .width = 950, .height = 600};
   f.panels.push_back(std::move(p));
+  if (o.inset) add_threshold_inset(f, t, series_star);
   return f;
 }
 

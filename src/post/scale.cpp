@@ -10,17 +10,19 @@
 namespace eos {
 namespace {
 
-// Are the sorted distinct values evenly spaced on this scale?
-bool evenly_spaced(const std::vector<double>& v, bool log) {
-  const double span = to_scale(v.back(), log) - to_scale(v.front(), log);
-  const double step = span / static_cast<double>(v.size() - 1);
-  for (std::size_t i = 1; i < v.size(); ++i)
-    if (std::fabs(to_scale(v[i], log) - to_scale(v[i - 1], log) - step) > 1e-6 * span) return false;
-  return true;
-}
-
 bool all_positive(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return x > 0; });
+}
+
+// Does each of the sorted positive values grow from the one before by a factor of at least 1.5,
+// the factors within 1.5 of each other (50, 100, 200, 500, 1000: a 1-2-5 series)?
+bool nearly_geometric(const std::vector<double>& v) {
+  double lo = INFINITY, hi = 0;
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    lo = std::min(lo, v[i] / v[i - 1]);
+    hi = std::max(hi, v[i] / v[i - 1]);
+  }
+  return lo >= 1.5 && hi <= 1.5 * lo;
 }
 
 // Every group of at least 3 distinct values looks log-spaced, and there is one.
@@ -38,6 +40,16 @@ bool groups_look_log(std::vector<std::vector<double>> groups) {
 
 }  // namespace
 
+bool evenly_spaced(const std::vector<double>& v, bool log) {
+  if (v.size() < 2) return v.size() == 1;
+  const double span = to_scale(v.back(), log) - to_scale(v.front(), log);
+  if (!(span > 0)) return false;
+  const double step = span / static_cast<double>(v.size() - 1);
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (std::fabs(to_scale(v[i], log) - to_scale(v[i - 1], log) - step) > 1e-6 * span) return false;
+  return true;
+}
+
 ScaleChoice parse_scale(const std::string& flag, const std::string& text) {
   if (text == "auto") return ScaleChoice::Auto;
   if (text == "log") return ScaleChoice::Log;
@@ -54,6 +66,7 @@ bool looks_log_spaced(std::vector<double> values) {
   if (values.size() < 2 || !(values.front() > 0) || !std::isfinite(values.back())) return false;
   if (evenly_spaced(values, false)) return false;
   if (values.size() >= 3 && evenly_spaced(values, true)) return true;
+  if (values.size() >= 4 && nearly_geometric(values)) return true;
   return values.back() / values.front() >= 50;
 }
 

@@ -29,19 +29,19 @@ std::string short_number(const std::string& v) {
   return buf;
 }
 
-// "sparse-relu   d = 30   η = 0.008378   regime gf   (id ...)": the parameters that vary in the
-// results file, and η.
-std::string point_title(const ResultsTable& t, const std::vector<std::string>& row, const ModelInfo* model) {
-  std::string s = row[1] + "   ";
+// The title "sparse-relu: per-step trace, regime gf" and the subtitle "d = 30, η = 0.008378
+// (id ...)": the parameters that vary in the results file, and η.
+void name_point(TraceSource& s, const ResultsTable& t, const std::vector<std::string>& row) {
+  std::vector<std::string> params;
   for (const auto& k : parameter_columns(t.header)) {
     const auto c = static_cast<std::size_t>(t.column(k));
     bool varies = k == "eta";
     for (const auto& r : t.rows) varies = varies || r[c] != row[c];
-    if (varies && k != "steps" && k != "eta_star") s += column_label(model, k) + " = " + short_number(row[c]) + "   ";
+    if (varies && k != "steps" && k != "eta_star") params.push_back(column_label(s.model, k) + " = " + short_number(row[c]));
   }
   const int regime = t.column("regime");
-  if (regime >= 0) s += "regime " + row[static_cast<std::size_t>(regime)] + "   ";
-  return s + "(id " + row[0] + ")";
+  s.title = row[1] + ": per-step trace" + (regime >= 0 ? ", regime " + row[static_cast<std::size_t>(regime)] : "");
+  s.subtitle = join(params, ", ") + "   (id " + row[0] + ")";
 }
 
 // The values of a column as numbers (NaN where not a number).
@@ -116,7 +116,7 @@ TraceSource trace_source(const std::string& path) {
       for (const auto& row : t.rows)
         if (row.size() >= 2 && row[0] == s.id) {
           s.model = find_model(row[1]);
-          s.title = point_title(t, row, s.model);
+          name_point(s, t, row);
           return s;
         }
     }
@@ -173,7 +173,7 @@ Figure trace_figure(const TraceTable& t, const std::vector<std::string>& panels,
   const bool log_loss = t.column("loss") >= 0 && wide_loss(numbers(t, t.column("loss")));
   const int n = static_cast<int>(panels.size());
   Figure f{.about = "eos-sweep trace: per-step trace " + source.id + " as stacked panels against the step",
-           .title = source.title, .width = 900, .height = 160 + 190 * n};
+           .title = source.title, .subtitle = source.subtitle, .width = 900, .height = 160 + 190 * n};
   for (std::size_t i = 0; i < panels.size(); ++i) f.panels.push_back(trace_panel(t, panels[i], i, step, source, log_loss));
   return f;
 }

@@ -54,6 +54,9 @@ struct AggregateTable {
   std::size_t rows_used = 0;
   std::size_t error_rows = 0;       // excluded: regime = error
   std::size_t filtered_rows = 0;    // excluded by --where
+  // The horizon h with steps = ⌈h/η⌉ on every row used (a job that gives a horizon), as the
+  // shortest number that fits; NaN when there is none.
+  double horizon = std::numeric_limits<double>::quiet_NaN();
 
   // axes then splits: the grouping columns, in the order of Cell::key.
   std::vector<std::string> keys() const;

@@ -42,15 +42,31 @@ struct Box {
   long count = 0;    // the runs behind the value (for readers of the data)
 };
 
-enum class Palette { Sequential };  // dark to light (viridis); the only kind needed so far
+enum class Palette {
+  Sequential,  // dark to light (viridis): values without a reference level
+  Diverging,   // blue below Heatmap::center, a light neutral at it, red above: a value with a level
+};
+
+// Heatmap cells that fill an nx × ny lattice evenly spaced on the drawn scales: their values row
+// by row (y slowest), NaN for a missing cell. A backend may draw it as one image.
+struct Raster {
+  std::size_t nx = 0, ny = 0;  // 0: the cells are not such a lattice
+  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // centres of the first and last column and row
+  std::vector<double> values;
+};
 
 struct Heatmap {
   std::vector<Box> cells;    // coloured by value
   std::vector<Box> missing;  // cells without a value: hatched, with the legend missing_title
   std::string missing_title = "no value";
+  // Where the panel has no cell (rows that cover different x ranges): a light grey, with this
+  // legend; empty: the background.
+  std::string outside_title;
   std::string label;         // of the colour bar
   double min = Axis::kAuto, max = Axis::kAuto;  // of the colour bar; NaN: the data's
   Palette palette = Palette::Sequential;
+  double center = Axis::kAuto;  // Palette::Diverging: the value drawn neutral (within [min, max])
+  Raster raster;                // the cells as a lattice, when they are one
 };
 
 // Data drawn as lines, points or both, with optional error bars.
@@ -73,18 +89,20 @@ struct Curve {
   Color color{Color::Role::Theory};
   Dash dash = Dash::Dashed;
   double width = 2.5;
+  bool outlined = false;  // drawn over a wider light line, to read on any colour (over a heatmap)
 };
 
-// A straight piece of a contour line.
-struct Segment {
-  double x0, y0, x1, y1;
+// A line through points in order; closed when its last point is its first.
+struct Polyline {
+  std::vector<double> x, y;
+  bool closed() const { return x.size() > 2 && x.front() == x.back() && y.front() == y.back(); }
 };
 
 // A contour of the heatmap's field, drawn as an outlined line (dark with a light core).
 struct Contour {
   std::string title;
   double level = 0;
-  std::vector<Segment> segments;
+  std::vector<Polyline> lines;
 };
 
 // A reference line across the whole panel: x = at (vertical) or y = at (horizontal).
@@ -96,6 +114,7 @@ struct Mark {
   Color color{Color::Role::Ink};
   Dash dash = Dash::Dashed;
   double width = 1.5;
+  bool outlined = false;  // drawn over a wider light line (over a heatmap)
 };
 
 // A legend entry of its own, for marks or curves drawn without a title.
@@ -106,7 +125,7 @@ struct KeyEntry {
   double width = 1.5;
 };
 
-enum class Legend { Inside, InsideBoxed, Outside };
+enum class Legend { Inside, InsideBoxed, Outside, Below, None };
 
 struct Panel {
   Axis x, y;
@@ -120,12 +139,21 @@ struct Panel {
   bool grid = false;
 };
 
+// A small panel drawn over another, e.g. a zoom around a threshold: its plot area as fractions
+// of the host panel's (0, 0 its lower left corner), with room left for its tic labels.
+struct Inset {
+  std::size_t host = 0;  // index into Figure::panels
+  double left = 0, bottom = 0, right = 1, top = 1;
+  Panel panel;
+};
+
 struct Figure {
   std::string about;     // one line: what the figure shows (a comment in scripts)
-  std::string title;     // first line of the title
-  std::string subtitle;  // second line; may be empty
+  std::string title;     // the title: the model and what is drawn
+  std::string subtitle;  // a smaller second line (the fixed parameters); may be empty
   int width = 900, height = 700;  // pixels
   std::vector<Panel> panels;      // top to bottom; several share the x axis (labelled once, at the bottom)
+  std::vector<Inset> insets;      // drawn after their host panel
 };
 
 }  // namespace eos

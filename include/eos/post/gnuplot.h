@@ -1,6 +1,6 @@
 // The gnuplot backend: a Figure as a self-contained gnuplot script (data inline; it draws
 // STEM.png with pngcairo, and STEM.svg, next to itself from any folder), and running gnuplot.
-// Only this file pair knows gnuplot's syntax.
+// Only this header and its sources (gnuplot.cpp, gnuplot_run.cpp) know gnuplot.
 #pragma once
 #include <string>
 

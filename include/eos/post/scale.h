@@ -13,9 +13,14 @@ enum class ScaleChoice { Auto, Log, Lin };
 // "auto", "log" or "lin" (throws InputError naming flag otherwise).
 ScaleChoice parse_scale(const std::string& flag, const std::string& text);
 
-// Should an axis with these values be drawn on a log scale? True when they are all positive and
-// either evenly spaced on a log scale (at least 3 values, not evenly spaced on a linear one) or
-// span a factor of 50 or more without being evenly spaced.
+// Are the sorted distinct values evenly spaced on this scale (to 1e-6 of their span)? One value
+// is; none is not.
+bool evenly_spaced(const std::vector<double>& values, bool log);
+
+// Should an axis with these values be drawn on a log scale? True when they are all positive, not
+// evenly spaced on a linear scale, and either evenly spaced on a log one (at least 3 values), or
+// growing by nearly the same factor of at least 1.5 each step (at least 4 values: 50, 100, 200,
+// 500, ...), or spanning a factor of 50 or more.
 bool looks_log_spaced(std::vector<double> values);
 
 // A log scale for an axis: as asked, or (auto) when its values look log-spaced, as a whole or

@@ -48,6 +48,12 @@ std::vector<double> eta_star_crossings(const ThresholdCurve& c, double eta, bool
 std::string eta_reaches_legend(const ModelInfo& model);
 std::string eta_star_legend(const ModelInfo& model);
 
+// A heatmap's contour of a value's level is drawn this fraction below it: the largest of values
+// sampled every k steps of a run that touched the level sits just below it (η·S_max/2 of
+// 0.99-1.00 for runs at the edge of stability), so a contour at the level itself would wander
+// through them by noise. At 1 − 2%, it is the boundary of the runs that reached the level.
+constexpr double kLevelTolerance = 0.02;
+
 // The reference level of a value: its runner column's (1 for η·S/2, the edge of stability); NaN
 // for a fraction or a column without one.
 double value_level(const ValueSpec& v);

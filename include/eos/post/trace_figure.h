@@ -19,11 +19,13 @@ constexpr std::size_t kTracePoints = 4000;
 struct TraceSource {
   std::string id;                  // the file name without .csv
   const ModelInfo* model = nullptr;  // null when unknown
-  std::string title;               // "sparse-relu   d = 30   η = 0.008378   regime gf   (id ...)", or the id
+  std::string title;               // "sparse-relu: per-step trace, regime gf", or the id
+  std::string subtitle;            // "d = 30, η = 0.008378   (id ...)", or empty
 };
 
 // The source of the trace at path: for DIR/traces/ID.csv, the row of id ID in DIR's results
-// files gives the model, the parameters that vary in its file, η and the regime. Never throws.
+// files gives the model and the regime (the title), the parameters that vary in its file and η
+// (the subtitle). Never throws.
 TraceSource trace_source(const std::string& path);
 
 // The panels drawn by default: the model's trace_panels when the trace has them all, else loss,
