@@ -3,11 +3,15 @@
 
 #include <boost/version.hpp>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include "eos/numerics/simd.h"
 #include "eos/util/version.h"
+
+namespace fs = std::filesystem;
 
 namespace eos {
 namespace {
@@ -29,7 +33,74 @@ std::string json(const std::string& s) {
   return o + "\"";
 }
 
+// A JSON string at s[i] (the opening quote) into out; i moves past it. False when malformed.
+bool read_string(const std::string& s, std::size_t& i, std::string& out) {
+  if (i >= s.size() || s[i] != '"') return false;
+  out.clear();
+  for (++i; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"') return ++i, true;
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= s.size()) return false;
+    if (s[i] == 'u') {  // the writer escapes control characters only
+      if (i + 4 >= s.size()) return false;
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 4), nullptr, 16));
+      i += 4;
+    } else {
+      out += s[i] == 'n' ? '\n' : s[i] == 't' ? '\t' : s[i];
+    }
+  }
+  return false;
+}
+
+void skip_space(const std::string& s, std::size_t& i) {
+  while (i < s.size() && s[i] == ' ') ++i;
+}
+
+// The flat object of strings after "job": in one manifest line; nullopt when there is none.
+std::optional<std::map<std::string, std::string>> job_of_line(const std::string& line) {
+  const std::string tag = "\"job\": {";
+  std::size_t i = line.find(tag);
+  if (i == std::string::npos) return std::nullopt;
+  i += tag.size();
+  std::map<std::string, std::string> job;
+  std::string k, v;
+  for (skip_space(line, i); i < line.size() && line[i] != '}'; skip_space(line, i)) {
+    if (!read_string(line, i, k)) return std::nullopt;
+    skip_space(line, i);
+    if (i >= line.size() || line[i++] != ':') return std::nullopt;
+    skip_space(line, i);
+    if (!read_string(line, i, v)) return std::nullopt;
+    job[k] = v;
+    skip_space(line, i);
+    if (i < line.size() && line[i] == ',') ++i;
+  }
+  return job;
+}
+
 }  // namespace
+
+std::map<std::string, std::string> last_job(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::map<std::string, std::string> job;
+  std::string line;
+  while (std::getline(in, line))
+    if (auto j = job_of_line(line)) job = std::move(*j);
+  return job;
+}
+
+std::map<std::string, std::string> results_job(const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  for (const auto& in : inputs) {
+    const fs::path dir = fs::is_directory(in, ec) ? fs::path(in) : fs::path(in).parent_path();
+    auto job = last_job((dir / "manifest.jsonl").string());
+    if (!job.empty()) return job;
+  }
+  return {};
+}
 
 std::map<std::string, std::string> resolved_job(const Job& job) {
   std::map<std::string, std::string> m;

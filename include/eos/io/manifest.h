@@ -30,5 +30,11 @@ std::string utc_now();
 std::string manifest_line(const RunRecord& r);
 // Append the record to path (throws std::runtime_error when it cannot).
 void append_manifest(const std::string& path, const RunRecord& r);
+// The job of the first of inputs (results folders, or files in one) whose folder has a
+// manifest.jsonl; empty when none has.
+std::map<std::string, std::string> results_job(const std::vector<std::string>& inputs);
+// The job of the last record of a manifest that has one (its "job" object, key to value); empty
+// when the file is missing or holds no readable job.
+std::map<std::string, std::string> last_job(const std::string& path);
 
 }  // namespace eos
