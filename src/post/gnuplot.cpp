@@ -130,7 +130,7 @@ std::string panel_data(const Panel& p, const std::string& n) {
 }
 
 std::string series_element(const Series& r, const std::string& name) {
-  const std::string pts = " pt 7 ps 0.7";
+  const std::string pts = " pt 7 ps " + num(r.point_size);
   std::string with;
   if (!r.err.empty()) with = r.style == Series::Style::Points ? "yerrorbars" + pts : "yerrorlines" + pts;
   else if (r.style == Series::Style::Lines) with = "lines";
@@ -146,7 +146,13 @@ std::string key_element(const std::string& title, double width, Dash dash, const
 // The plot command's elements, in legend order: heatmap, series, curves, extra keys, marks, contours.
 std::vector<std::string> panel_elements(const Panel& p, const std::string& n) {
   std::vector<std::string> e = heatmap_elements(p.heatmap, n, p.x, p.y);
-  for (std::size_t i = 0; i < p.series.size(); ++i) e.push_back(series_element(p.series[i], "$" + n + "_series" + std::to_string(i + 1)));
+  for (std::size_t i = 0; i < p.series.size(); ++i) {
+    const Series& r = p.series[i];
+    const std::string name = "$" + n + "_series" + std::to_string(i + 1);
+    if (r.outlined)
+      e.push_back(name + " using 1:2 with points pt 7 ps " + num(r.point_size * 1.7) + " lc rgb 'white' notitle");
+    e.push_back(series_element(r, name));
+  }
   for (std::size_t i = 0; i < p.curves.size(); ++i) {
     const Curve& c = p.curves[i];
     const std::string name = "$" + n + "_curve" + std::to_string(i + 1) + " using 1:2 with ";

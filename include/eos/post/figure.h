@@ -79,6 +79,8 @@ struct Series {
   Color color;
   Dash dash = Dash::Solid;
   double width = 1.5;
+  double point_size = 0.7;  // of the marks of Points and LinesPoints
+  bool outlined = false;    // marks drawn over a white halo (to stand out on a heatmap)
 };
 
 // A theory curve: a polyline with a legend entry, drawn over the data.
