@@ -18,6 +18,8 @@ const char* kUsage =
     "  aggregate RESULTS... --x AXIS [--y AXIS] --value COLUMN [--out DIR]\n"
     "                                            phase tables and diagrams\n"
     "  trace TRACE.csv... [--out DIR]            draw per-step traces\n"
+    "  boundary RESULTS... [--along AXIS] [--by AXIS] [--value PHASE]\n"
+    "                                            phase boundaries, their fit and figure\n"
     "  keys [MODEL]                              the job-file reference (Markdown)\n"
     "  --version                                 version and git commit\n"
     "\n"
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   if (cmd == "plan") return eos::cmd_plan(argc - 1, argv + 1);
   if (cmd == "aggregate") return eos::cmd_aggregate(argc - 1, argv + 1);
   if (cmd == "trace") return eos::cmd_trace(argc - 1, argv + 1);
+  if (cmd == "boundary") return eos::cmd_boundary(argc - 1, argv + 1);
   if (cmd == "keys") return eos::cmd_keys(argc - 1, argv + 1);
   std::fprintf(stderr, "eos-sweep: error: unknown command '%s' (eos-sweep --help lists the commands)\n", cmd.c_str());
   return eos::kExitBadInput;

@@ -16,6 +16,7 @@ int cmd_run(int argc, char** argv);
 int cmd_plan(int argc, char** argv);
 int cmd_aggregate(int argc, char** argv);
 int cmd_trace(int argc, char** argv);
+int cmd_boundary(int argc, char** argv);
 int cmd_keys(int argc, char** argv);
 
 // Print "eos-sweep CMD: error: MSG" on stderr and return kExitBadInput.
