@@ -8,7 +8,9 @@
 #include <set>
 
 #include "eos/cli/cli.h"
+#include "eos/io/manifest.h"
 #include "eos/post/aggregate.h"
+#include "eos/post/boundary.h"
 #include "eos/post/table_figure.h"
 #include "eos/util/error.h"
 #include "eos/util/files.h"
@@ -83,6 +85,7 @@ struct Output {
 // Everything aggregate writes, checked and built.
 struct Plan {
   ResultSet set;
+  std::size_t added = 0;  // rows a refinement added, left out of the tables
   std::vector<Output> outputs;
   std::string out;
 };
@@ -125,6 +128,10 @@ Plan plan(const AggregateArgs& a) {
   AggregateSpec spec = spec_of(a);
   Plan p;
   p.set = load_results(find_results_files(a.inputs));
+  // A refined sweep: cells on the coarse grid, the boundaries drawn over heatmaps.
+  std::optional<BoundaryTable> refined;
+  if (p.set.column("refine_depth") >= 0) refined = find_boundaries(p.set, {"", "", "", results_job(a.inputs)});
+  p.added = keep_coarse_grid(p.set);
   std::set<std::string> stems;
   for (const auto& v : a.values) {
     spec.value = parse_value(v, p.set);
@@ -132,6 +139,7 @@ Plan plan(const AggregateArgs& a) {
     Output o{aggregate(p.set, spec), stem, {}};
     if (!stems.insert(o.stem).second) throw InputError("--value " + v + " given twice");
     if (!a.no_plot) o.figure = table_figure(o.table, fo);
+    if (!a.no_plot && refined) add_boundary_points(o.figure, o.table, *refined);
     p.outputs.push_back(std::move(o));
   }
   p.out = out_dir(a);
@@ -143,9 +151,10 @@ Plan plan(const AggregateArgs& a) {
 void report_read(const Plan& p) {
   const ResultSet& set = p.set;
   print_warnings("aggregate", set.warnings);
-  std::printf("read    %zu rows of %s from %zu file%s", set.rows.size(), set.model.c_str(), set.files.size(),
+  std::printf("read    %zu rows of %s from %zu file%s", set.rows.size() + p.added, set.model.c_str(), set.files.size(),
               set.files.size() == 1 ? "" : "s");
   if (set.duplicates) std::printf(" (%zu duplicate ids counted once)", set.duplicates);
+  if (p.added) std::printf("; the coarse grid only (%zu points added by refinement left out)", p.added);
   std::printf("\n");
   const auto& t0 = p.outputs.front().table;
   if (t0.error_rows)
