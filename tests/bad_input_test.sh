@@ -104,6 +104,19 @@ cmd plan:job_missing "no_such.ini: cannot read job file (No such file or directo
 cmd run:job_folder   "a_folder.ini: is a directory, not a job file" run "$J/a_folder.ini" --out DIR
 cmd plan:job_folder  "a_folder.ini: is a directory, not a job file" plan "$J/a_folder.ini"
 
+# Refinement (grid/refine.h): what defines the phase, and the axis to refine along.
+R=$'model = sparse-relu\nd = 10\nn = 20\nsteps = 5\nn_test = 10\neta = 1e-3, 2e-3\n'
+job refine_column    "refine: 'foo' is not a result column of sparse-relu" "${R}refine = foo"$'\n'
+job refine_text      "refine: regime holds text; a threshold needs a numeric column" "${R}refine = regime < 3"$'\n'
+job refine_no_number "refine: no number after '<' in 'bias_tail <'" "${R}refine = bias_tail <"$'\n'
+job refine_bad_number "refine: not a number: 'x'" "${R}refine = bias_tail < x"$'\n'
+job refine_axis      "refine_axis: 'dd' is not a key of this job" "${R}refine = regime"$'\nrefine_axis = dd\n'
+job refine_one_value "refine_axis: d has one value (10); give it two or more to bracket" "${R}refine = regime"$'\nrefine_axis = d\n'
+job refine_tol_zero  "refine_tol: must be > 0 (got 0)" "${R}refine = regime"$'\nrefine_tol = 0\n'
+job refine_tol_neg   "refine_tol: must be > 0 (got -0.1)" "${R}refine = regime"$'\nrefine_tol = -0.1\n'
+job refine_alone     "refine_tol: given without refine" "${R}refine_tol = 0.1"$'\n'
+cmd boundary:no_input   "no results file or folder given"  boundary
+
 # The command line.
 cmd run:no_job        "missing job file"                     run --out DIR
 cmd plan:no_job       "missing job file"                     plan
@@ -222,6 +235,12 @@ else
   existing_case grid_1e12 "grid: 1e+12 points" run "$J/grid_1e12.ini" --out "$EXIST" --progress none
   existing_case bad_shard "--shard" run "$J/good.ini" --out "$EXIST" --shard 2/2 --progress none
   existing_case set_unknown "--set: unknown key" run "$J/good.ini" --out "$EXIST" --set foo=1 --progress none
+  existing_case boundary_text "--value: regime holds text" boundary "$EXIST" --value "regime < 1"
+  existing_case boundary_column "--value: 'foo' is not a result column" boundary "$EXIST" --value foo
+  existing_case boundary_along "--along: 'nope' is not a parameter column" boundary "$EXIST" --along nope
+  existing_case boundary_by "--by: 'seed' is not an axis that varies between lines" boundary "$EXIST" --by seed
+  existing_case refine_added "holds results of a different model or with other columns (column" \
+    run "$J/good.ini" --out "$EXIST" --set eta=1e-3,2e-3 --set refine=regime --progress none
   # Other columns: the header of the results file no longer matches this model's.
   sed -i '1s/^id,/id,extra,/' "$EXIST/results.csv"
   before=$(snapshot "$EXIST")

@@ -39,7 +39,9 @@ bool parse_threshold(const std::string& text, RefineSpec& r, const std::string& 
     if (at == std::string::npos) continue;
     r.column = trim(text.substr(0, at));
     r.op = op;
-    r.threshold = parse_double(key, text.substr(at + std::string(sym).size()));
+    const std::string number = trim(text.substr(at + std::string(sym).size()));
+    if (number.empty()) throw InputError(key + ": no number after '" + sym + "' in " + quote_input(text));
+    r.threshold = parse_double(key, number);
     return true;
   }
   return false;
