@@ -98,6 +98,9 @@ for p in "$T"/tr/*.png; do is_png "$p" && n=$((n + 1)); done
 for s in "$T"/tr/*.svg; do is_svg "$s" || fail "$s not SVG"; done
 grep -q "multiplot layout 4,1" "$T"/tr/*.gp && grep -q "'2/η'" "$T"/tr/*.gp && ok "trace panels with 2/eta" ||
   fail "trace script panels"
+# The sweep folder itself, as a user first tries: its traces/ are drawn.
+"$EOS_SWEEP" trace "$T/sweep" --out "$T/tr2" >"$T/tr2.txt" 2>&1 && [ "$(ls "$T"/tr2/*.gp | wc -l)" -eq 2 ] &&
+  ok "trace of the sweep folder draws its traces" || fail "trace of the sweep folder: $(cat "$T/tr2.txt")"
 
 # 3. Hand-written files: duplicates counted once, a truncated row skipped, error rows excluded.
 H=$T/hand
@@ -135,6 +138,7 @@ cp "$T/sweep/results.csv" "$T/mixed/results.csv"
 printf 'id,model,depth,eta,eta_rel,eta_star,steps,regime,wall_s,message\nz,deep-linear,2,1,1,1,9,gf,1,\n' >"$T/mixed/results.other.csv"
 expect_error 2 "different models" "$EOS_SWEEP" aggregate "$T/mixed" --x eta --value bias_final --out "$B"
 expect_error 2 "not an eos-sweep trace" "$EOS_SWEEP" trace "$T/sweep/results.csv" --out "$B"
+expect_error 2 "a sweep folder without traces (run the job with trace_every" "$EOS_SWEEP" trace "$T/mixed" --out "$B"
 expect_error 2 "no column 'nope'" "$EOS_SWEEP" trace "$T/sweep/traces" --panels loss,nope --out "$B"
 [ -e "$B" ] && fail "bad input wrote $B" || ok "nothing written on bad input"
 

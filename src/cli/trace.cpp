@@ -24,7 +24,8 @@ namespace {
 const char* kTraceHelp =
     "Draws per-step traces (written by runs with trace_every = k > 0 into DIR/traces/ID.csv)\n"
     "as stacked panels against the step: loss, d*(a- + a+), sharpness with 2/eta, bias\n"
-    "(the paper's Figure 2). Writes ID.gp and ID.png [ID.svg] per trace.\n\n";
+    "(the paper's Figure 2). Writes ID.gp and ID.png [ID.svg] per trace. TRACES are trace files,\n"
+    "folders of them, or a sweep folder (its traces/ folder).\n\n";
 
 struct TraceArgs {
   std::vector<std::string> inputs;
@@ -53,12 +54,23 @@ std::optional<int> parse_args(int argc, char** argv, TraceArgs& a) {
   return std::nullopt;
 }
 
-// The trace files that inputs name: a file as given, a folder by every *.csv in it, sorted.
+// A sweep folder stands for its traces/ folder (the one a user names first).
+std::string trace_folder(const std::string& in) {
+  std::error_code ec;
+  if (!fs::is_directory(in, ec) || !fs::exists(fs::path(in) / "results.csv", ec)) return in;
+  if (fs::is_directory(fs::path(in) / "traces", ec)) return (fs::path(in) / "traces").string();
+  throw InputError(in + ": a sweep folder without traces (run the job with trace_every = K to write them)");
+}
+
+// The trace files that inputs name: a file as given, a folder by every *.csv in it, sorted; a
+// sweep folder by its traces.
 std::vector<fs::path> trace_files(const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw InputError("no trace file or folder given");
   auto is_csv = [](const std::string& name) { return fs::path(name).extension() == ".csv"; };
+  std::vector<std::string> folders;
+  for (const auto& in : inputs) folders.push_back(trace_folder(in));
   std::vector<fs::path> files;
-  for (const auto& f : input_files(inputs, is_csv, "no trace files (*.csv) in this folder")) files.emplace_back(f);
+  for (const auto& f : input_files(folders, is_csv, "no trace files (*.csv) in this folder")) files.emplace_back(f);
   return files;
 }
 
