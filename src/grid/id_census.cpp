@@ -67,6 +67,7 @@ IdCensus::~IdCensus() {
 }
 
 void IdCensus::Part::add(std::uint64_t id) {
+  if (buffer_.empty()) buffer_.reserve(census_.chunk_);  // no doubling past the chunk
   buffer_.push_back(id);
   if (buffer_.size() < census_.chunk_) return;
   std::sort(buffer_.begin(), buffer_.end());

@@ -211,7 +211,7 @@ namespace {
 GridSummary check_grid(const Job& job, const ParseOptions& opt) {
   const unsigned threads = std::max(1u, opt.threads);
   std::vector<GridSummary> parts(threads);
-  IdCensus census;
+  IdCensus census(IdCensus::kBudget / threads);  // the same memory for any number of threads
   std::vector<IdCensus::Part> ids;
   for (unsigned t = 0; t < threads; ++t) ids.push_back(census.part());
   for_each_point_parallel(job, threads, [&](unsigned b, const Point& p) {

@@ -12,8 +12,10 @@ namespace eos {
 
 class IdCensus {
  public:
-  // Ids per chunk (8 bytes each), per thread that adds.
-  static constexpr std::size_t kChunk = std::size_t{1} << 22;
+  // Ids held in memory by all the parts together (8 bytes each: 32 MB); a part of n that fills
+  // its share, kBudget / n, spills it to a file.
+  static constexpr std::size_t kBudget = std::size_t{1} << 22;
+  static constexpr std::size_t kChunk = kBudget;
   explicit IdCensus(std::size_t chunk = kChunk);
   ~IdCensus();  // removes the temporary files
   IdCensus(const IdCensus&) = delete;
