@@ -192,18 +192,22 @@ std::vector<std::string> values_of(const BoundaryTable& t, const Boundary& b, co
   return v;
 }
 
-// Boundaries keyed by (values of names, below, above), in order of first appearance.
-using ChangeKey = std::vector<std::string>;
-std::vector<std::pair<ChangeKey, std::vector<const Boundary*>>> by_change(const BoundaryTable& t,
-                                                                          const std::vector<std::string>& names) {
-  std::vector<std::pair<ChangeKey, std::vector<const Boundary*>>> groups;
+// The boundaries of one change (phases below → above) at one set of values of some line axes.
+struct Change {
+  std::vector<std::string> group;  // the values of the axes
+  std::string below, above;
+  std::vector<const Boundary*> rows;
+};
+
+// Boundaries grouped by (values of names, below, above), in order of first appearance.
+std::vector<Change> by_change(const BoundaryTable& t, const std::vector<std::string>& names) {
+  std::vector<Change> groups;
   for (const auto& b : t.rows) {
-    ChangeKey k = values_of(t, b, names);
-    k.push_back(b.below);
-    k.push_back(b.above);
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == k; });
-    if (it == groups.end()) it = groups.insert(groups.end(), {k, {}});
-    it->second.push_back(&b);
+    const auto group = values_of(t, b, names);
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Change& c) { return c.group == group && c.below == b.below && c.above == b.above; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {group, b.below, b.above, {}});
+    it->rows.push_back(&b);
   }
   return groups;
 }
@@ -214,11 +218,8 @@ std::vector<BoundarySummary> summarize_boundaries(const BoundaryTable& t) {
   std::vector<BoundarySummary> out;
   const auto axes = summary_axes(t);
   if (axes.empty()) return out;
-  for (const auto& [key, bs] : by_change(t, axes)) {
-    BoundarySummary s;
-    s.group.assign(key.begin(), key.end() - 2);
-    s.below = key[key.size() - 2];
-    s.above = key.back();
+  for (const auto& [group, below, above, bs] : by_change(t, axes)) {
+    BoundarySummary s{.group = group, .below = below, .above = above};
     s.by = parse_double(t.by, s.group[0]);
     std::vector<double> est, th;
     for (const auto* b : bs) {
@@ -276,7 +277,7 @@ std::vector<PowerFit> fit_power_laws(const BoundaryTable& t) {
   const auto axes = summary_axes(t);
   if (axes.empty()) return out;
   const std::vector<std::string> others(axes.begin() + 1, axes.end());
-  for (const auto& [key, bs] : by_change(t, others)) {
+  for (const auto& [group, below, above, bs] : by_change(t, others)) {
     std::vector<double> x, y;
     std::set<double> distinct;
     for (const auto* b : bs) {
@@ -288,10 +289,7 @@ std::vector<PowerFit> fit_power_laws(const BoundaryTable& t) {
     }
     if (x.size() < 3 || distinct.size() < 2) continue;
     const LineFit f = least_squares(x, y);
-    PowerFit p;
-    p.group.assign(key.begin(), key.end() - 2);
-    p.below = key[key.size() - 2];
-    p.above = key.back();
+    PowerFit p{.group = group, .below = below, .above = above};
     p.n = static_cast<long>(x.size());
     p.by_values = static_cast<long>(distinct.size());
     p.p = -f.slope;
