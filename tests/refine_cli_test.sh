@@ -65,18 +65,26 @@ slow=(--set horizon=40)
 run "$t/mean.ini" --out "$t/slow" "${slow[@]}"
 RANDOM=20261201
 kills=0 mid=0
+total=$(row_count "$t/slow/results.csv")
 for i in $(seq 1 8); do
+  start=$(row_count "$t/killed/results.csv")
   mpirun -np 2 "$EOS_SWEEP" run "$t/mean.ini" --out "$t/killed" "${slow[@]}" --progress none >/dev/null 2>&1 &
   launcher=$!
   victim=$(wait_rank_pid "$launcher" 0)
-  sleep "0.$((3 + RANDOM % 7))"
+  # Past the coarse grid and past what the last run left (the machine may be slow), then a bit.
+  for _ in $(seq 1 300); do
+    n=$(row_count "$t/killed/results.csv")
+    { [ "$n" -gt 16 ] && [ "$n" -gt "$start" ]; } || [ "$n" -ge "$total" ] && break
+    sleep 0.1
+  done
+  sleep "0.$((RANDOM % 4))"
   before=$(row_count "$t/killed/results.csv")
   if [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; then
     kills=$((kills + 1))
-    [ "$before" -gt 16 ] && mid=$((mid + 1))  # past the coarse grid: inside the refinement
+    [ "$before" -gt 16 ] && [ "$before" -lt "$total" ] && mid=$((mid + 1))  # inside the refinement
   fi
   wait "$launcher" 2>/dev/null || true
-  [ "$(row_count "$t/killed/results.csv")" -lt "$(row_count "$t/slow/results.csv")" ] || break
+  [ "$(row_count "$t/killed/results.csv")" -lt "$total" ] || break
 done
 [ "$mid" -ge 1 ] || fail "no kill landed during the refinement ($kills kills)"
 run "$t/mean.ini" --out "$t/killed" "${slow[@]}"
