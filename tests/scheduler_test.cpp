@@ -208,32 +208,50 @@ BOOST_AUTO_TEST_CASE(one_rank_runs_longest_first) {
 // running one while another unit idles. The workers are made a little faster than the master's
 // thread, as happens when rank 0 also listens: a two-batch prefetch to the end then gave one
 // worker 5 of 8 points (1.6x instead of 2x on two ranks).
+namespace {
+
+// One sweep of n equal points: how many each unit ran ("rank 0: 5 rank 1: 3") and the most any
+// ran (meaningful on rank 0). Collective.
+std::pair<std::string, std::uint64_t> equal_points(std::uint64_t n) {
+  ListWork work;
+  for (std::uint64_t i = 0; i < n; ++i) work.add({i, 1.0});
+  // Points long next to the scheduler's latency, even on a loaded machine (a few ms).
+  RunFn run = [](const WorkItem& it) -> std::optional<PointResult> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(master() ? 150 : 135));
+    PointResult r = row_of(it.index);
+    r.message = std::to_string(mpi().rank());
+    return r;
+  };
+  std::map<std::string, std::uint64_t> per_rank;
+  SinkFn sink = [&](const WorkItem&, PointResult&& r) { ++per_rank[r.message]; };
+  schedule(mpi(), master() ? &work : nullptr, run, sink, ScheduleOptions{});
+  std::uint64_t most = 0, all = 0;
+  std::string counts;
+  for (const auto& [rank, k] : per_rank) {
+    most = std::max(most, k);
+    all += k;
+    counts += " rank " + rank + ": " + std::to_string(k);
+  }
+  if (master()) BOOST_TEST(all == n);
+  return {counts, most};
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(equal_points_share_the_tail) {
+  const std::uint64_t units = static_cast<std::uint64_t>(mpi().size());  // workers + the master's thread
   for (std::uint64_t n : {3u, 8u, 16u}) {
-    ListWork work;
-    for (std::uint64_t i = 0; i < n; ++i) work.add({i, 1.0});
-    // Points long next to the scheduler's latency, even on a loaded machine (a few ms).
-    RunFn run = [](const WorkItem& it) -> std::optional<PointResult> {
-      std::this_thread::sleep_for(std::chrono::milliseconds(master() ? 150 : 135));
-      PointResult r = row_of(it.index);
-      r.message = std::to_string(mpi().rank());
-      return r;
-    };
-    std::map<std::string, std::uint64_t> per_rank;
-    SinkFn sink = [&](const WorkItem&, PointResult&& r) { ++per_rank[r.message]; };
-    schedule(mpi(), master() ? &work : nullptr, run, sink, ScheduleOptions{});
-    if (!master()) continue;
-    const std::uint64_t units = static_cast<std::uint64_t>(mpi().size());  // workers + the master's thread
     const std::uint64_t share = (n + units - 1) / units;
-    std::uint64_t most = 0, all = 0;
-    for (const auto& [rank, k] : per_rank) {
-      most = std::max(most, k);
-      all += k;
-    }
-    BOOST_TEST(all == n);
+    // A policy that holds work back fails every time; a rank the OS did not run for a while (a
+    // loaded machine) fails once: three tries.
     std::string counts;
-    for (const auto& [rank, k] : per_rank) counts += " rank " + rank + ": " + std::to_string(k);
-    BOOST_TEST(most <= share, n << " points on " << units << " units:" << counts << " (share " << share << ")");
+    bool ok = false;
+    for (int attempt = 0; attempt < 3 && !ok; ++attempt) {
+      const auto [c, most] = equal_points(n);
+      counts += (attempt ? ";" : "") + c;
+      ok = mpi().all_ok(!master() || most <= share);
+    }
+    if (master()) BOOST_TEST(ok, n << " points on " << units << " units:" << counts << " (share " << share << ")");
   }
 }
 
