@@ -1,32 +1,44 @@
 #!/usr/bin/env bash
-# Parallel speed-up of a sweep of equal points: wall time with one process (no mpirun) against
-# mpirun -np 2 (and more ranks if given), in the same run. Usage:
+# Parallel speed-up of sweeps of equal points (each ~1.5 s): wall time with one process (no
+# mpirun) against mpirun -np 2 (and more ranks if given), in the same run, for 3, 8 and 16
+# points (POINTS="..." to choose). The ideal on 2 cores is 2x for an even count (3 points: 1.5x).
+# Usage:
 #   bench/mpi_speedup.sh BUILD_DIR [NP...]
-# Prints the time of each and the ratio; rows are compared for equality too.
+# Prints the time of each and the ratio; the rows of every run are checked equal to the first's.
 set -euo pipefail
 build="${1:?usage: bench/mpi_speedup.sh BUILD_DIR [NP...]}"
 shift
 nps=("${@:-2}")
+read -r -a counts <<<"${POINTS:-3 8 16}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-cat >"$tmp/job.ini" <<'JOB'
+job() { # POINTS: a job of that many equal points
+  cat <<JOB
 model = sparse-relu
 d = 100
 n = 150
 lambda = 3
-seed = range(0, 16)
+seed = range(0, $1)
 eta_rel = 0.5
-steps = 20000
+steps = 60000
 path = oracle
 sharpness_every = 100
 n_test = 500
 JOB
+}
 secs() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
-t1=$(secs "$build/eos-sweep" run "$tmp/job.ini" --out "$tmp/p1" --progress none)
-printf "%-22s %8.2f s\n" "1 process" "$(echo "$t1" | awk '{print $1/1000}')"
-for np in "${nps[@]}"; do
-  tn=$(secs mpirun -np "$np" "$build/eos-sweep" run "$tmp/job.ini" --out "$tmp/np$np" --progress none)
-  printf "%-22s %8.2f s   speed-up %.2fx\n" "mpirun -np $np" "$(echo "$tn" | awk '{print $1/1000}')" \
-    "$(awk -v a="$t1" -v b="$tn" 'BEGIN {print a/b}')"
+rows() { # the rows without wall_s (timing), sorted
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s") w = i } { $w = ""; print }' "$1" | sort
+}
+for n in "${counts[@]}"; do
+  job "$n" >"$tmp/job$n.ini"
+  t1=$(secs "$build/eos-sweep" run "$tmp/job$n.ini" --out "$tmp/p1-$n" --progress none)
+  printf "%3d points  %-16s %8.2f s\n" "$n" "1 process" "$(awk -v t="$t1" 'BEGIN {print t / 1000}')"
+  for np in "${nps[@]}"; do
+    tn=$(secs mpirun -np "$np" "$build/eos-sweep" run "$tmp/job$n.ini" --out "$tmp/np$np-$n" --progress none)
+    cmp -s <(rows "$tmp/p1-$n/results.csv") <(rows "$tmp/np$np-$n/results.csv") || echo "  rows differ (np $np)!"
+    printf "%3d points  %-16s %8.2f s   speed-up %.2fx\n" "$n" "mpirun -np $np" "$(awk -v t="$tn" 'BEGIN {print t / 1000}')" \
+      "$(awk -v a="$t1" -v b="$tn" 'BEGIN {print a / b}')"
+  done
 done
