@@ -53,15 +53,15 @@ Format format_of(const std::string& path) {
                    "*-images-idx3-ubyte[.gz] file)");
 }
 
-// The digest of one file's bytes and size, by (path, size, mtime), once per process.
+// The digest of one file's bytes and size, by (path, size, inode, mtime), once per process.
 std::uint64_t file_hash(const std::string& path) {
   static std::mutex mu;
   static std::map<std::string, std::uint64_t> cache;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw InputError(sys_error("read", path));
   if (S_ISDIR(st.st_mode)) throw InputError(path + ": is a directory, not a data file");
-  const std::string key = path + '\n' + std::to_string(st.st_size) + '\n' + std::to_string(st.st_mtim.tv_sec) + '.' +
-                          std::to_string(st.st_mtim.tv_nsec);
+  const std::string key = path + '\n' + std::to_string(st.st_size) + '\n' + std::to_string(st.st_ino) + '\n' +
+                          std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
   std::lock_guard<std::mutex> lock(mu);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::ifstream in(path, std::ios::binary);

@@ -151,6 +151,11 @@ void MlpNet::forward(const Vec& theta) {
     Mat& s1 = s1_[static_cast<std::size_t>(l)];
     a.resize(zl.rows(), zl.cols());
     s1.resize(zl.rows(), zl.cols());
+    if (act_ == Activation::Tanh) {  // vectorised: tanh z = 1 − 2/(e^{2z} + 1)
+      a.array() = 1 - 2 / ((2 * zl.array()).exp() + 1);
+      s1.array() = 1 - a.array().square();
+      continue;
+    }
     for (long k = 0; k < zl.size(); ++k) {
       const ActivationValues v = activate(act_, zl.data()[k]);
       a.data()[k] = v.value;
@@ -193,8 +198,12 @@ void MlpNet::prepare_hvp(const Vec& theta) {
     loss_grad(theta, g);
   }
   if (have_s2_) return;
-  for (auto& m : s2_)
-    for (long k = 0; k < m.size(); ++k) m.data()[k] = activate(act_, m.data()[k]).d2;
+  for (std::size_t l = 0; l < s2_.size(); ++l) {
+    Mat& m = s2_[l];
+    if (act_ == Activation::Tanh) m.array() = -2 * a_[l + 1].array() * s1_[l].array();  // σ'' = −2t(1 − t²)
+    else
+      for (long k = 0; k < m.size(); ++k) m.data()[k] = activate(act_, m.data()[k]).d2;
+  }
   have_s2_ = true;
 }
 

@@ -27,7 +27,7 @@ std::string dataset_digest(const std::string& value);
 DataSource load_data(const std::string& value);
 
 // The content hash of files (FNV-1a 64 of each file's bytes and size), 16 hex digits; each file
-// hashed once per process (keyed by its path, size and modification time).
+// hashed once per process (keyed by its path, size, inode and modification time).
 std::string files_digest(const std::vector<std::string>& paths);
 
 }  // namespace eos
