@@ -170,8 +170,8 @@ std::vector<std::pair<std::string, std::string>> zip_members(const std::string& 
 }  // namespace
 
 Dataset read_npy_pair(const std::string& features, const std::string& labels) {
-  return dataset_of(parse_npy(read_file_bytes(features), features), parse_npy(read_file_bytes(labels), labels), features,
-                    labels);
+  const NpyArray x = parse_npy(read_file_bytes(features), features);
+  return dataset_of(x, parse_npy(read_file_bytes(labels), labels), features, labels);
 }
 
 Dataset read_npz(const std::string& path) {
