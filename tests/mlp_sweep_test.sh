@@ -27,14 +27,7 @@ save_params = final
 JOB
 points=$("$EOS_SWEEP" plan "$t/job.ini" | awk '/^points:/ {print $2}')
 [ "$points" = 32 ] || fail "plan says $points points, expected 32"
-"$EOS_SWEEP" run "$t/job.ini" --out "$t/single" --progress none
-for np in 1 2 3; do
-  mpirun -np "$np" "$EOS_SWEEP" run "$t/job.ini" --out "$t/np$np" --progress none
-done
-for d in single np1 np2 np3; do
-  [ "$(row_count "$t/$d/results.csv")" = 32 ] || fail "$d: $(row_count "$t/$d/results.csv") rows, expected 32"
-  same_rows "$t/single/results.csv" "$t/$d/results.csv"
-done
+same_rows_on_ranks "$t/job.ini" "$t" 32
 [ "$(ls "$t/np2/params" | wc -l)" = 32 ] || fail "save_params: $(ls "$t/np2/params" | wc -l) files, expected 32"
 cmp -s "$t/single/params/$(ls "$t/single/params" | head -1)" "$t/np3/params/$(ls "$t/single/params" | head -1)" ||
   fail "final parameters differ between ranks"

@@ -184,3 +184,55 @@ BOOST_AUTO_TEST_CASE(init_params_start_the_run_and_npy_round_trips) {
   auto model = job.model().make(job.points()[0].params);
   BOOST_TEST((model->initial() == th));
 }
+
+namespace {
+
+const char* kSmallJob = "model = mlp\nn = 200\nn_test = 50\nwidth = 12\ndepth = 2\nsharpness_every = 10\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(goals_stop_the_run_as_in_cohen) {
+  const TestJob acc(kSmallJob, {"eta=0.5", "steps=400", "stop_acc=0.9"});
+  const Point& p = acc.points()[0];
+  const PointResult r = acc.run(p);
+  BOOST_TEST(r.run.stats.steps_run < 400);
+  BOOST_TEST(acc.number(p, r, "train_acc_final") >= 0.9);
+  const TestJob loss(kSmallJob, {"eta=0.5", "steps=400", "stop_loss=0.2"});
+  const PointResult q = loss.run(loss.points()[0]);
+  BOOST_TEST(q.run.stats.steps_run < 400);
+  BOOST_TEST(q.run.stats.loss_final < 0.2);
+  BOOST_TEST(q.run.stats.sharpness_samples > 0);  // the stopped state is sampled
+}
+
+BOOST_AUTO_TEST_CASE(flow_is_rk4_and_gd_leaves_it_as_eta_grows) {
+  // RK4 at steps α/S: halving α changes the end point by far less than the GD–flow distance.
+  auto flow = [](const std::string& alpha, const std::string& eta) {
+    const TestJob job(kSmallJob, {"eta=" + eta, "steps=40", "method=flow", "flow_alpha=" + alpha, "trace_every=40"});
+    std::vector<double> last;
+    const PointResult r = job.run(job.points()[0], [&](long, double, double, const std::vector<double>& v) { last = v; });
+    return std::make_pair(r.run.stats.loss_final, last.back());  // the loss, gd_distance at step 40
+  };
+  const auto [coarse, d_coarse] = flow("1", "0.1");
+  const auto [fine, d_fine] = flow("0.25", "0.1");
+  BOOST_TEST(std::fabs(coarse - fine) < 1e-8 * fine);
+  BOOST_TEST(std::fabs(d_coarse - d_fine) < 1e-4 * d_fine);
+  const auto [big, d_big] = flow("1", "0.4");
+  BOOST_TEST(d_big > 3 * d_fine);  // GD departs from the flow at larger η (same time η·t: 4× longer)
+  // The flow's loss falls monotonically: no rise certificate.
+  const TestJob job(kSmallJob, {"eta=0.4", "steps=40", "method=flow"});
+  BOOST_TEST(job.run(job.points()[0]).run.stats.loss_rises == 0);
+}
+
+BOOST_AUTO_TEST_CASE(fashion_mnist_subset_from_its_own_test_set) {
+  const DataSource src = load_data("fashion-mnist");
+  BOOST_TEST(src.train->samples == 60000);
+  BOOST_TEST(src.test->samples == 10000);
+  BOOST_TEST(src.train->features == 784);
+  const PreparedData d = prepare_data(src, 300, 100, 10);
+  BOOST_TEST(d.x_train.rows() == 784);
+  BOOST_TEST(d.x_test.cols() == 100);
+  BOOST_TEST(d.y_test[0] == src.test->labels[0]);  // the test set's first image
+  BOOST_TEST(d.y_train[0] == src.train->labels[0]);
+  BOOST_TEST(std::fabs(d.x_train.row(400).mean()) < 1e-12);
+  BOOST_TEST(&*load_data("fashion-mnist").train == &*src.train);  // read once per process
+}

@@ -138,4 +138,14 @@ DataSource load_data(const std::string& value) {
   return src;
 }
 
+std::shared_ptr<const std::vector<double>> load_vector(const std::string& path) {
+  const std::string digest = files_digest({path});
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const std::vector<double>>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& v = cache[digest];
+  if (!v) v = std::make_shared<const std::vector<double>>(read_npy_vector(path));
+  return v;
+}
+
 }  // namespace eos

@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "eos/data/readers.h"
 #include "eos/model/run_options.h"
 #include "eos/util/error.h"
 #include "eos/util/rng.h"
@@ -36,8 +35,8 @@ MlpShape shape_of(const Params& p, const DataSource& src) {
   return mlp_shape(src.train->features, p.integer("width"), p.integer("depth"), classes_of(p, src));
 }
 
-std::vector<double> init_params_of(const Params& p) {
-  return for_key("init_params", [&] { return read_npy_vector(p.text("init_params")); });
+std::shared_ptr<const std::vector<double>> init_params_of(const Params& p) {
+  return for_key("init_params", [&] { return load_vector(p.text("init_params")); });
 }
 
 void resolve_mlp(Params& p) {
@@ -54,7 +53,7 @@ void check_mlp(const Params& p) {
     throw InputError("classes: " + std::to_string(k) + " asked, the data set has " + std::to_string(src.train->classes));
   check_sample_counts(src, p.integer("n"), p.integer("n_test"), k);
   if (p.has("init_params")) {
-    const long want = shape_of(p, src).dim(), got = static_cast<long>(init_params_of(p).size());
+    const long want = shape_of(p, src).dim(), got = static_cast<long>(init_params_of(p)->size());
     if (got != want)
       throw InputError("init_params: " + p.text("init_params") + " holds " + std::to_string(got) +
                        " parameters, the network has " + std::to_string(want));
@@ -68,7 +67,7 @@ std::unique_ptr<Model> make_mlp(const Params& p) {
   Vec theta0;
   if (p.has("init_params")) {
     const auto v = init_params_of(p);
-    theta0 = Eigen::Map<const Vec>(v.data(), static_cast<long>(v.size()));
+    theta0 = Eigen::Map<const Vec>(v->data(), static_cast<long>(v->size()));
   } else {
     theta0 = mlp_default_init(shape, p.integer("seed"));
   }

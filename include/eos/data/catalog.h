@@ -26,6 +26,9 @@ std::string dataset_digest(const std::string& value);
 // The loaded data set (cached per process by content); throws InputError.
 DataSource load_data(const std::string& value);
 
+// A flat float64 NPY file (parameters), read once per process by content; throws InputError.
+std::shared_ptr<const std::vector<double>> load_vector(const std::string& path);
+
 // The content hash of files (FNV-1a 64 of each file's bytes and size), 16 hex digits; each file
 // hashed once per process (keyed by its path, size, inode and modification time).
 std::string files_digest(const std::vector<std::string>& paths);
