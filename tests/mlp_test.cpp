@@ -204,6 +204,32 @@ BOOST_AUTO_TEST_CASE(goals_stop_the_run_as_in_cohen) {
   BOOST_TEST(q.run.stats.sharpness_samples > 0);  // the stopped state is sampled
 }
 
+BOOST_AUTO_TEST_CASE(trace_rows_sample_the_sharpness_only_when_asked) {
+  // sharpness_every = 10, trace_every = 5: by default a trace row between samples costs no
+  // eigen-solve (nan); trace_sharpness = rows samples at every row, as the other models do.
+  auto trace = [](const std::string& mode) {
+    const TestJob job(kSmallJob, {"eta=0.5", "steps=20", "trace_every=5", "trace_sharpness=" + mode});
+    std::vector<double> sharpness, lambda2;
+    const PointResult r = job.run(job.points()[0], [&](long, double, double s, const std::vector<double>& v) {
+      sharpness.push_back(s);
+      lambda2.push_back(v.at(v.size() - 1));
+    });
+    return std::make_tuple(sharpness, lambda2, r.run.stats.sharpness_samples);
+  };
+  const auto [s, l2, n] = trace("samples");
+  const auto [all, all2, n_all] = trace("rows");
+  BOOST_REQUIRE_EQUAL(s.size(), 5u);  // steps 0, 5, 10, 15, 20
+  BOOST_TEST(n == 3);
+  BOOST_TEST(n_all == 5);
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    BOOST_TEST(std::isnan(s[k]) == (k % 2 == 1));
+    BOOST_TEST(std::isnan(l2[k]) == (k % 2 == 1));
+    BOOST_TEST(std::isfinite(all[k]));
+    BOOST_TEST(std::isfinite(all2[k]));
+    if (k % 2 == 0) BOOST_TEST(std::fabs(s[k] - all[k]) < 1e-9 * all[k]);  // other warm starts
+  }
+}
+
 BOOST_AUTO_TEST_CASE(flow_is_rk4_and_gd_leaves_it_as_eta_grows) {
   // RK4 at steps α/S: halving α changes the end point by far less than the GD–flow distance.
   auto flow = [](const std::string& alpha, const std::string& eta) {

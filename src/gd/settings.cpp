@@ -55,6 +55,7 @@ RunConfig run_config(const Params& p) {
   if (p.has("stop_loss")) c.stop_loss = p.real("stop_loss");
   if (p.has("stop_acc")) c.stop_acc = p.real("stop_acc");
   if (p.has("save_params")) c.keep_params = p.text("save_params") == "final";
+  if (p.has("trace_sharpness")) c.trace_samples = p.text("trace_sharpness") == "rows";
   return c;
 }
 

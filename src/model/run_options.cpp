@@ -20,6 +20,10 @@ const std::vector<KeySpec>& run_option_keys() {
        .min = 0},
       {.name = "stop_acc", .default_value = "0",
        .doc = "stop once the training accuracy is at least this (0: never)", .min = 0, .max = 1},
+      {.name = "trace_sharpness", .type = KeyType::Text, .default_value = "samples",
+       .doc = "samples: a trace row shows the sharpness only at the sharpness_every samples (nan between: tracing "
+              "costs no eigen-solve), or rows: every trace row samples it (as the other models do)",
+       .min = 0, .choices = {"samples", "rows"}},
       {.name = "save_params", .type = KeyType::Text, .default_value = "none",
        .doc = "none, or final: write the final parameters to DIR/params/ID.npy (float64)", .min = 0,
        .choices = {"none", "final"}, .in_id = false},

@@ -16,8 +16,9 @@ struct Schedule {
   long steps;       // T
   long tail_start;  // first step of the tail
   long sharpness_every, trace_every;
+  bool trace_samples;  // a trace row samples the sharpness (else: NaN between samples)
   bool traced(long t) const { return trace_every > 0 && t % trace_every == 0; }
-  bool samples(long t) const { return t % sharpness_every == 0 || t == steps || traced(t); }
+  bool samples(long t) const { return t % sharpness_every == 0 || t == steps || (trace_samples && traced(t)); }
   bool in_tail(long t) const { return t >= tail_start; }
 };
 

@@ -8,7 +8,7 @@
 
 namespace eos {
 
-// eigs, method, flow_alpha, flow_max_step, stop_loss, stop_acc, save_params.
+// eigs, method, flow_alpha, flow_max_step, stop_loss, stop_acc, trace_sharpness, save_params.
 const std::vector<KeySpec>& run_option_keys();
 
 }  // namespace eos
