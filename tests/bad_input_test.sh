@@ -161,10 +161,24 @@ job mlp_init_short     "init_params: $D/short.npy: short NPY file" "${ML}dataset
 job mlp_init_magic     "init_params: $D/magic.npy: not an NPY file" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/magic.npy"
 job mlp_bad_activation "activation: 'sigmoid' is not one of"       "${ML}activation = sigmoid"
 job mlp_bad_method     "method: 'sgd' is not one of"               "${ML}method = sgd"
+# npy FILE DESCR SHAPE N: an NPY file (version 1) of N zero bytes of data.
+npy() {
+  local h="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+  local len=$(((${#h} + 1 + 10 + 63) / 64 * 64 - 10))
+  { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((len % 256)))\\x$(printf %02x $((len / 256)))"
+    printf '%s%*s\n' "$h" $((len - ${#h} - 1)) ''; head -c "$4" /dev/zero; } > "$1"
+}
+npy "$D/x.npy" '<f8' '(2, 1)' 16
+npy "$D/x-labels.npy" '<i8' '(1,)' 8
+npy "$D/cut.npy" '<f8' '(2, 1)' 8
+npy "$D/cut-labels.npy" '<i8' '(2,)' 16
+npy "$D/wrong_length.npy" '<f8' '(7,)' 56
+printf 'PK, but not a zip archive' > "$D/bad.npz"
+job mlp_npy_count      "dataset: $D/x-labels.npy: 1 labels for 2 samples" "${ML}dataset = $D/x.npy"
+job mlp_npy_short      "dataset: $D/cut.npy: short NPY file: 8 data bytes for shape (2, 1)" "${ML}dataset = $D/cut.npy"
+job mlp_npz_not_zip    "dataset: $D/bad.npz: not an NPZ file (no zip directory)" "${ML}dataset = $D/bad.npz"
+job mlp_init_length    "init_params: $D/wrong_length.npy holds 7 parameters, the network has 29" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/wrong_length.npy"
 if [ -e /usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz ]; then
-  "${EOS_PYTHON:-/usr/bin/python3}" -c "import numpy; numpy.save('$D/wrong_length.npy', numpy.zeros(7))" 2>/dev/null ||
-    printf '\x93NUMPY\x01\x00\x76\x00{'"'"'descr'"'"': '"'"'<f8'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1,), }%*s\n\x00\x00\x00\x00\x00\x00\x00\x00' 59 '' > "$D/wrong_length.npy"
-  job mlp_init_length  "init_params: $D/wrong_length.npy holds" "${ML}init_params = $D/wrong_length.npy"
   job mlp_digits_n     "n: 5000 training samples asked, the set has 1797" "${MB}n = 5000"
 fi
 
