@@ -258,9 +258,9 @@ void MlpNet::evaluate_on(const Vec& theta, const Mat& x, const std::vector<int>&
     loss = acc = std::nan("");
     return;
   }
-  Mat a = x, z;
+  Mat a, z;  // x itself is the first layer's input: no copy of a set of 10⁴ images
   for (long l = 0; l < shape_.layers(); ++l) {
-    affine(shape_, theta, l, a, z);
+    affine(shape_, theta, l, l == 0 ? x : a, z);
     if (l == shape_.layers() - 1) break;
     a = z.unaryExpr([this](double t) { return activate(act_, t).value; });
   }
