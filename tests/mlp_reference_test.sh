@@ -4,4 +4,5 @@
 source "$(dirname "$0")/lib.sh"
 T=$(scratch mlp_reference)
 export OMPI_MCA_ess_singleton_isolated=1
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1  # NumPy's small products: threads only fight the other tests
 "${EOS_PYTHON:-/usr/bin/python3}" "$EOS_SOURCE_DIR/tests/mlp_reference.py" "$EOS_SWEEP" "$T"
