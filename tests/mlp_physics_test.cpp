@@ -3,6 +3,7 @@
 // (progressive sharpening) and stays below it; at η = 0.2 it starts below 0.6·(2/η), rises past
 // 2/η, then hovers at the edge (η·S/2 over the tail within [0.95, 1.12]) while the loss goes down
 // non-monotonically. Fails if the network, its Hessian-vector products, Lanczos or GD is wrong.
+// About a minute per case: ctest runs each case as its own test (listed in tests/CMakeLists.txt).
 #define BOOST_TEST_MODULE mlp_physics
 #include <boost/test/unit_test.hpp>
 
@@ -40,6 +41,8 @@ BOOST_AUTO_TEST_CASE(progressive_sharpening_below_the_edge_at_eta_0_1) {
   const Run r = run(0.1);
   BOOST_REQUIRE_EQUAL(r.sharpness.size(), 16u);
   const double edge = 2 / 0.1;
+  BOOST_TEST_MESSAGE("eta = 0.1: S from " << r.sharpness.front() << " to " << r.sharpness.back() << ", edge_max "
+                                          << r.stats.edge_max);
   for (std::size_t k = 1; k < r.sharpness.size(); ++k)
     BOOST_TEST(r.sharpness[k] >= 0.98 * r.sharpness[k - 1], "sharpness fell at step " << r.step[k]);
   BOOST_TEST(r.sharpness.back() > 2.5 * r.sharpness.front());  // steadily up, toward 2/η
@@ -51,6 +54,9 @@ BOOST_AUTO_TEST_CASE(progressive_sharpening_below_the_edge_at_eta_0_1) {
 BOOST_AUTO_TEST_CASE(edge_of_stability_at_eta_0_2) {
   const Run r = run(0.2);
   const double edge = 2 / 0.2;
+  BOOST_TEST_MESSAGE("eta = 0.2: S from " << r.sharpness.front() << ", edge_max " << r.stats.edge_max << ", edge_tail "
+                                          << r.stats.edge_tail << ", " << r.stats.loss_rises << " loss rises, the last at "
+                                          << r.stats.last_rise_step);
   BOOST_TEST(r.sharpness.front() < 0.6 * edge);
   BOOST_TEST(r.stats.edge_max > 1.0);  // rises past 2/η
   BOOST_TEST(r.stats.edge_tail >= 0.95);
