@@ -64,6 +64,7 @@ Figure overlay_figure(const std::vector<TraceTable>& traces, const std::vector<T
   if (traces.size() < 2) throw InputError("--overlay: needs at least two traces");
   Panel sharp = panel("sharpness S", false), loss = panel("training loss", spans_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
   sharp.y.pad_high = 0.3;
+  sharp.legend = dist.legend = Legend::InsideBoxed;  // opaque: a 2/η line may run through it
   const auto order = order_of(traces);
   for (std::size_t k = 0; k < order.size(); ++k) {
     const TraceTable& t = traces[order[k]];
