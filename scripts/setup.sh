@@ -2,12 +2,17 @@
 # Installs the Debian 12 packages eos-sweep needs, only those missing. Idempotent; runs apt-get
 # as root, through sudo otherwise; apt's own output goes to a log, one line here.
 #
-#   scripts/setup.sh [--with-tests] [--with-slurm] [--with-fuzz] [--list]
+#   scripts/setup.sh [--with-tests] [--with-data] [--with-bench] [--with-slurm] [--with-fuzz] [--list]
 #
 #   (none)         what building and running eos-sweep needs (compiler, CMake, OpenMPI, Boost,
-#                  Eigen, Spectra, gnuplot)
+#                  Eigen, Spectra, zlib, the serial OpenBLAS, gnuplot)
+#   --with-data    the real data sets of model = mlp: scikit-learn's digits (python3-sklearn)
+#                  and Fashion-MNIST (dataset-fashion-mnist, 31 MB)
 #   --with-tests   also what the test suite and its harnesses call (procps: pgrep and ps;
-#                  iproute2: ss) and Google Benchmark for the benchmark programs
+#                  iproute2: ss; NumPy for the mlp reference), the data sets above, and Google
+#                  Benchmark for the benchmark programs
+#   --with-bench   the PyTorch baseline of bench/mlp_speedup.sh (python3-torch, SciPy and the
+#                  OpenBLAS it runs on: about 170 packages)
 #   --with-slurm   also a SLURM cluster for the tests (slurm-wlm, munge); on a machine without
 #                  /etc/hosts (a minimal image) it writes the standard localhost lines, without
 #                  which SLURM's daemons wait on DNS
@@ -19,19 +24,22 @@ set -euo pipefail
 packages=(build-essential cmake git pkg-config
   libopenmpi-dev openmpi-bin
   libboost-mpi-dev libboost-program-options-dev libboost-test-dev libboost-serialization-dev
-  libeigen3-dev libspectra-dev gnuplot-nox)
+  libeigen3-dev libspectra-dev zlib1g-dev libopenblas-serial-dev gnuplot-nox)
+data=(python3-sklearn dataset-fashion-mnist)
 list=0 slurm=0
 for arg in "$@"; do
   case "$arg" in
-    --with-tests) packages+=(procps iproute2 libbenchmark-dev) ;;
+    --with-tests) packages+=(procps iproute2 libbenchmark-dev python3-numpy "${data[@]}") ;;
+    --with-data) packages+=("${data[@]}") ;;
+    --with-bench) packages+=(python3-torch python3-scipy python3-numpy libopenblas0-pthread "${data[@]}") ;;
     --with-slurm) packages+=(slurm-wlm munge) slurm=1 ;;
     --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --list) list=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (use --with-tests, --with-slurm, --with-fuzz, --list)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option '$arg' (use --with-tests, --with-data, --with-bench, --with-slurm, --with-fuzz, --list)" >&2; exit 2 ;;
   esac
 done
 if [ "$list" = 1 ]; then
-  printf '%s\n' "${packages[@]}"
+  printf '%s\n' "${packages[@]}" | awk '!seen[$0]++'
   exit 0
 fi
 

@@ -16,7 +16,7 @@ ctest --output-on-failure -j"$(nproc)" "$@" | tee "$build/ctest.log" || status=$
 summary=$(grep -E "tests passed|tests failed" "$build/ctest.log" | tail -n 1 || true)
 skipped=$(grep -c "(Skipped)" "$build/ctest.log" || true)
 [ "$skipped" = 0 ] && skipped=""
-failed=$(sed -n 's/^[[:space:]]*[0-9]* - \([A-Za-z0-9_]*\) (Failed.*/\1/p' "$build/ctest.log" | tr '\n' ' ')
+failed=$(sed -n 's/^[[:space:]]*[0-9]* - \([A-Za-z0-9_.]*\) (Failed.*/\1/p' "$build/ctest.log" | tr '\n' ' ')
 if [ "$status" -eq 0 ]; then
   echo "test.sh: ${summary:-all tests passed}${skipped:+ ($skipped skipped: see above why)}"
 else

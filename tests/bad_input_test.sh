@@ -133,6 +133,68 @@ cmd run:two_jobs      "too many positional options"          run "$J/good.ini" "
 cmd plan:two_jobs     "too many positional options"          plan "$J/good.ini" "$J/good.ini"
 cmd unknown_command   "unknown command 'runn'"               runn "$J/good.ini"
 
+# model = mlp: data and parameter files that are missing, unreadable or malformed, and sizes the
+# data cannot give, all refused at load time naming the key (digits, when installed, for sizes).
+D=$T/data
+mkdir -p "$D/a_folder.csv"
+MB=$'model = mlp\neta = 0.1\nsteps = 2\nwidth = 3\n'
+ML="$MB"$'n = 4\nn_test = 1\n'
+printf '1,2,0\n3,4\n5,6,1\n' > "$D/ragged.csv"
+printf '1,2,0\n3,x,1\n5,6,1\n' > "$D/text_cell.csv"
+printf '1,2,0\n3,4,-1\n5,6,1\n' > "$D/neg_label.csv"
+printf '1,2,0\n3,4,1.5\n5,6,1\n' > "$D/frac_label.csv"
+printf '1,2,0\n3,4,1\n5,6,1\n7,8,0\n9,1,1\n' > "$D/good.csv"
+printf 'not gzip' | gzip -c | head -c 12 > "$D/cut.csv.gz"
+printf '\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x02\x01\x02' > "$D/short-images-idx3-ubyte"
+printf '\x00\x00\x08\x01\x00\x00\x00\x02\x00\x01' > "$D/short-labels-idx1-ubyte"
+printf '\x12\x34\x08\x03\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x05' > "$D/magic-images-idx3-ubyte"
+cp "$D/short-labels-idx1-ubyte" "$D/magic-labels-idx1-ubyte"
+printf '\x00\x00\x08\x03\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x05' > "$D/good-images-idx3-ubyte"
+printf 'NUMPY no' > "$D/magic.npy"
+cp "$D/magic.npy" "$D/magic-labels.npy"
+printf '\x93NUMPY\x01\x00\x46\x00{'"'"'descr'"'"': '"'"'<f8'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (100,), }          \n\x00\x00' > "$D/short.npy"
+job mlp_missing_file   "dataset: $D/nope.csv: cannot read"         "${ML}dataset = $D/nope.csv"
+job mlp_folder         "dataset: $D/a_folder.csv: is a directory"  "${ML}dataset = $D/a_folder.csv"
+job mlp_unknown_format "dataset: $D/x.txt: unknown data format"    "${ML}dataset = $D/x.txt"
+job mlp_ragged         "dataset: $D/ragged.csv:2: ragged row"      "${ML}dataset = $D/ragged.csv"
+job mlp_text_cell      "dataset: $D/text_cell.csv:2: column 2: not a number: 'x'" "${ML}dataset = $D/text_cell.csv"
+job mlp_neg_label      "dataset: $D/neg_label.csv:2: label -1 is not a class" "${ML}dataset = $D/neg_label.csv"
+job mlp_frac_label     "label 1.500000 is not a class"             "${ML}dataset = $D/frac_label.csv"
+job mlp_cut_gzip       "dataset: $D/cut.csv.gz: corrupt or truncated gzip data" "${ML}dataset = $D/cut.csv.gz"
+job mlp_idx_short      "dataset: $D/short-images-idx3-ubyte: short IDX file" "${ML}dataset = $D/short-images-idx3-ubyte"
+job mlp_idx_magic      "dataset: $D/magic-images-idx3-ubyte: not an IDX file (wrong magic number)" "${ML}dataset = $D/magic-images-idx3-ubyte"
+job mlp_idx_no_labels  "dataset: $D/good-labels-idx1-ubyte: cannot read" "${ML}dataset = $D/good-images-idx3-ubyte"
+job mlp_npy_magic      "dataset: $D/magic.npy: not an NPY file (wrong magic)" "${ML}dataset = $D/magic.npy"
+job mlp_n_too_large    "n: 9 training samples asked, the set has 5" "${MB}dataset = $D/good.csv"$'\nn = 9\nn_test = 0'
+job mlp_n_test_large   "n_test: 3 test samples asked, 1 left after the n training samples" "${MB}dataset = $D/good.csv"$'\nn = 4\nn_test = 3'
+job mlp_classes_1      "classes: must be >= 2 (got 1)"             "${ML}dataset = $D/good.csv"$'\nclasses = 1'
+job mlp_classes_many   "classes: 5 asked, the data set has 2"      "${ML}dataset = $D/good.csv"$'\nclasses = 5'
+job mlp_init_missing   "init_params: $D/none.npy: cannot read"     "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/none.npy"
+job mlp_init_short     "init_params: $D/short.npy: short NPY file" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/short.npy"
+job mlp_init_magic     "init_params: $D/magic.npy: not an NPY file" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/magic.npy"
+job mlp_bad_activation "activation: 'sigmoid' is not one of"       "${ML}activation = sigmoid"
+job mlp_bad_method     "method: 'sgd' is not one of"               "${ML}method = sgd"
+# npy FILE DESCR SHAPE N: an NPY file (version 1) of N zero bytes of data.
+npy() {
+  local h="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+  local len=$(((${#h} + 1 + 10 + 63) / 64 * 64 - 10))
+  { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((len % 256)))\\x$(printf %02x $((len / 256)))"
+    printf '%s%*s\n' "$h" $((len - ${#h} - 1)) ''; head -c "$4" /dev/zero; } > "$1"
+}
+npy "$D/x.npy" '<f8' '(2, 1)' 16
+npy "$D/x-labels.npy" '<i8' '(1,)' 8
+npy "$D/cut.npy" '<f8' '(2, 1)' 8
+npy "$D/cut-labels.npy" '<i8' '(2,)' 16
+npy "$D/wrong_length.npy" '<f8' '(7,)' 56
+printf 'PK, but not a zip archive' > "$D/bad.npz"
+job mlp_npy_count      "dataset: $D/x-labels.npy: 1 labels for 2 samples" "${ML}dataset = $D/x.npy"
+job mlp_npy_short      "dataset: $D/cut.npy: short NPY file: 8 data bytes for shape (2, 1)" "${ML}dataset = $D/cut.npy"
+job mlp_npz_not_zip    "dataset: $D/bad.npz: not an NPZ file (no zip directory)" "${ML}dataset = $D/bad.npz"
+job mlp_init_length    "init_params: $D/wrong_length.npy holds 7 parameters, the network has 29" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/wrong_length.npy"
+if [ -e /usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz ]; then
+  job mlp_digits_n     "n: 5000 training samples asked, the set has 1797" "${MB}n = 5000"
+fi
+
 # Output folders that cannot be written (root ignores permission bits, so: paths under a regular
 # file, a regular file itself, /proc; and read-only or full file systems when tmpfs mounts work).
 : > "$T/a_file"

@@ -11,14 +11,15 @@ declare -A allowed=(
   [util]="util"
   [numerics]="util numerics"
   [config]="util config"
-  [model]="util numerics config model models"
-  [models]="util numerics config model models"
-  [gd]="util numerics config model models gd"
-  [grid]="util numerics config model models gd grid"
-  [io]="util numerics config model models gd grid io"
-  [exec]="util numerics config model models gd grid io exec"
-  [post]="util numerics config model models gd grid io post"
-  [cli]="util numerics config model models gd grid io exec post cli"
+  [data]="util numerics data"
+  [model]="util numerics config data model models"
+  [models]="util numerics config data model models"
+  [gd]="util numerics config data model models gd"
+  [grid]="util numerics config data model models gd grid"
+  [io]="util numerics config data model models gd grid io"
+  [exec]="util numerics config data model models gd grid io exec"
+  [post]="util numerics config data model models gd grid io post"
+  [cli]="util numerics config data model models gd grid io exec post cli"
 )
 
 problems=0

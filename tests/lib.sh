@@ -31,6 +31,21 @@ rows_without_timing() {
            { out = ""; for (i = 1; i <= NF; i++) if (i != w) out = out (out == "" ? "" : ",") $i; print out }' "$1" | sort
 }
 
+# Run job $1 without mpirun into $2/single and with mpirun -np 1, 2, 3 into $2/npN; fail unless
+# each holds $3 rows with distinct ids, the same apart from timing.
+same_rows_on_ranks() {
+  local job=$1 t=$2 want=$3 d np
+  "$EOS_SWEEP" run "$job" --out "$t/single" --progress none
+  for np in 1 2 3; do
+    mpirun -np "$np" "$EOS_SWEEP" run "$job" --out "$t/np$np" --progress none
+  done
+  for d in single np1 np2 np3; do
+    [ "$(row_count "$t/$d/results.csv")" = "$want" ] || fail "$d: $(row_count "$t/$d/results.csv") rows, expected $want"
+    [ "$(id_count "$t/$d/results.csv")" = "$want" ] || fail "$d: duplicate ids"
+    same_rows "$t/single/results.csv" "$t/$d/results.csv"
+  done
+}
+
 # Fail unless results files $1 and $2 hold the same rows apart from timing.
 same_rows() {
   if ! diff <(rows_without_timing "$1") <(rows_without_timing "$2") >/dev/null; then

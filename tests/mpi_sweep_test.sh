@@ -17,15 +17,7 @@ JOB
 points=$("$EOS_SWEEP" plan "$t/job.ini" | awk '/^points:/ {print $2}')
 [ "$points" = 18 ] || fail "plan says $points points, expected 18"
 
-"$EOS_SWEEP" run "$t/job.ini" --out "$t/single" --progress none
-for np in 1 2 3; do
-  mpirun -np "$np" "$EOS_SWEEP" run "$t/job.ini" --out "$t/np$np" --progress none
-done
-for d in single np1 np2 np3; do
-  [ "$(row_count "$t/$d/results.csv")" = 18 ] || fail "$d: $(row_count "$t/$d/results.csv") rows, expected 18"
-  [ "$(id_count "$t/$d/results.csv")" = 18 ] || fail "$d: duplicate ids"
-  same_rows "$t/single/results.csv" "$t/$d/results.csv"
-done
+same_rows_on_ranks "$t/job.ini" "$t" 18
 grep -q '"ranks": 3' "$t/np3/manifest.jsonl" || fail "manifest does not record 3 ranks"
 # A rerun finds everything done and runs nothing.
 out=$(mpirun -np 2 "$EOS_SWEEP" run "$t/job.ini" --out "$t/np2" --progress lines 2>&1)

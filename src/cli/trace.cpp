@@ -9,6 +9,7 @@
 
 #include "eos/cli/cli.h"
 #include "eos/io/trace_file.h"
+#include "eos/post/overlay_figure.h"
 #include "eos/post/trace_figure.h"
 #include "eos/util/error.h"
 #include "eos/util/files.h"
@@ -30,7 +31,7 @@ const char* kTraceHelp =
 struct TraceArgs {
   std::vector<std::string> inputs;
   std::string out, panels;
-  bool svg = false;
+  bool svg = false, overlay = false;
 };
 
 // The arguments into a; an exit status when the command is done (help, bad options).
@@ -38,6 +39,7 @@ std::optional<int> parse_args(int argc, char** argv, TraceArgs& a) {
   po::options_description desc("eos-sweep trace TRACE.csv|DIR... [options]");
   desc.add_options()("help,h", "this help")("out,o", po::value(&a.out), "output folder (default: next to each trace)")(
       "svg", po::bool_switch(&a.svg), "also write an SVG image")(
+      "overlay", po::bool_switch(&a.overlay), "draw every trace on one set of axes (sharpness with 2/eta, loss) into overlay.*")(
       "panels", po::value(&a.panels),
       "columns to draw, top to bottom, comma-separated (default: the model's, e.g. loss,d_asum,sharpness,bias)")(
       "traces", po::value(&a.inputs), "trace files or folders of them");
@@ -89,13 +91,27 @@ Item plan_item(const fs::path& f, const std::vector<std::string>& panels, const 
   return {(dir / f.stem()).string(), trace_figure(t, drawn, source, f.string())};
 }
 
+// All traces on one figure, DIR/overlay (DIR: --out, else the first trace's folder).
+Item plan_overlay(const std::vector<fs::path>& files, const std::string& out) {
+  std::vector<TraceTable> tables;
+  std::vector<TraceSource> sources;
+  for (const auto& f : files) {
+    tables.push_back(read_trace(f.string()));
+    sources.push_back(trace_source(f.string()));
+  }
+  const fs::path dir = !out.empty() ? fs::path(out) : files[0].has_parent_path() ? files[0].parent_path() : fs::path(".");
+  return {(dir / "overlay").string(), overlay_figure(tables, sources)};
+}
+
 // Every trace read and drawn in memory, then the output folder made; throws InputError.
 std::vector<Item> plan(const TraceArgs& a) {
   const std::vector<fs::path> files = trace_files(a.inputs);
   const std::vector<std::string> panels = split_list(a.panels);
   if (!a.panels.empty() && panels.empty()) throw InputError("--panels: no column named");
   std::vector<Item> items;
-  for (const auto& f : files) items.push_back(plan_item(f, panels, a.out));
+  if (a.overlay) items.push_back(plan_overlay(files, a.out));
+  else
+    for (const auto& f : files) items.push_back(plan_item(f, panels, a.out));
   if (!a.out.empty()) prepare_dir(a.out);
   return items;
 }

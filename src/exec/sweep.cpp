@@ -156,7 +156,7 @@ SweepResult run_sweep(const MpiContext& mpi, const Job& job, const SweepOptions&
   const auto hosts = mpi.hosts();
   if (master) master->start(hosts);
 
-  const PointHooks hooks{&stop, o.out + "/traces", {}};
+  const PointHooks hooks{&stop, o.out + "/traces", {}, o.out + "/params"};
   RunFn run = [&](const WorkItem& item) -> std::optional<PointResult> {
     try {
       return run_point(*job.model, refine_point(job, refine, item), hooks);

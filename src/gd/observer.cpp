@@ -28,7 +28,13 @@ double Step::sharpness() {
     sharpness_ = estimator_.estimate(theta, estimator_.wants_dense() ? hess_ : nullptr);
   }
   have_sharpness_ = true;
+  eigenvalues_ = estimator_.last_values();
   return sharpness_;
+}
+
+const std::vector<double>& Step::eigenvalues() {
+  sharpness();
+  return eigenvalues_;
 }
 
 const std::vector<double>& Step::tracked() {

@@ -21,7 +21,10 @@ double secant_edge(const Step& s) {
 }  // namespace
 
 Schedule::Schedule(const RunConfig& cfg)
-    : steps(cfg.steps), sharpness_every(cfg.sharpness_every), trace_every(cfg.trace_every) {
+    : steps(cfg.steps),
+      sharpness_every(cfg.sharpness_every),
+      trace_every(cfg.trace_every),
+      trace_samples(cfg.trace_samples) {
   const long tail_len = std::max(1L, std::lround(cfg.tail * static_cast<double>(steps)));
   tail_start = steps - tail_len + 1;  // steps tail_start..T: tail_len evaluations
 }
@@ -149,8 +152,21 @@ std::vector<double> TrackedMeans::tails(const RunEnd& end) const {
 }
 
 bool TraceRecorder::on_step(Step& s) {
-  if (sink_ && sched_.traced(s.t)) sink_(s.t, s.loss, s.sharpness(), s.tracked());
+  if (!sink_ || !sched_.traced(s.t)) return false;
+  const double sharpness = s.sample ? s.sharpness() : RunStats::kNaN;
+  row_ = s.tracked();
+  for (long k = 1; k < eigs_; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    row_.push_back(s.sample && i < s.eigenvalues().size() ? s.eigenvalues()[i] : RunStats::kNaN);
+  }
+  if (companion_) row_.push_back(s.companion ? (s.theta - *s.companion).norm() : RunStats::kNaN);
+  sink_(s.t, s.loss, sharpness, row_);
   return false;
+}
+
+bool GoalStop::on_step(Step& s) {
+  if (loss_ > 0 && s.loss < loss_) return true;
+  return acc_goal_ > 0 && acc_ >= 0 && s.tracked()[static_cast<std::size_t>(acc_)] >= acc_goal_;
 }
 
 bool GradientStop::on_step(Step& s) {
@@ -159,7 +175,7 @@ bool GradientStop::on_step(Step& s) {
 }
 
 void GradientStop::finish(const RunEnd& end, RunStats& out) {
-  if (tol_ > 0) out.converged = end.early_stop || (!end.diverged && last_ < tol_);
+  if (tol_ > 0) out.converged = !end.diverged && last_ < tol_;  // (another stop may have ended the run)
 }
 
 }  // namespace eos

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "eos/gd/diagnostics.h"
+#include "eos/gd/flow.h"
 
 namespace eos {
 namespace {
@@ -19,12 +20,19 @@ struct Watch {
         midpoint(cfg, model, sharpness, live),
         sampler(cfg, sched, live),
         tracked(sched, info.tracked.size()),
-        tracer(sched, trace),
-        stop(cfg) {
+        tracer(sched, trace, cfg.eigs, cfg.flow && static_cast<bool>(trace)),
+        stop(cfg),
+        goal(cfg, index_of_tracked(info, "train_acc")) {
     for (const auto& name : info.diagnostics) diagnostics.push_back(make_diagnostic(name, cfg));
     all = {&loss, &curvature, &midpoint, &sampler, &tracked, &tracer};
     for (auto& d : diagnostics) all.push_back(d.get());
     all.push_back(&stop);
+    all.push_back(&goal);
+  }
+  static int index_of_tracked(const ModelInfo& info, const std::string& name) {
+    for (std::size_t k = 0; k < info.tracked.size(); ++k)
+      if (info.tracked[k] == name) return static_cast<int>(k);
+    return -1;
   }
   RunStats live;
   LossWatch loss;
@@ -34,6 +42,7 @@ struct Watch {
   TrackedMeans tracked;
   TraceRecorder tracer;
   GradientStop stop;
+  GoalStop goal;
   std::vector<std::unique_ptr<Diagnostic>> diagnostics;
   std::vector<Observer*> all;
 };
@@ -44,7 +53,7 @@ bool diverging(double loss, const Vec& grad, const RunConfig& cfg) {
 
 // θ ← θ − η∇L from θ₀ = theta until the last step, an early stop or a divergence.
 RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& sched, SharpnessEstimator& sharpness,
-               const std::vector<Observer*>& observers, std::size_t ntracked, RunStats& stats) {
+               const std::vector<Observer*>& observers, std::size_t ntracked, Stepper& stepper, RunStats& stats) {
   const long dim = theta.size();
   Vec grad(dim), prev_grad(dim);
   Mat hess;
@@ -62,6 +71,7 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
     stats.grad_norm_final = grad.norm();
     Step step(t, theta, loss, grad, t > 0 ? &prev_grad : nullptr, stats.grad_norm_final, sample, model, sharpness,
               with_hess ? &hess : nullptr, ntracked);
+    step.companion = stepper.companion();
     bool stop = false;
     for (Observer* o : observers) stop = o->on_step(step) || stop;
     if (t == sched.steps) break;
@@ -70,7 +80,7 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
       end.early_stop = true;
       break;
     }
-    theta.noalias() -= cfg.eta * grad;
+    stepper.advance(theta, grad, step);
     prev_grad.swap(grad);
     if (!theta.allFinite()) {
       stats.diverged_step = t + 1;
@@ -85,13 +95,22 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
 
 }  // namespace
 
+std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg) {
+  std::vector<std::string> cols = info.tracked;
+  for (long k = 2; k <= cfg.eigs; ++k) cols.push_back("lambda" + std::to_string(k));
+  if (cfg.flow) cols.push_back("gd_distance");
+  return cols;
+}
+
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace) {
   Vec theta = model.initial();
-  SharpnessEstimator sharpness(model, theta.size(), cfg.solver, cfg.lanczos_cutoff);
+  SharpnessEstimator sharpness(model, theta.size(), cfg.solver, cfg.lanczos_cutoff, cfg.eigs);
   const Schedule sched(cfg);
   Watch w(cfg, sched, model, sharpness, info, trace);
+  Stepper stepper(model, cfg, theta, static_cast<bool>(trace));
   RunOutcome out;
-  const RunEnd end = descend(model, theta, cfg, sched, sharpness, w.all, info.tracked.size(), out.stats);
+  const RunEnd end = descend(model, theta, cfg, sched, sharpness, w.all, info.tracked.size(), stepper, out.stats);
+  if (cfg.keep_params && end.finite_params) out.final_params = theta;
   for (Observer* o : w.all) o->finish(end, out.stats);
   if (sharpness.lanczos_estimates())
     out.stats.hvps_per_estimate =

@@ -48,6 +48,14 @@ RunConfig run_config(const Params& p) {
   c.rise_tol = p.real("rise_tol");
   c.stop_grad_tol = p.real("stop_grad_tol");
   c.trace_every = p.integer("trace_every");
+  if (p.has("eigs")) c.eigs = p.integer("eigs");
+  if (p.has("method")) c.flow = p.text("method") == "flow";
+  if (p.has("flow_alpha")) c.flow_alpha = p.real("flow_alpha");
+  if (p.has("flow_max_step")) c.flow_max_step = p.real("flow_max_step");
+  if (p.has("stop_loss")) c.stop_loss = p.real("stop_loss");
+  if (p.has("stop_acc")) c.stop_acc = p.real("stop_acc");
+  if (p.has("save_params")) c.keep_params = p.text("save_params") == "final";
+  if (p.has("trace_sharpness")) c.trace_samples = p.text("trace_sharpness") == "rows";
   return c;
 }
 

@@ -1,6 +1,7 @@
 // Dense and Lanczos sharpness.
 #include "eos/gd/sharpness.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,8 +11,19 @@ LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const 
   return lanczos_top_eigenvalue([&](const Vec& x, Vec& out) { model.hvp(theta, x, out); }, dim, warm, opt);
 }
 
-SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff)
-    : model_(model), dim_(dim) {
+namespace {
+
+// The first k of values, NaN-padded.
+std::vector<double> first_values(const std::vector<double>& values, long k) {
+  std::vector<double> out(static_cast<std::size_t>(k), std::nan(""));
+  for (std::size_t i = 0; i < out.size() && i < values.size(); ++i) out[i] = values[i];
+  return out;
+}
+
+}  // namespace
+
+SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff, long eigs)
+    : model_(model), dim_(dim), eigs_(std::max(1L, eigs)) {
   if (solver == "dense") dense_ = true;
   else if (solver == "lanczos") dense_ = false;
   else if (solver == "check") dense_ = check_ = true;
@@ -20,7 +32,10 @@ SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string
 }
 
 double SharpnessEstimator::lanczos(const Vec& theta) {
-  LanczosResult r = lanczos_sharpness(model_, theta, dim_, warm_);
+  LanczosOptions opt;
+  opt.nev = static_cast<int>(std::max<long>(opt.nev, eigs_));
+  LanczosResult r = lanczos_sharpness(model_, theta, dim_, warm_, opt);
+  if (!dense_) last_values_ = first_values(r.values, eigs_);
   // A failed solve (value NaN: the runner skips the sample) keeps the last good warm start.
   if (r.converged) warm_ = r.start;
   last_hvps_ = r.hvps;
@@ -32,7 +47,14 @@ double SharpnessEstimator::lanczos(const Vec& theta) {
 double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess) {
   if (!dense_) return lanczos(theta);
   if (!hess) throw std::logic_error("dense sharpness needs the Hessian");
-  const double s = top_eigenvalue(*hess);
+  double s = 0;
+  if (eigs_ > 1) {
+    last_values_ = first_values(top_eigenvalues(*hess, eigs_), eigs_);
+    s = last_values_[0];
+  } else {
+    s = top_eigenvalue(*hess);
+    last_values_ = {s};
+  }
   if (check_) {
     const double l = lanczos(theta);
     const double diff = std::fabs(s - l) / std::max(std::fabs(s), 1e-300);

@@ -36,6 +36,7 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
     const long steps = horizon_steps(params.real("horizon"), params.real("eta"));
     params.set("steps", std::to_string(steps), static_cast<double>(steps));
   }
+  if (model.resolve) model.resolve(params);
   if (model.check) model.check(params);
 }
 
@@ -147,6 +148,7 @@ void GridWalker::derive(Params& params) {
     const long steps = horizon_steps(e[horizon_slot_].number, e[eta_slot_].number);
     params.set_at(steps_slot_, std::to_string(steps), static_cast<double>(steps), true);
   }
+  if (job_.model->resolve) job_.model->resolve(params);
   if (job_.model->check) job_.model->check(params);
 }
 
@@ -172,6 +174,7 @@ bool GridWalker::next(Point& p) {
       derive(p.params);
       if (derive_eta_) changed = std::min(changed, eta_slot_);
       if (derive_steps_) changed = std::min(changed, steps_slot_);
+      if (job_.model->resolve) changed = 0;  // its id entries may change with any key
     }
   } catch (const InputError& e) {
     std::string where;
@@ -240,6 +243,7 @@ PointIds::PointIds(const ModelInfo& model) : model_("model=" + model.name) {
   for (const auto* ks : {&model.keys, &runner_keys()})
     for (const auto& k : *ks)
       if (k.in_id) keys_.push_back(k.name);
+  for (const auto& e : model.id_entries) keys_.push_back(e);
   std::sort(keys_.begin(), keys_.end());
   keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
 }

@@ -8,6 +8,7 @@
 #include "eos/models/mean_model.h"
 #include "eos/models/single_neuron.h"
 #include "eos/models/relu_net.h"
+#include "eos/models/mlp.h"
 // registry-includes (keep this line: new model headers go above it)
 
 namespace eos {
@@ -21,6 +22,7 @@ const std::vector<ModelInfo>& model_registry() {
       mean_model_info(),
       single_neuron_info(),
       relu_net_info(),
+      mlp_info(),
       // registry-entries (keep this line: new models go above it)
   };
   return models;

@@ -69,6 +69,7 @@ LanczosResult dense_by_hvps(const HessianProduct& hvp, long dim) {
   Eigen::SelfAdjointEigenSolver<Mat> es(H);
   r.value = es.eigenvalues()[dim - 1];
   r.vector = es.eigenvectors().col(dim - 1);
+  for (long i = dim - 1; i >= 0; --i) r.values.push_back(es.eigenvalues()[i]);
   r.start = r.vector;
   return r;
 }
@@ -97,6 +98,8 @@ LanczosResult lanczos_top_eigenvalue(const HessianProduct& hvp, long dim, const 
     }
     if (solver.top_converged()) {
       r.value = solver.eigenvalues()[0];
+      const Vec conv = solver.eigenvalues();
+      r.values.assign(conv.data(), conv.data() + conv.size());
       const Mat vecs = solver.eigenvectors(nev);
       r.vector = vecs.col(0).normalized();
       r.start = vecs.rowwise().sum();

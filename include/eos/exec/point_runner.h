@@ -17,6 +17,7 @@ struct PointHooks {
   const std::atomic<bool>* stop = nullptr;  // raised: the run throws Interrupted
   std::string trace_dir;                    // folder for per-step trace files (traced points); empty: none
   TraceSink watch;                          // receives every trace row (trace_every > 0), file or not
+  std::string params_dir;                   // folder for final parameters (save_params = final); empty: none
 };
 
 // The row of the point. Throws Interrupted when the stop flag is raised.

@@ -23,8 +23,12 @@ class Step {
   const bool sample;           // the schedule samples the sharpness here (sharpness_every, the end, traces)
   // The sharpness at θ_t (the loop's Hessian when it has one, else a Hessian or Lanczos of its own).
   double sharpness();
+  // The top eigenvalues at θ_t of the same estimate, largest first (RunConfig::eigs of them).
+  const std::vector<double>& eigenvalues();
   // The model's tracked scalars at θ_t (ModelInfo::tracked).
   const std::vector<double>& tracked();
+  // The other trajectory at the same time, when the run keeps one (GD beside gradient flow).
+  const Vec* companion = nullptr;
 
  private:
   Model& model_;
@@ -33,7 +37,7 @@ class Step {
   std::size_t ntracked_;
   bool have_sharpness_ = false, have_tracked_ = false;
   double sharpness_ = 0;
-  std::vector<double> tracked_;
+  std::vector<double> tracked_, eigenvalues_;
 };
 
 // How a run ended, for the observers' final statistics.

@@ -16,8 +16,9 @@ struct Schedule {
   long steps;       // T
   long tail_start;  // first step of the tail
   long sharpness_every, trace_every;
+  bool trace_samples;  // a trace row samples the sharpness (else: NaN between samples)
   bool traced(long t) const { return trace_every > 0 && t % trace_every == 0; }
-  bool samples(long t) const { return t % sharpness_every == 0 || t == steps || traced(t); }
+  bool samples(long t) const { return t % sharpness_every == 0 || t == steps || (trace_samples && traced(t)); }
   bool in_tail(long t) const { return t >= tail_start; }
 };
 
@@ -119,18 +120,36 @@ class TrackedMeans final : public Observer {
   long count_ = 0;
 };
 
-// One trace row: step, loss, sharpness (NaN where not sampled) and the tracked scalars.
+// One trace row: step, loss, sharpness (NaN where not sampled), the tracked scalars, then the
+// extra columns of trace_extras (gd/run.h), in that order.
 using TraceSink = std::function<void(long step, double loss, double sharpness, const std::vector<double>& tracked)>;
 
-// Every trace_every steps, a row to the sink.
+// Every trace_every steps, a row to the sink: with eigs = k, λ₂..λ_k after the tracked scalars;
+// with a companion trajectory, the distance ‖θ − θ_companion‖ last.
 class TraceRecorder final : public Observer {
  public:
-  TraceRecorder(const Schedule& sched, TraceSink sink) : sched_(sched), sink_(std::move(sink)) {}
+  TraceRecorder(const Schedule& sched, TraceSink sink, long eigs, bool companion)
+      : sched_(sched), sink_(std::move(sink)), eigs_(eigs), companion_(companion) {}
   bool on_step(Step& s) override;
 
  private:
   const Schedule& sched_;
   TraceSink sink_;
+  long eigs_;
+  bool companion_;
+  std::vector<double> row_;
+};
+
+// Stops the run once the loss is below stop_loss or the tracked scalar train_acc (at index acc,
+// −1: none) is at least stop_acc, when those are > 0 (Cohen et al.'s loss_goal and acc_goal).
+class GoalStop final : public Observer {
+ public:
+  GoalStop(const RunConfig& cfg, int acc) : loss_(cfg.stop_loss), acc_goal_(cfg.stop_acc), acc_(acc) {}
+  bool on_step(Step& s) override;
+
+ private:
+  double loss_, acc_goal_;
+  int acc_;
 };
 
 // Stops the run once ‖∇L‖ < stop_grad_tol (when that is > 0): converged.

@@ -23,10 +23,15 @@ struct RunOutcome {
   std::vector<double> tracked_final, tracked_tail;  // per ModelInfo::tracked (NaN after a divergence)
   std::vector<double> reports;                      // Model::report at the final θ (ModelInfo::reports)
   std::vector<double> diagnostics;                  // per ModelInfo::diagnostics
+  Vec final_params;                                 // the final θ, when RunConfig::keep_params (not sent between ranks)
   // The final θ is finite. When it is not, the end-of-run values (reports, diagnostics and the
   // model's theory columns) are NaN.
   bool finite_params = true;
 };
+
+// The trace columns after the fixed ones: the model's tracked scalars, then lambda2..lambdaK with
+// eigs = K, then gd_distance (‖θ_flow − θ_GD‖ at the same step) for a flow run.
+std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg);
 
 // Run GD; never throws for a diverging run (that is a result). Throws Interrupted on stop.
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace = {});

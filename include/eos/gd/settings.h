@@ -24,6 +24,14 @@ struct RunConfig {
   double rise_tol = 1e-9;        // a loss rise counts when L_{t+1} > L_t + rise_tol·max(L_t, 1e-300)
   double stop_grad_tol = 0;      // stop early once ‖∇L‖ falls below (0: never)
   long trace_every = 0;          // record a trace row every k steps (0: no trace)
+  // The optional runner keys (model/run_options.h), for the models that offer them.
+  long eigs = 1;                 // top eigenvalues per sample (λ₂... go to lambda2_* and traces)
+  bool flow = false;             // gradient flow by RK4 instead of GD (method = flow)
+  double flow_alpha = 1, flow_max_step = 999;  // RK4 step min(α/S, max_step)
+  double stop_loss = 0;          // stop once the loss is below (0: never)
+  double stop_acc = 0;           // stop once the tracked train_acc is at least (0: never)
+  bool keep_params = false;      // keep the final θ (save_params = final)
+  bool trace_samples = true;     // every trace row samples the sharpness (trace_sharpness = rows)
   const std::atomic<bool>* stop = nullptr;  // checked every 256 steps
 };
 

@@ -2,6 +2,7 @@
 // small models or by Lanczos (Spectra) over Hessian-vector products for large ones.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "eos/model/model.h"
 #include "eos/numerics/lanczos.h"
@@ -16,7 +17,8 @@ class SharpnessEstimator {
  public:
   // solver: "dense", "lanczos", "check" (both, recording their difference) or "auto"
   // (dense when dim <= cutoff).
-  SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff);
+  // eigs: how many of the top eigenvalues each estimate keeps (last_values).
+  SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff, long eigs = 1);
   // Whether estimate() wants the dense Hessian of the same point (so the runner can ask the
   // model for it in the same pass as the gradient).
   bool wants_dense() const { return dense_ || check_; }
@@ -24,6 +26,8 @@ class SharpnessEstimator {
   double estimate(const Vec& theta, const Mat* hess);
   // Hessian-vector products used by the last Lanczos estimate (0 for dense).
   long last_hvps() const { return last_hvps_; }
+  // The top eigenvalues of the last estimate, largest first (eigs of them; NaN where unknown).
+  const std::vector<double>& last_values() const { return last_values_; }
   long total_hvps() const { return total_hvps_; }
   long lanczos_estimates() const { return lanczos_estimates_; }
   // Largest relative difference |dense − lanczos| / |dense| seen in check mode.
@@ -33,7 +37,8 @@ class SharpnessEstimator {
  private:
   double lanczos(const Vec& theta);
   Model& model_;
-  long dim_;
+  long dim_, eigs_;
+  std::vector<double> last_values_;
   bool dense_ = true, check_ = false;
   Vec warm_;  // previous top eigenvector (Lanczos warm start)
   long last_hvps_ = 0, total_hvps_ = 0, lanczos_estimates_ = 0;

@@ -65,6 +65,11 @@ struct ModelInfo {
   std::function<long(const Params&)> dim;
   // Checks across keys of one point (throws InputError); may be empty.
   std::function<void(const Params&)> check;
+  // Entries of a point's id that are not keys, set by resolve on the point's params when it is
+  // resolved (before check): a data file's content digest, so that the id follows the file's bytes
+  // and not its path. Both may be empty; resolve must set every one of id_entries on every point.
+  std::vector<std::string> id_entries;
+  std::function<void(Params&)> resolve;
   std::function<std::unique_ptr<Model>(const Params&)> make;
 
   // theory, reports and diagnostics: the end-of-run columns in order.

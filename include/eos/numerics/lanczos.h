@@ -11,6 +11,7 @@ namespace eos {
 struct LanczosResult {
   double value = 0;        // largest algebraic eigenvalue (NaN when not converged)
   Vec vector;              // its unit eigenvector (empty when not converged)
+  std::vector<double> values;  // the converged ones of the nev largest, largest first
   Vec start;               // the next warm start: the top eigenvector plus the other requested ones
                            // (equal weights; measured to save a few more HVPs than the top alone)
   long hvps = 0;           // Hessian-vector products used, retries included

@@ -2,6 +2,7 @@
 // top eigenvalue of a symmetric matrix.
 #pragma once
 #include <Eigen/Dense>
+#include <vector>
 
 namespace eos {
 
@@ -10,5 +11,7 @@ using Mat = Eigen::MatrixXd;
 
 // Largest algebraic eigenvalue of a symmetric matrix.
 double top_eigenvalue(const Mat& sym);
+// The k largest algebraic eigenvalues, largest first (fewer when the matrix is smaller).
+std::vector<double> top_eigenvalues(const Mat& sym, long k);
 
 }  // namespace eos

@@ -1,0 +1,86 @@
+// matmul through cblas_dgemm of the serial OpenBLAS, loaded at first use (dlopen), or Eigen.
+// OpenBLAS picks its kernels from the CPU model and falls back to its slowest ones on models it
+// does not know (this project's virtual Xeons: "Prescott", a quarter of the speed); unless
+// OPENBLAS_CORETYPE is set, the kernel is named here from the CPU's features before OpenBLAS
+// loads (at static initialisation, while the process has one thread).
+#include "eos/numerics/blas.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+namespace eos {
+namespace {
+
+using Dgemm = void (*)(int, int, int, int, int, int, double, const double*, int, const double*, int, double, double*,
+                       int);
+constexpr int kColMajor = 102, kNoTrans = 111, kTrans = 112;
+
+// The kernel for this CPU's features, when OPENBLAS_CORETYPE is not set.
+const char* choose_core() {
+  if (std::getenv("OPENBLAS_CORETYPE")) return nullptr;
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return nullptr;
+}
+
+const char* const kChosenCore = [] {
+  const char* core = choose_core();
+  if (core) setenv("OPENBLAS_CORETYPE", core, 0);
+  return core;
+}();
+
+struct Blas {
+  Dgemm dgemm = nullptr;
+  std::string name = "eigen";
+};
+
+const Blas& blas() {
+  static std::once_flag once;
+  static Blas b;
+  std::call_once(once, [] {
+#ifdef EOS_OPENBLAS_PATH
+    if (std::getenv("EOS_MATMUL") && std::string(std::getenv("EOS_MATMUL")) == "eigen") return;
+    void* h = dlopen(EOS_OPENBLAS_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return;
+    b.dgemm = reinterpret_cast<Dgemm>(dlsym(h, "cblas_dgemm"));
+    auto corename = reinterpret_cast<char* (*)()>(dlsym(h, "openblas_get_corename"));
+    if (b.dgemm) b.name = std::string("openblas ") + (corename ? corename() : "?");
+#endif
+  });
+  return b;
+}
+
+}  // namespace
+
+void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, double beta) {
+  const long m = out.rows(), n = out.cols(), k = ta ? a.rows() : a.cols();
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    out *= beta;
+    return;
+  }
+  if (const Dgemm gemm = blas().dgemm) {
+    gemm(kColMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, static_cast<int>(m), static_cast<int>(n),
+         static_cast<int>(k), alpha, a.data(), static_cast<int>(a.outerStride()), b.data(),
+         static_cast<int>(b.outerStride()), beta, out.data(), static_cast<int>(out.outerStride()));
+    return;
+  }
+  if (beta == 0) out.setZero();
+  else out *= beta;
+  if (ta && tb) out.noalias() += alpha * a.transpose() * b.transpose();
+  else if (ta) out.noalias() += alpha * a.transpose() * b;
+  else if (tb) out.noalias() += alpha * a * b.transpose();
+  else out.noalias() += alpha * a * b;
+}
+
+std::string matmul_backend() { return blas().name; }
+
+}  // namespace eos

@@ -1,0 +1,99 @@
+// The overlay of several traces.
+#include "eos/post/overlay_figure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "eos/model/model.h"
+#include "eos/util/error.h"
+#include "eos/util/number.h"
+
+namespace eos {
+namespace {
+
+// Column c of a trace as numbers (NaN where not a number, or when the trace lacks it).
+std::vector<double> column_of(const TraceTable& t, const std::string& c) {
+  std::vector<double> out(t.rows.size(), NAN);
+  const int k = t.column(c);
+  if (k < 0) return out;
+  for (std::size_t i = 0; i < t.rows.size(); ++i)
+    if (!parse_number(t.rows[i][static_cast<std::size_t>(k)], out[i])) out[i] = NAN;
+  return out;
+}
+
+// "η = 0.1" (and "flow" for a trace with gd_distance).
+std::string line_title(const TraceTable& t) {
+  const auto two = column_of(t, "two_over_eta");
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "η = %.4g", two.empty() ? NAN : 2 / two.front());
+  return std::string(buf) + (t.column("gd_distance") >= 0 ? "  flow" : "");
+}
+
+Panel panel(const std::string& label, bool log) {
+  Panel p{.legend = Legend::Inside, .grid = true};
+  p.x = {.label = "step"};
+  p.y = {.label = label, .log = log, .pad_low = 0.05, .pad_high = 0.1};
+  return p;
+}
+
+// The loss axis is logarithmic when its positive values span more than a factor of 20.
+bool spans_decades(const std::vector<TraceTable>& traces) {
+  double lo = INFINITY, hi = 0;
+  for (const auto& t : traces)
+    for (double v : column_of(t, "loss"))
+      if (v > 0 && std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  return hi > 20 * lo;
+}
+
+// The traces in order of η, GD before flow.
+std::vector<std::size_t> order_of(const std::vector<TraceTable>& traces) {
+  std::vector<std::size_t> idx(traces.size());
+  for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = k;
+  auto key = [&](std::size_t k) {
+    const auto two = column_of(traces[k], "two_over_eta");
+    return std::make_pair(two.empty() ? 0.0 : -two.front(), traces[k].column("gd_distance") >= 0);
+  };
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  return idx;
+}
+
+}  // namespace
+
+Figure overlay_figure(const std::vector<TraceTable>& traces, const std::vector<TraceSource>& sources) {
+  if (traces.size() < 2) throw InputError("--overlay: needs at least two traces");
+  Panel sharp = panel("sharpness S", false), loss = panel("training loss", spans_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
+  sharp.y.pad_high = 0.3;
+  sharp.legend = dist.legend = Legend::InsideBoxed;  // opaque: a 2/η line may run through it
+  const auto order = order_of(traces);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const TraceTable& t = traces[order[k]];
+    const auto step = column_of(t, "step");
+    const Color c{Color::Role::Cycle, static_cast<int>(k)};
+    Series s{.title = line_title(t), .color = c}, edge{.color = c, .dash = Dash::Dashed, .width = 1.0};
+    add_points(s, step, column_of(t, "sharpness"), kTracePoints);
+    add_points(edge, step, column_of(t, "two_over_eta"), kTracePoints);
+    sharp.series.push_back(std::move(s));
+    sharp.series.push_back(std::move(edge));
+    Series l{.color = c};
+    add_points(l, step, column_of(t, "loss"), kTracePoints);
+    loss.series.push_back(std::move(l));
+    if (t.column("gd_distance") >= 0) {
+      Series d{.title = line_title(t), .color = c};
+      add_points(d, step, column_of(t, "gd_distance"), kTracePoints);
+      dist.series.push_back(std::move(d));
+    }
+  }
+  sharp.keys.push_back({.title = "2/η (dashed, in the colour of its line)", .color = {Color::Role::Muted}});
+  Figure f{.about = "eos-sweep trace --overlay: the sharpness and the loss of several runs against the step",
+           .title = "sharpness and training loss against the step",
+           .subtitle = std::to_string(traces.size()) + " runs" +
+                       (!sources.empty() && sources.front().model ? " of model " + sources.front().model->name : ""),
+           .width = 900,
+           .height = dist.series.empty() ? 750 : 950};
+  f.panels = {std::move(sharp), std::move(loss)};
+  if (!dist.series.empty()) f.panels.push_back(std::move(dist));
+  return f;
+}
+
+}  // namespace eos
