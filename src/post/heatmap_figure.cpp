@@ -114,10 +114,13 @@ void set_axes(Panel& p, const AggregateTable& t, const Grid& g, const Extent& x,
   if (g.ys.size() <= kMaxListedTics) p.y.tics = spaced_tics({g.ys.begin(), g.ys.end()}, p.y);
   std::set<double> distinct;
   for (const auto& r : g.xs) distinct.insert(r.begin(), r.end());
-  if (p.x.log)
-    p.x.tics = log_tics(x.lo, x.hi);
-  else if (distinct.size() <= kMaxListedTics)
+  // A few columns shared by every row are labelled themselves (a 1-2-5 tic would sit inside a
+  // cell: "0.5" on the column of 0.4); a log axis of many columns, or sheared rows, gets 1-2-5 tics.
+  const bool aligned = std::all_of(g.xs.begin(), g.xs.end(), [&](const auto& r) { return r == g.xs.front(); });
+  if (distinct.size() <= kMaxListedTics && (aligned || !p.x.log))
     p.x.tics = spaced_tics(distinct, p.x);
+  else if (p.x.log)
+    p.x.tics = log_tics(x.lo, x.hi);
 }
 
 // The curve η = η*(other axis), where the model declares η* and it depends on the other axis
