@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # eos-sweep aggregate and trace end to end: a real small sweep with traces, hand-written
-# results files (duplicates, a truncated row), images that are valid PNG/SVG, scripts that carry
-# the theory overlays and rerun from any folder, every bad-input case (exit 2, nothing written),
+# results files (duplicates, a truncated row), the golden cases (the bytes the whole-file
+# aggregate wrote), images that are valid PNG/SVG, scripts that carry the theory overlays and
+# rerun from any folder, every bad-input case (exit 2, nothing written),
 # and no gnuplot.
 set -uo pipefail
 : "${EOS_SWEEP:?}" "${EOS_TEST_TMP:?}" "${EOS_SOURCE_DIR:?}"
@@ -120,6 +121,19 @@ grep -q '1 error rows' "$T/h.err" && ok "error row counted" || fail "error rows 
 # mean of 1, 2, 6 = 3; sample std = sqrt(7); min 1, max 6.
 want="0.01,bias_final,3,2.6457513110645907,1,6,3,0"
 grep -qx "$want" "$H/out/bias_final-by-eta.csv" && ok "statistics" || fail "table: $(cat "$H/out/bias_final-by-eta.csv")"
+
+# 3b. The golden cases (tests/golden_aggregate.sh): every table, message and exit status byte for
+# byte what aggregate wrote when it read whole files.
+G=$EOS_SOURCE_DIR/tests/golden/aggregate
+source "$EOS_SOURCE_DIR/tests/golden_aggregate.sh"
+cp -r "$G/in" "$T/golden-in"
+golden_cases "$EOS_SWEEP" "$T/golden-in" "$T/golden"
+for want in "$G"/expected/case*; do
+  c=$(basename "$want")
+  if diff -r "$want" "$T/golden/$c" >"$T/golden-$c.diff" 2>&1; then ok "golden $c: $(cat "$want/status")"
+  else fail "golden $c differs: $(cat "$want/status")"; head -n 20 "$T/golden-$c.diff"; fi
+done
+[ "$(ls "$T/golden" | wc -l)" -eq "$(ls "$G/expected" | wc -l)" ] || fail "golden: other cases than expected/"
 
 # 4. Bad input: exit 2, one line, nothing written.
 B=$T/bad-out

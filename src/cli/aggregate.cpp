@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -82,10 +83,12 @@ struct Output {
   Figure figure;
 };
 
-// Everything aggregate writes, checked and built.
+// Everything aggregate writes, checked and built, and what was read.
 struct Plan {
-  ResultSet set;
+  std::string model;
+  std::size_t files = 0, rows = 0, duplicates = 0;
   std::size_t added = 0;  // rows a refinement added, left out of the tables
+  std::vector<std::string> warnings;
   std::vector<Output> outputs;
   std::string out;
 };
@@ -121,27 +124,76 @@ std::string out_dir(const AggregateArgs& a) {
   return ((fs::is_directory(first, ec) ? first : first.parent_path()) / "figures").string();
 }
 
-// Read, aggregate and draw (in memory), then make the output folder; throws InputError.
+// A first pass that keeps nothing: the errors of reading alone.
+struct NoRows : RowSink {
+  void add(RowView) override {}
+  void replace(RowView, RowView) override {}
+};
+
+// The --value texts resolved against the columns. A bad one fails after what comes before it
+// fails first, as each value in turn did: reading, the tables and figures of the values before.
+std::vector<ValueSpec> parse_values(const AggregateArgs& a, RowSource& source, const Grouping& spec,
+                                    const std::function<void(AggregateTable&&)>& build) {
+  std::vector<ValueSpec> values;
+  for (const auto& v : a.values) {
+    try {
+      values.push_back(parse_value(v, source.head()));
+    } catch (const InputError&) {
+      NoRows none;
+      if (values.empty()) source.scan(none);
+      else aggregate_each(source, spec, values, build);
+      throw;
+    }
+  }
+  return values;
+}
+
+// The rows read, from the set read whole (a refined sweep) or from the merge.
+void note_read(Plan& p, const MergedResults& merged, const std::optional<ResultSet>& set) {
+  p.model = merged.head().model;
+  p.files = merged.head().files.size();
+  if (set) {
+    p.rows = set->rows.size() + p.added;
+    p.duplicates = set->duplicates;
+    p.warnings = set->warnings;
+  } else {
+    p.rows = merged.rows();
+    p.duplicates = merged.duplicates();
+    p.warnings = merged.warnings();
+  }
+}
+
+// Read, aggregate and draw (in memory), then make the output folder; throws InputError. The
+// files stream past (twice: a second pass for the stds); a refined sweep is read whole, for its
+// boundaries, and tabled on its coarse grid.
 Plan plan(const AggregateArgs& a) {
   check_flags(a);
   const TableFigureOptions fo{parse_scale("--xscale", a.xscale), parse_scale("--yscale", a.yscale), a.inset};
-  AggregateSpec spec = spec_of(a);
+  const AggregateSpec spec = spec_of(a);
   Plan p;
-  p.set = load_results(find_results_files(a.inputs));
-  // A refined sweep: cells on the coarse grid, the boundaries drawn over heatmaps.
+  const std::vector<std::string> files = find_results_files(a.inputs);
+  MergedResults merged(files);
+  std::optional<ResultSet> set;
+  std::optional<SetRows> set_rows;
   std::optional<BoundaryTable> refined;
-  if (p.set.column("refine_depth") >= 0) refined = find_boundaries(p.set, {"", "", "", results_job(a.inputs)});
-  p.added = keep_coarse_grid(p.set);
+  if (merged.head().column("refine_depth") >= 0) {
+    set = load_results(files);
+    refined = find_boundaries(*set, {"", "", "", results_job(a.inputs)});
+    p.added = keep_coarse_grid(*set);
+    set_rows.emplace(*set);
+  }
+  RowSource& source = set ? static_cast<RowSource&>(*set_rows) : merged;
   std::set<std::string> stems;
-  for (const auto& v : a.values) {
-    spec.value = parse_value(v, p.set);
-    const std::string stem = a.name.empty() ? spec.value.stem() + "-by-" + a.x + (a.y.empty() ? "" : "-" + a.y) : a.name;
-    Output o{aggregate(p.set, spec), stem, {}};
-    if (!stems.insert(o.stem).second) throw InputError("--value " + v + " given twice");
+  auto build = [&](AggregateTable&& t) {
+    const std::string stem = a.name.empty() ? t.value.stem() + "-by-" + a.x + (a.y.empty() ? "" : "-" + a.y) : a.name;
+    if (!stems.insert(stem).second) throw InputError("--value " + t.value.text + " given twice");
+    Output o{std::move(t), stem, {}};
     if (!a.no_plot) o.figure = table_figure(o.table, fo);
     if (!a.no_plot && refined) add_boundary_points(o.figure, o.table, *refined);
     p.outputs.push_back(std::move(o));
-  }
+  };
+  aggregate_each(source, spec, parse_values(a, source, spec, build), build);
+  note_read(p, merged, set);
   p.out = out_dir(a);
   prepare_dir(p.out);
   return p;
@@ -149,11 +201,9 @@ Plan plan(const AggregateArgs& a) {
 
 // What was read: rows, files, duplicates, error rows and rows left out by --where.
 void report_read(const Plan& p) {
-  const ResultSet& set = p.set;
-  print_warnings("aggregate", set.warnings);
-  std::printf("read    %zu rows of %s from %zu file%s", set.rows.size() + p.added, set.model.c_str(), set.files.size(),
-              set.files.size() == 1 ? "" : "s");
-  if (set.duplicates) std::printf(" (%zu duplicate ids counted once)", set.duplicates);
+  print_warnings("aggregate", p.warnings);
+  std::printf("read    %zu rows of %s from %zu file%s", p.rows, p.model.c_str(), p.files, p.files == 1 ? "" : "s");
+  if (p.duplicates) std::printf(" (%zu duplicate ids counted once)", p.duplicates);
   if (p.added) std::printf("; the coarse grid only (%zu points added by refinement left out)", p.added);
   std::printf("\n");
   const auto& t0 = p.outputs.front().table;

@@ -2,8 +2,10 @@
 #include "eos/io/results_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -33,35 +35,134 @@ double now_s() {
 
 int ResultsTable::column(const std::string& name) const { return index_of(header, name); }
 
-ResultsReader::ResultsReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-  if (!in_) throw InputError(path + ": cannot read results file");
-  if (!std::getline(in_, line_)) throw InputError(path + ": empty results file (no header)");
+ResultsReader::ResultsReader(const std::string& path, std::uint64_t limit) : path_(path), limit_(limit) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw InputError(path + ": cannot read results file");
+  buf_.resize(1u << 20);
+  std::string_view line;
+  bool complete = false;
+  if (!next_line(line, complete)) throw InputError(path + ": empty results file (no header)");
   lineno_ = 1;
-  auto head = csv_split(line_);
-  if (in_.eof() || !head || head->empty() || (*head)[0] != "id")
+  std::vector<std::string_view> head;
+  if (!complete || !csv_split_views(line, head, scratch_) || head.empty() || head[0] != "id")
     throw InputError(path + ": not an eos-sweep results file (no header)");
-  header_ = std::move(*head);
+  header_.assign(head.begin(), head.end());
+}
+
+ResultsReader::~ResultsReader() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 int ResultsReader::column(const std::string& name) const { return index_of(header_, name); }
 
-bool ResultsReader::next(std::vector<std::string>& fields) {
-  while (std::getline(in_, line_)) {
+std::pair<std::uint64_t, std::uint64_t> ResultsReader::identity() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return {0, 0};
+  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+}
+
+// The next line without its '\n' (complete), or the bytes after the last '\n' (not complete);
+// false when nothing is left.
+bool ResultsReader::next_line(std::string_view& line, bool& complete) {
+  for (std::size_t scanned = pos_;;) {
+    if (const void* nl = std::memchr(buf_.data() + scanned, '\n', len_ - scanned)) {
+      const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
+      line = std::string_view(buf_.data() + pos_, at - pos_);
+      row_offset_ = buf_offset_ + pos_;
+      pos_ = at + 1;
+      complete = true;
+      return true;
+    }
+    scanned = len_;
+    if (at_end_) {
+      if (pos_ == len_) return false;
+      line = std::string_view(buf_.data() + pos_, len_ - pos_);
+      row_offset_ = buf_offset_ + pos_;
+      pos_ = len_;
+      complete = false;
+      return true;
+    }
+    // Keep the start of the line, make room, read on.
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, len_ - pos_);
+      buf_offset_ += pos_;
+      len_ -= pos_;
+      scanned -= pos_;
+      pos_ = 0;
+    }
+    if (len_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+    const std::uint64_t at_file = buf_offset_ + len_;
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size() - len_, limit_ > at_file ? limit_ - at_file : 0));
+    ssize_t got = 0;
+    do {
+      got = want == 0 ? 0 : ::read(fd_, buf_.data() + len_, want);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) throw InputError(sys_error("read", path_));
+    if (got == 0) at_end_ = true;
+    len_ += static_cast<std::size_t>(got);
+  }
+}
+
+bool ResultsReader::next(std::vector<std::string_view>& fields) {
+  std::string_view line;
+  bool complete = false;
+  while (!done_ && next_line(line, complete)) {
     ++lineno_;
-    const std::string where = path_ + ":" + std::to_string(lineno_);
-    if (in_.eof()) {  // no end of line
-      warnings_.push_back(where + ": skipped a truncated last row (no end of line)");
+    if (!complete) {  // no end of line
+      warnings_.push_back(path_ + ":" + std::to_string(lineno_) + ": skipped a truncated last row (no end of line)");
+      done_ = true;
       return false;
     }
-    auto f = csv_split(line_);
-    if (!f || f->size() != header_.size()) {
-      warnings_.push_back(where + ": skipped a damaged row");
+    if (!csv_split_views(line, fields, scratch_) || fields.size() != header_.size()) {
+      warnings_.push_back(path_ + ":" + std::to_string(lineno_) + ": skipped a damaged row");
       continue;
     }
-    fields = std::move(*f);
     return true;
   }
   return false;
+}
+
+bool ResultsReader::next(std::vector<std::string>& fields) {
+  if (!next(views_)) return false;
+  fields.assign(views_.begin(), views_.end());
+  return true;
+}
+
+RowFetcher::~RowFetcher() {
+  for (const auto& [path, fd] : open_) ::close(fd);
+}
+
+bool RowFetcher::fetch(const std::string& path, std::uint64_t offset, std::size_t columns,
+                       std::vector<std::string>& fields) {
+  constexpr std::size_t kOpen = 16;
+  auto it = std::find_if(open_.begin(), open_.end(), [&](const auto& e) { return e.first == path; });
+  if (it == open_.end()) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw InputError(path + ": cannot read results file");
+    if (open_.size() == kOpen) {
+      ::close(open_.front().second);
+      open_.erase(open_.begin());
+    }
+    open_.emplace_back(path, fd);
+  } else {
+    std::rotate(it, it + 1, open_.end());
+  }
+  const int fd = open_.back().second;
+  std::string line;
+  char chunk[4096];
+  for (;;) {
+    const ssize_t got = ::pread(fd, chunk, sizeof chunk, static_cast<off_t>(offset + line.size()));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    const void* nl = std::memchr(chunk, '\n', static_cast<std::size_t>(got));
+    line.append(chunk, nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk) : static_cast<std::size_t>(got));
+    if (nl) break;
+  }
+  auto f = csv_split(line);
+  if (!f || f->size() != columns) return false;
+  fields = std::move(*f);
+  return true;
 }
 
 ResultsTable read_results(const std::string& path) {

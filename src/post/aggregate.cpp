@@ -1,13 +1,12 @@
-// Phase tables: grouping the rows of a result set by parameters, statistics over seeds.
+// Phase tables: grouping rows by parameters, statistics over seeds, the tidy table.
 #include "eos/post/aggregate.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
-#include <set>
 
+#include "aggregate_rows.h"
 #include "eos/util/csv.h"
 #include "eos/util/error.h"
 #include "eos/util/number.h"
@@ -18,10 +17,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-using Row = std::vector<std::string>;
-
-// value_less as a three-way comparison (−1, 0, 1): each text parsed once, equal texts not at all
-// (grouping 10⁵ rows compares keys millions of times).
+// value_less as a three-way comparison (−1, 0, 1).
 int value_compare(const std::string& a, const std::string& b) {
   if (a == b) return 0;
   double x = 0, y = 0;
@@ -31,200 +27,86 @@ int value_compare(const std::string& a, const std::string& b) {
   return a < b ? -1 : 1;
 }
 
-struct KeyLess {
-  bool operator()(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
-    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-      if (const int c = value_compare(a[i], b[i])) return c < 0;
-    return a.size() < b.size();
-  }
-};
-
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
-// A --where condition: the column's index and the values it may hold.
-struct Where {
-  std::size_t column;
-  std::vector<std::string> values;
-};
-
 // The axes and --over parameters must be parameters; the --where columns must exist.
-std::vector<Where> check_spec(const ResultSet& set, const AggregateSpec& spec) {
-  const auto params = set.parameters();
+void check_spec(const ResultsHead& head, const Grouping& spec) {
+  const auto params = head.parameters();
   const std::string known = " (parameters: " + join(params, ", ") + ")";
   if (spec.axes.empty() || spec.axes.size() > 2) throw InputError("give one axis (--x) or two (--x and --y)");
   for (std::size_t i = 0; i < spec.axes.size(); ++i) {
     const std::string flag = i == 0 ? "--x " : "--y ";
     if (contains(params, spec.axes[i])) continue;
-    if (set.column(spec.axes[i]) >= 0) throw InputError(flag + spec.axes[i] + ": a result column, not a parameter" + known);
+    if (head.column(spec.axes[i]) >= 0) throw InputError(flag + spec.axes[i] + ": a result column, not a parameter" + known);
     throw InputError(flag + spec.axes[i] + ": no such parameter" + known);
   }
   if (spec.axes.size() == 2 && spec.axes[0] == spec.axes[1]) throw InputError("--x and --y are both " + spec.axes[0]);
   for (const auto& o : spec.over)
     if (!contains(params, o)) throw InputError("--over " + o + ": no such parameter" + known);
-  std::vector<Where> where;
   for (const auto& [col, vals] : spec.where) {
-    const int c = set.column(col);
-    if (c < 0) throw InputError("--where " + col + ": no such column");
-    where.push_back({static_cast<std::size_t>(c), split_list(vals)});
-    if (where.back().values.empty()) throw InputError("--where " + col + "=: no value");
+    if (head.column(col) < 0) throw InputError("--where " + col + ": no such column");
+    if (split_list(vals).empty()) throw InputError("--where " + col + "=: no value");
   }
-  return where;
-}
-
-bool matches(const Row& r, const std::vector<Where>& where) {
-  for (const auto& w : where) {
-    bool any = false;
-    for (const auto& v : w.values) any = any || same_value(r[w.column], v);
-    if (!any) return false;
-  }
-  return true;
 }
 
 // The rows that count: those --where keeps, without error rows (both counted in t).
-std::vector<const Row*> select_rows(const ResultSet& set, const std::vector<Where>& where, AggregateTable& t) {
-  std::vector<const Row*> rows;
-  for (const auto& r : set.rows) {
-    if (!matches(r, where)) ++t.filtered_rows;
-    else if (set.is_error(r)) ++t.error_rows;
-    else rows.push_back(&r);
-  }
-  if (rows.empty()) {
-    if (set.rows.empty()) throw InputError("the results files hold no rows");
-    if (t.filtered_rows == set.rows.size()) throw InputError("no row matches the --where conditions");
-    throw InputError("every row is an error row (see their message column)");
-  }
-  t.rows_used = rows.size();
-  return rows;
+void check_rows(const agg::Rows& rows, AggregateTable& t) {
+  t.rows_used = rows.used;
+  t.error_rows = rows.errors;
+  t.filtered_rows = rows.filtered;
+  if (rows.used > 0) return;
+  if (rows.merged == 0) throw InputError("the results files hold no rows");
+  if (rows.filtered == rows.merged) throw InputError("no row matches the --where conditions");
+  throw InputError("every row is an error row (see their message column)");
 }
-
-// The selected rows, read by column name.
-struct Rows {
-  const ResultSet& set;
-  std::vector<const Row*> rows;
-
-  std::size_t col(const std::string& n) const { return static_cast<std::size_t>(set.column(n)); }
-  std::vector<std::string> key(const Row& r, const std::vector<std::string>& cols) const {
-    std::vector<std::string> k;
-    for (const auto& c : cols) k.push_back(r[col(c)]);
-    return k;
-  }
-  std::size_t distinct(const std::string& n) const {
-    std::set<std::string> s;
-    for (const auto* r : rows) s.insert((*r)[col(n)]);
-    return s.size();
-  }
-  // Is column n a function of the columns g over the rows?
-  bool determined_by(const std::string& n, const std::vector<std::string>& g) const {
-    std::map<std::vector<std::string>, std::string, KeyLess> seen;
-    for (const auto* r : rows) {
-      auto [it, fresh] = seen.emplace(key(*r, g), (*r)[col(n)]);
-      if (!fresh && it->second != (*r)[col(n)]) return false;
-    }
-    return true;
-  }
-};
 
 // Sort the other parameters into constants, averaged (over) and splits: model keys that vary
 // split (unless averaged over), then eta, eta_rel, eta_star, steps when they vary and are not
 // fixed by the grouping columns and those averaged over (eta by eta_rel and d, say). Returns the
-// grouping columns: the axes, then the splits.
-std::vector<std::string> sort_parameters(const Rows& rows, const AggregateSpec& spec, AggregateTable& t) {
+// grouping columns (as indices of rows.params): the axes, then the splits.
+std::vector<std::size_t> sort_parameters(agg::Rows& rows, const Grouping& spec, AggregateTable& t, RowSource& source) {
   std::vector<std::string> group = spec.axes;
   auto averaged = [&](const std::string& n) { return is_replicate_key(n) || contains(spec.over, n); };
-  const auto params = rows.set.parameters();
-  for (const auto& p : params) {
-    if (contains(group, p)) continue;
-    if (rows.distinct(p) < 2) t.constants.emplace_back(p, (*rows.rows[0])[rows.col(p)]);
-    else if (averaged(p)) t.over.push_back(p);
-    else if (contains(t.model_keys, p)) group.push_back(p);
+  for (const auto& p : rows.params) {
+    if (contains(group, p.name)) continue;
+    if (!p.varies) t.constants.emplace_back(p.name, rows.first_text(p));
+    else if (averaged(p.name)) t.over.push_back(p.name);
+    else if (p.model_key) group.push_back(p.name);
   }
-  for (const auto& p : params) {
-    if (contains(t.model_keys, p) || contains(group, p) || rows.distinct(p) < 2 || averaged(p)) continue;
+  for (const auto& p : rows.params) {
+    if (p.model_key || contains(group, p.name) || !p.varies || averaged(p.name)) continue;
     std::vector<std::string> with_over = group;
     with_over.insert(with_over.end(), t.over.begin(), t.over.end());
-    if (!rows.determined_by(p, with_over)) group.push_back(p);
+    if (!rows.determined_by(static_cast<std::size_t>(p.f), with_over, source)) group.push_back(p.name);
   }
   t.splits.assign(group.begin() + static_cast<std::ptrdiff_t>(spec.axes.size()), group.end());
-  return group;
+  std::vector<std::size_t> cols;
+  for (const auto& g : group)
+    for (std::size_t i = 0; i < rows.params.size(); ++i)
+      if (rows.params[i].name == g) cols.push_back(i);
+  return cols;
 }
 
-// The values of one group, and its η* (NaN when absent, +inf once two rows disagree).
-struct Group {
-  std::vector<double> values;
-  long missing = 0;
-  double eta_star = kNaN;
-  bool seen = false;
-};
-using Groups = std::map<std::vector<std::string>, Group, KeyLess>;
-
-void add_eta_star(Group& g, const Rows& rows, const Row& r) {
-  const int sc = rows.set.column("eta_star");
-  if (sc < 0) return;
-  double e = kNaN;
-  if (!finite_number(r[static_cast<std::size_t>(sc)], e)) e = kNaN;
-  if (g.seen && !(g.eta_star == e)) e = INFINITY;
-  g.eta_star = e;
-  g.seen = true;
-}
-
-// Each row's value into its group; throws InputError when the value column holds no number.
-Groups collect(const Rows& rows, const std::vector<std::string>& group, const ValueSpec& value) {
-  Groups groups;
-  const std::size_t vc = rows.col(value.column);
-  std::size_t numeric = 0, text = 0;
-  std::string example;
-  for (const auto* r : rows.rows) {
-    Group& g = groups[rows.key(*r, group)];
-    add_eta_star(g, rows, *r);
-    const std::string& f = (*r)[vc];
-    double x = 0;
-    if (value.fraction) {
-      g.values.push_back(same_value(f, value.equals) ? 1.0 : 0.0);
-    } else if (finite_number(f, x)) {
-      g.values.push_back(x);
-      ++numeric;
-    } else {
-      ++g.missing;
-      if (!f.empty() && !parse_number(f, x) && text++ == 0) example = f;
-    }
-  }
-  if (!value.fraction && numeric == 0 && text > 0)
-    throw InputError("--value " + value.column + ": not a numeric column (holds e.g. '" + example + "'); use " +
-                     value.column + "=" + example + " for the fraction of rows with that value");
-  if (!value.fraction && numeric == 0)
-    throw InputError("--value " + value.column + ": no row has a value (every field is empty or nan)");
-  return groups;
-}
-
-// The cells of the groups, sorted by splits then axes (last axis slowest).
-std::vector<Cell> make_cells(const Groups& groups, std::size_t axes, std::size_t splits) {
-  std::vector<Cell> cells;
-  for (const auto& [k, g] : groups)
-    cells.push_back({k, summarize(g.values, g.missing), std::isfinite(g.eta_star) ? g.eta_star : kNaN});
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < splits; ++i) order.push_back(axes + i);
-  for (std::size_t i = axes; i-- > 0;) order.push_back(i);
-  std::stable_sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) {
-    for (auto i : order)
-      if (const int c = value_compare(a.key[i], b.key[i])) return c < 0;
+// The order of the cells: by splits, then the axes (last axis slowest).
+std::vector<std::size_t> cell_order(const agg::Rows::Cells& c, std::size_t axes, std::size_t splits) {
+  std::vector<std::size_t> by;
+  for (std::size_t i = 0; i < splits; ++i) by.push_back(axes + i);
+  for (std::size_t i = axes; i-- > 0;) by.push_back(i);
+  std::vector<std::size_t> order(c.keys.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    for (auto i : by)
+      if (c.ranks[a][i] != c.ranks[b][i]) return c.ranks[a][i] < c.ranks[b][i];
     return false;
   });
-  return cells;
+  return order;
 }
 
 // The horizon h with steps = ⌈h/η⌉ on every row (the runner's rule when a job gives a horizon):
 // the shortest number in the range of those that fit; NaN when none does.
-double common_horizon(const Rows& rows) {
-  const int ec = rows.set.column("eta"), sc = rows.set.column("steps");
-  if (ec < 0 || sc < 0) return kNaN;
-  double lo = -INFINITY, hi = INFINITY;
-  for (const auto* r : rows.rows) {
-    double eta = 0, steps = 0;
-    if (!finite_number((*r)[static_cast<std::size_t>(ec)], eta) || !finite_number((*r)[static_cast<std::size_t>(sc)], steps))
-      return kNaN;
-    lo = std::max(lo, (steps - 1) * eta);
-    hi = std::min(hi, steps * eta);
-  }
+double common_horizon(const ResultsHead& head, const agg::Rows& rows) {
+  if (head.column("eta") < 0 || head.column("steps") < 0 || !rows.horizon_ok) return kNaN;
+  const double lo = rows.horizon_lo, hi = rows.horizon_hi;
   for (int digits = 1; digits <= 17 && lo < hi; ++digits) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%.*g", digits, hi);
@@ -232,6 +114,19 @@ double common_horizon(const Rows& rows) {
     if (h > lo && h <= hi * (1 + 1e-12)) return h;
   }
   return kNaN;
+}
+
+// A value's cells: statistics as summarize gives them.
+Stats stats_of(const agg::Acc& a) {
+  Stats s;
+  s.count = a.count;
+  s.missing = a.missing;
+  if (a.count == 0) return s;
+  s.min = a.min;
+  s.max = a.max;
+  s.mean = a.sum / static_cast<double>(a.count);
+  if (a.count > 1) s.std = std::sqrt(a.ss / static_cast<double>(a.count - 1));
+  return s;
 }
 
 }  // namespace
@@ -279,18 +174,51 @@ std::string AggregateTable::param(const Cell& c, const std::string& name) const 
   return "";
 }
 
+void aggregate_each(RowSource& source, const Grouping& grouping, const std::vector<ValueSpec>& values,
+                    const std::function<void(AggregateTable&&)>& each) {
+  const ResultsHead& head = source.head();
+  check_spec(head, grouping);
+  agg::Rows rows(head, grouping, values);
+  source.scan(rows);
+  AggregateTable base;
+  base.model = head.model;
+  base.axes = grouping.axes;
+  base.model_keys = head.model_keys();
+  check_rows(rows, base);
+  const std::vector<std::size_t> group = sort_parameters(rows, grouping, base, source);
+  base.horizon = common_horizon(head, rows);
+  // A value without numbers fails in its turn (the first without reading the rows again, unless
+  // its example text must be found in row order).
+  auto check_value = [&](std::size_t v, const std::vector<std::string>& example) {
+    const ValueSpec& value = values[v];
+    if (value.fraction || rows.numeric[v] > 0) return;
+    if (rows.text[v] > 0)
+      throw InputError("--value " + value.column + ": not a numeric column (holds e.g. '" + example[v] + "'); use " +
+                       value.column + "=" + example[v] + " for the fraction of rows with that value");
+    throw InputError("--value " + value.column + ": no row has a value (every field is empty or nan)");
+  };
+  if (!values.empty() && !rows.dirty) check_value(0, rows.example);
+  const agg::Rows::Cells cells = rows.cells(group, source);
+  const std::vector<std::size_t> order = cell_order(cells, grouping.axes.size(), base.splits.size());
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    const ValueSpec& value = values[v];
+    check_value(v, cells.example);
+    AggregateTable t = base;
+    t.value = value;
+    t.cells.reserve(order.size());
+    for (auto k : order) {
+      const double e = cells.eta_star[k];
+      t.cells.push_back({cells.keys[k], stats_of(cells.acc[v][k]), std::isfinite(e) ? e : kNaN});
+    }
+    each(std::move(t));
+  }
+}
+
 AggregateTable aggregate(const ResultSet& set, const AggregateSpec& spec) {
-  const std::vector<Where> where = check_spec(set, spec);
-  AggregateTable t;
-  t.model = set.model;
-  t.axes = spec.axes;
-  t.value = spec.value;
-  t.model_keys = set.model_keys();
-  const Rows rows{set, select_rows(set, where, t)};
-  const std::vector<std::string> group = sort_parameters(rows, spec, t);
-  t.cells = make_cells(collect(rows, group, spec.value), spec.axes.size(), t.splits.size());
-  t.horizon = common_horizon(rows);
-  return t;
+  SetRows rows(set);
+  AggregateTable table;
+  aggregate_each(rows, spec, {spec.value}, [&](AggregateTable&& t) { table = std::move(t); });
+  return table;
 }
 
 std::string table_csv(const AggregateTable& t) {

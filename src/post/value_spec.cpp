@@ -33,7 +33,7 @@ std::string alias_form(const std::string& text) {
 }
 
 // The column name stands for: itself, or the column of its alias.
-std::string resolve_column(const std::string& name, const ResultSet& set) {
+std::string resolve_column(const std::string& name, const ResultsHead& set) {
   if (set.column(name) >= 0) return name;
   const std::string form = alias_form(name);
   for (const auto& [alias, col] : value_aliases())
@@ -44,11 +44,15 @@ std::string resolve_column(const std::string& name, const ResultSet& set) {
 
 }  // namespace
 
-bool same_value(const std::string& a, const std::string& b) {
-  double x = 0, y = 0;
-  if (parse_number(a, x) && parse_number(b, y)) return x == y || (std::isnan(x) && std::isnan(y));
-  return a == b;
+SameValue::SameValue(std::string value) : text_(std::move(value)) { number_ = parse_number(text_, x_); }
+
+bool SameValue::operator()(std::string_view field) const {
+  double x = 0;
+  if (number_ && parse_number(field, x)) return x == x_ || (std::isnan(x) && std::isnan(x_));
+  return field == text_;
 }
+
+bool same_value(const std::string& a, const std::string& b) { return SameValue(b)(a); }
 
 const std::vector<std::pair<std::string, std::string>>& value_aliases() {
   static const std::vector<std::pair<std::string, std::string>> a = {
@@ -65,7 +69,7 @@ std::string ValueSpec::stem() const {
   return s;
 }
 
-ValueSpec parse_value(const std::string& text, const ResultSet& set) {
+ValueSpec parse_value(const std::string& text, const ResultsHead& set) {
   ValueSpec v;
   v.text = text;
   const auto eq = text.find('=');

@@ -36,14 +36,26 @@ double parse_double(const std::string& key, const std::string& text) {
   return v;
 }
 
-bool parse_number(const std::string& field, double& out) {
+bool parse_number(std::string_view field, double& out) {
   if (field.empty()) return false;
-  const char* begin = field.c_str();
+  const char* last = field.data() + field.size();
+  if (const auto r = std::from_chars(field.data(), last, out); r.ec == std::errc() && r.ptr == last) return true;
+  // The rest (hex, '+', out of range, not a number) as strtod reads it, from a terminated copy.
+  char small[64];
+  std::string big;
+  const char* begin = small;
+  if (field.size() < sizeof small) {
+    field.copy(small, field.size());
+    small[field.size()] = '\0';
+  } else {
+    big.assign(field);
+    begin = big.c_str();
+  }
   char* end = nullptr;
   out = std::strtod(begin, &end);
   return end == begin + field.size() && !std::isspace(static_cast<unsigned char>(field[0]));
 }
 
-bool finite_number(const std::string& field, double& out) { return parse_number(field, out) && std::isfinite(out); }
+bool finite_number(std::string_view field, double& out) { return parse_number(field, out) && std::isfinite(out); }
 
 }  // namespace eos

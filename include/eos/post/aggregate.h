@@ -1,7 +1,9 @@
-// Phase tables: the rows of a result set grouped by chosen parameter columns, with mean, sample
-// std, min, max and count over the remaining rows (seeds), and the tidy table as CSV.
+// Phase tables: the rows of results grouped by chosen parameter columns, with mean, sample std,
+// min, max and count over the remaining rows (seeds), and the tidy table as CSV. Rows are read
+// as they stream past, in memory that grows with the cells, not with the rows.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -23,13 +25,17 @@ struct Stats {
 };
 Stats summarize(const std::vector<double>& values, long missing);
 
-struct AggregateSpec {
+// How rows are grouped into cells, and which rows count.
+struct Grouping {
   std::vector<std::string> axes;  // one or two parameter columns
-  ValueSpec value;
   // Parameters averaged over besides the replicate keys (seed, *_seed).
   std::vector<std::string> over;
   // Keep only rows whose COLUMN is one of the values (COLUMN, "v1,v2").
   std::vector<std::pair<std::string, std::string>> where;
+};
+
+struct AggregateSpec : Grouping {
+  ValueSpec value;
 };
 
 // Parameters that count as replicates (averaged over by default): seed, *_seed, seed_*.
@@ -64,9 +70,19 @@ struct AggregateTable {
   std::string param(const Cell& c, const std::string& name) const;
 };
 
-// Group and summarize (throws InputError: unknown or non-parameter axis, non-numeric value,
-// no rows left).
+// Group and summarize the rows of a set: aggregate_each over SetRows (throws InputError: unknown
+// or non-parameter axis, non-numeric value, no rows left).
 AggregateTable aggregate(const ResultSet& set, const AggregateSpec& spec);
+
+// The tables of several values under one grouping, from rows read through source: a pass that
+// sorts the parameters and sums each cell, a pass for the stds (two-pass, as summarize), and a
+// pass before it that sums again in row order when cells were gathered from several groups of
+// rows (--over) or an error row gave way to a later one, and one when only the replicates can tell
+// whether a derived parameter is fixed by the grouping (eta by eta_rel, d and seed). each(table) is called in the order of
+// values; a value's own InputError (not a numeric column, no value) is thrown in its turn, those
+// of the grouping (axes, --where, no rows) before any.
+void aggregate_each(RowSource& source, const Grouping& grouping, const std::vector<ValueSpec>& values,
+                    const std::function<void(AggregateTable&&)>& each);
 
 // The tidy table: keys..., value, mean, std, min, max, count, missing (missing numbers empty).
 std::string table_csv(const AggregateTable& t);

@@ -2,6 +2,7 @@
 // as eta*S_max/2), or the indicator of COLUMN=VALUE whose mean is a fraction.
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,9 +27,20 @@ struct ValueSpec {
 const std::vector<std::pair<std::string, std::string>>& value_aliases();
 
 // Resolve --value text against the columns (throws InputError naming the column).
-ValueSpec parse_value(const std::string& text, const ResultSet& set);
+ValueSpec parse_value(const std::string& text, const ResultsHead& head);
 
 // COLUMN=VALUE matching: numbers compare as numbers (30.0 is 30), text as text.
 bool same_value(const std::string& a, const std::string& b);
+// The same against one value, read once: SameValue(b)(a) is same_value(a, b).
+class SameValue {
+ public:
+  explicit SameValue(std::string value);
+  bool operator()(std::string_view field) const;
+
+ private:
+  std::string text_;
+  bool number_ = false;
+  double x_ = 0;
+};
 
 }  // namespace eos
