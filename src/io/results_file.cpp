@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <unordered_set>
 
 #include "eos/util/csv.h"
@@ -185,10 +186,14 @@ struct ResultsFile::Scan {
 namespace {
 
 // Whether a complete line is a good row of columns fields (its id into id), and an error row.
+// The line is split into views in buffers kept per thread (no string per field: a resume reads
+// millions of rows).
 bool good_row(const std::string& line, std::size_t columns, int regime_col, std::uint64_t& id, bool& is_error) {
-  const auto fields = csv_split(line);
-  if (!fields || fields->size() != columns || !parse_hex_id((*fields)[0], id)) return false;
-  is_error = regime_col >= 0 && (*fields)[static_cast<std::size_t>(regime_col)] == "error";
+  thread_local std::vector<std::string_view> fields;
+  thread_local std::string scratch;
+  if (!csv_split_views(line, fields, scratch) || fields.size() != columns || !parse_hex_id(fields[0], id))
+    return false;
+  is_error = regime_col >= 0 && fields[static_cast<std::size_t>(regime_col)] == "error";
   return true;
 }
 
