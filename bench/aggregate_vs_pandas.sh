@@ -9,7 +9,7 @@
 # Usage: bench/aggregate_vs_pandas.sh [BUILD_DIR] [RESULTS_DIR]
 #   Without RESULTS_DIR, a mean-model sweep of 10^6 points (d 12..1011 x 100 eta_rel x 10 seeds,
 #   one step each; 500 MB) is run first (about 20 s under mpirun -np 2). Needs Debian's pandas
-#   for /usr/bin/python3 (apt-get install -y --no-install-recommends python3-pandas).
+#   for /usr/bin/python3 (scripts/setup.sh --with-bench installs it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
@@ -19,7 +19,7 @@ for f in "$build/eos-sweep" "$meter"; do
   [ -x "$f" ] || { echo "aggregate_vs_pandas: no $f (build the project and its tests first)" >&2; exit 2; }
 done
 "$python" -c 'import pandas' 2>/dev/null ||
-  { echo "aggregate_vs_pandas: $python has no pandas (apt-get install python3-pandas)" >&2; exit 2; }
+  { echo "aggregate_vs_pandas: $python has no pandas (scripts/setup.sh --with-bench)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1

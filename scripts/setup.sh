@@ -11,8 +11,8 @@
 #   --with-tests   also what the test suite and its harnesses call (procps: pgrep and ps;
 #                  iproute2: ss; NumPy for the mlp reference), the data sets above, and Google
 #                  Benchmark for the benchmark programs
-#   --with-bench   the PyTorch baseline of bench/mlp_speedup.sh (python3-torch, SciPy and the
-#                  OpenBLAS it runs on: about 170 packages)
+#   --with-bench   the baselines of bench/: PyTorch for mlp_speedup.sh (python3-torch, SciPy and
+#                  the OpenBLAS it runs on: about 170 packages), pandas for aggregate_vs_pandas.sh
 #   --with-slurm   also a SLURM cluster for the tests (slurm-wlm, munge); on a machine without
 #                  /etc/hosts (a minimal image) it writes the standard localhost lines, without
 #                  which SLURM's daemons wait on DNS
@@ -31,7 +31,7 @@ for arg in "$@"; do
   case "$arg" in
     --with-tests) packages+=(procps iproute2 libbenchmark-dev python3-numpy "${data[@]}") ;;
     --with-data) packages+=("${data[@]}") ;;
-    --with-bench) packages+=(python3-torch python3-scipy python3-numpy libopenblas0-pthread "${data[@]}") ;;
+    --with-bench) packages+=(python3-torch python3-scipy python3-numpy python3-pandas libopenblas0-pthread "${data[@]}") ;;
     --with-slurm) packages+=(slurm-wlm munge) slurm=1 ;;
     --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --list) list=1 ;;
