@@ -73,23 +73,19 @@ EOS_LANES_BINARY(M8, M8, &)
 EOS_LANES_BINARY(M8, M8, |)
 #undef EOS_LANES_BINARY
 
-// x in every lane (written lane by lane: 0 + x would turn −0 into +0).
-EOS_LANE_INLINE D8 broadcast(double x) {
-  NativeD v{};
+// x in every lane of an R made of Native registers (written lane by lane: 0 + x would turn −0
+// into +0).
+template <class R, class Native, class T>
+EOS_LANE_INLINE R splat(T x) {
+  Native v{};
   for (int l = 0; l < kWidth; ++l) v[l] = x;
-  D8 r;
+  R r;
 #pragma GCC unroll 8
   for (int k = 0; k < kParts; ++k) r.p[k] = v;
   return r;
 }
-EOS_LANE_INLINE M8 broadcast_int(long x) {
-  NativeI v{};
-  for (int l = 0; l < kWidth; ++l) v[l] = x;
-  M8 r;
-#pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k) r.p[k] = v;
-  return r;
-}
+EOS_LANE_INLINE D8 broadcast(double x) { return splat<D8, NativeD>(x); }
+EOS_LANE_INLINE M8 broadcast_int(long x) { return splat<M8, NativeI>(x); }
 
 // A scalar operand is broadcast first: the same IEEE operation as the vector one.
 #define EOS_LANES_SCALAR(op)                                                          \
