@@ -53,17 +53,21 @@ Format format_of(const std::string& path) {
                    "*-images-idx3-ubyte[.gz] file)");
 }
 
-// The digest of one file's bytes and size, by (path, size, inode, mtime), once per process.
-std::uint64_t file_hash(const std::string& path) {
+// The value for key made once per process by make() (under a lock of this cache's own, Tag),
+// then kept: a second point asking for the same file or set finds it made.
+template <class Tag, class V, class Make>
+V once_per_key(const std::string& key, Make make) {
   static std::mutex mu;
-  static std::map<std::string, std::uint64_t> cache;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw InputError(sys_error("read", path));
-  if (S_ISDIR(st.st_mode)) throw InputError(path + ": is a directory, not a data file");
-  const std::string key = path + '\n' + std::to_string(st.st_size) + '\n' + std::to_string(st.st_ino) + '\n' +
-                          std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
+  static std::map<std::string, V> cache;
   std::lock_guard<std::mutex> lock(mu);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
+  V v = make();
+  cache.emplace(key, v);
+  return v;
+}
+
+// The bytes of one file hashed with their count.
+std::uint64_t hash_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(sys_error("read", path));
   std::uint64_t h = kFnvOffset;
@@ -76,9 +80,18 @@ std::uint64_t file_hash(const std::string& path) {
     size += got;
   }
   if (in.bad()) throw InputError(sys_error("read", path));
-  h = fnv1a(std::to_string(size), h);
-  cache[key] = h;
-  return h;
+  return fnv1a(std::to_string(size), h);
+}
+
+// The digest of one file's bytes and size, by (path, size, inode, mtime), once per process.
+std::uint64_t file_hash(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError(sys_error("read", path));
+  if (S_ISDIR(st.st_mode)) throw InputError(path + ": is a directory, not a data file");
+  const std::string key = path + '\n' + std::to_string(st.st_size) + '\n' + std::to_string(st.st_ino) + '\n' +
+                          std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
+  struct Digests;
+  return once_per_key<Digests, std::uint64_t>(key, [&] { return hash_bytes(path); });
 }
 
 DataSource read_source(const std::string& value, const std::vector<std::string>& files) {
@@ -128,24 +141,19 @@ std::string dataset_digest(const std::string& value) { return files_digest(datas
 DataSource load_data(const std::string& value) {
   const auto files = dataset_files(value);
   const std::string digest = files_digest(files);
-  static std::mutex mu;
-  static std::map<std::string, DataSource> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  if (auto it = cache.find(digest); it != cache.end()) return it->second;
-  DataSource src = read_source(value, files);
-  src.digest = digest;
-  cache[digest] = src;
-  return src;
+  struct Sets;
+  return once_per_key<Sets, DataSource>(digest, [&] {
+    DataSource src = read_source(value, files);
+    src.digest = digest;
+    return src;
+  });
 }
 
 std::shared_ptr<const std::vector<double>> load_vector(const std::string& path) {
-  const std::string digest = files_digest({path});
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const std::vector<double>>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto& v = cache[digest];
-  if (!v) v = std::make_shared<const std::vector<double>>(read_npy_vector(path));
-  return v;
+  using Vector = std::shared_ptr<const std::vector<double>>;
+  struct Vectors;
+  return once_per_key<Vectors, Vector>(files_digest({path}),
+                                       [&] { return std::make_shared<const std::vector<double>>(read_npy_vector(path)); });
 }
 
 }  // namespace eos
