@@ -155,7 +155,7 @@ void GridWalker::derive(Params& params) {
 // Keep where everything is, once the first point is resolved.
 void GridWalker::learn_positions(const Params& params) {
   for (const auto& kv : job_.values) slots_.push_back(params.position(kv.first->name));
-  id_slots_ = ids_.positions(params);
+  id_slots_ = ids_.slots(params);
   prefix_.assign(id_slots_.size() + 1, 0);
   rel_slot_ = params.position("eta_rel");
   eta_slot_ = params.position("eta");
@@ -192,14 +192,15 @@ bool GridWalker::next(Point& p) {
 // running state: the prefix before it is the last point's).
 std::uint64_t GridWalker::hash(const Params& params, std::size_t changed) {
   std::size_t from = 0;
-  while (from < id_slots_.size() && id_slots_[from] < changed) ++from;
+  while (from < id_slots_.size() && id_slots_[from].position < changed) ++from;
   if (changed == 0 || !hashed_) {
     from = 0;
     hashed_ = true;
   }
   prefix_[0] = ids_.start();
   const auto& e = params.all();
-  for (std::size_t j = from; j < id_slots_.size(); ++j) prefix_[j + 1] = ids_.extend(prefix_[j], e[id_slots_[j]]);
+  for (std::size_t j = from; j < id_slots_.size(); ++j)
+    prefix_[j + 1] = ids_.extend(prefix_[j], e[id_slots_[j].position], id_slots_[j].quiet);
   return prefix_.back();
 }
 
@@ -240,43 +241,58 @@ std::vector<Point> expand(const Job& job) {
 }
 
 PointIds::PointIds(const ModelInfo& model) : model_("model=" + model.name) {
+  // The model's keys first: a model that declared a key before the runner offered it to every
+  // model keeps its own spec (and so its ids).
+  auto known = [this](const std::string& name) {
+    for (const auto& k : keys_)
+      if (k.name == name) return true;
+    return false;
+  };
   for (const auto* ks : {&model.keys, &runner_keys()})
-    for (const auto& k : *ks)
-      if (k.in_id) keys_.push_back(k.name);
-  for (const auto& e : model.id_entries) keys_.push_back(e);
-  std::sort(keys_.begin(), keys_.end());
-  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+    for (const auto& k : *ks) {
+      if (!k.in_id || known(k.name)) continue;
+      IdKey id{k.name};
+      if (!k.in_id_at_default && !k.default_value.empty()) {
+        id.has_quiet = true;
+        id.quiet = canonical_value(k, k.default_value);
+      }
+      keys_.push_back(std::move(id));
+    }
+  for (const auto& e : model.id_entries)
+    if (!known(e)) keys_.push_back({e});
+  std::sort(keys_.begin(), keys_.end(), [](const IdKey& a, const IdKey& b) { return a.name < b.name; });
 }
 
-std::vector<std::size_t> PointIds::positions(const Params& params) const {
+std::vector<PointIds::Slot> PointIds::slots(const Params& params) const {
   // Both lists are sorted by name.
-  std::vector<std::size_t> out;
+  std::vector<Slot> out;
   auto key = keys_.begin();
   const auto& entries = params.all();
   for (std::size_t i = 0; i < entries.size() && key != keys_.end(); ++i) {
-    while (key != keys_.end() && *key < entries[i].key) ++key;
-    if (key != keys_.end() && *key == entries[i].key) out.push_back(i);
+    while (key != keys_.end() && key->name < entries[i].key) ++key;
+    if (key != keys_.end() && key->name == entries[i].key) out.push_back({i, key->has_quiet ? &key->quiet : nullptr});
   }
   return out;
 }
 
 std::uint64_t PointIds::start() const { return fnv1a(model_); }
 
-std::uint64_t PointIds::extend(std::uint64_t h, const Params::Entry& e) const {
+std::uint64_t PointIds::extend(std::uint64_t h, const Params::Entry& e, const std::string* quiet) const {
+  if (quiet && e.text == *quiet) return h;
   h = fnv1a(";", h);
   h = fnv1a(e.key, h);
   h = fnv1a("=", h);
   return fnv1a(e.text, h);
 }
 
-std::uint64_t PointIds::hash_at(const Params& params, const std::vector<std::size_t>& positions) const {
+std::uint64_t PointIds::hash_at(const Params& params, const std::vector<Slot>& slots) const {
   // "model=M;k1=v1;k2=v2...": the in_id keys the point has, sorted by name.
   std::uint64_t h = start();
-  for (std::size_t i : positions) h = extend(h, params.all()[i]);
+  for (const Slot& s : slots) h = extend(h, params.all()[s.position], s.quiet);
   return h;
 }
 
-std::uint64_t PointIds::hash(const Params& params) const { return hash_at(params, positions(params)); }
+std::uint64_t PointIds::hash(const Params& params) const { return hash_at(params, slots(params)); }
 
 std::string point_id(const ModelInfo& model, const Params& params) { return hex_id(PointIds(model).hash(params)); }
 

@@ -92,12 +92,18 @@ const ModelInfo& chosen_model(const GivenKeys& given, const GivenKeys& overrides
 }
 
 // Every key of a job of this model, in declaration order: model, the model's, the runner's, the
-// refinement's.
+// refinement's. A key the model declares itself (mlp's method, from before the runner offered it
+// to every model) is the model's: the runner's spec of the same name is left out.
 std::vector<const KeySpec*> keys_of(const ModelInfo& model) {
   std::vector<const KeySpec*> keys = {&model_key()};
-  for (const auto& k : model.keys) keys.push_back(&k);
-  for (const auto& k : runner_keys()) keys.push_back(&k);
-  for (const auto& k : refine_keys()) keys.push_back(&k);
+  auto add = [&keys](const KeySpec& k) {
+    for (const KeySpec* s : keys)
+      if (s->name == k.name) return;
+    keys.push_back(&k);
+  };
+  for (const auto& k : model.keys) add(k);
+  for (const auto& k : runner_keys()) add(k);
+  for (const auto& k : refine_keys()) add(k);
   return keys;
 }
 

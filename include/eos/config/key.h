@@ -23,6 +23,10 @@ struct KeySpec {
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // allowed values of a Text key
   bool in_id = true;          // changes a point's result, so it is part of the point's id
+  // Whether the id holds the key at its default value too. True for the keys of eos-sweep 0.1;
+  // false for every key added since: at its default such a key stays out of the id, so adding it
+  // to a model changes no existing id (a point that computes what it computed before keeps its id).
+  bool in_id_at_default = true;
   std::string label;          // for figures ("λ", "η/η*"); empty: the name
 };
 

@@ -23,23 +23,37 @@ struct Point {
 };
 
 // The stable ids of a model's points: FNV-1a 64 over "model=NAME" and ";key=value" for every key
-// marked in_id, sorted by name, values in canonical form. A change of code never changes the id
-// of a point that computes the same thing: the id depends on the canonical values alone.
+// marked in_id, sorted by name, values in canonical form; a key added since 0.1
+// (KeySpec::in_id_at_default false) only when its value is not its default. A change of code never
+// changes the id of a point that computes the same thing: the id depends on the canonical values
+// alone, and a new key at its default computes what the point computed before it existed.
 class PointIds {
  public:
   explicit PointIds(const ModelInfo& model);
   std::uint64_t hash(const Params& params) const;
+  // An in_id key of a point: where it is in params.all(), and for a key that leaves the id at its
+  // default, that default's canonical text (else null).
+  struct Slot {
+    std::size_t position;
+    const std::string* quiet;
+  };
   // The same in two steps, for many points with the same keys: where the in_id keys are in
   // params.all(), then the hash of the values there.
-  std::vector<std::size_t> positions(const Params& params) const;
-  std::uint64_t hash_at(const Params& params, const std::vector<std::size_t>& positions) const;
-  // The running hash: its start ("model=NAME") and one in_id entry more (";key=value").
+  std::vector<Slot> slots(const Params& params) const;
+  std::uint64_t hash_at(const Params& params, const std::vector<Slot>& slots) const;
+  // The running hash: its start ("model=NAME") and one in_id entry more (";key=value"; nothing
+  // when the entry's text is quiet, its key's default).
   std::uint64_t start() const;
-  std::uint64_t extend(std::uint64_t h, const Params::Entry& e) const;
+  std::uint64_t extend(std::uint64_t h, const Params::Entry& e, const std::string* quiet = nullptr) const;
 
  private:
+  struct IdKey {
+    std::string name;
+    bool has_quiet = false;
+    std::string quiet;  // the canonical default of a key that leaves the id at it
+  };
   std::string model_;
-  std::vector<std::string> keys_;  // the in_id keys, sorted, each once
+  std::vector<IdKey> keys_;  // the in_id keys, sorted by name, each once (the model's spec first)
 };
 
 // The point at position index of the grid (throws std::out_of_range past the grid, InputError
@@ -82,7 +96,8 @@ class GridWalker {
   std::vector<std::size_t> digits_;           // the odometer: each key's value index
   std::vector<std::vector<double>> numbers_;  // each key's values as numbers (NaN for text)
   // Where the job's keys, the in_id keys and the derived keys sit in the point's params.
-  std::vector<std::size_t> slots_, id_slots_;
+  std::vector<std::size_t> slots_;
+  std::vector<PointIds::Slot> id_slots_;
   std::size_t rel_slot_ = 0, eta_slot_ = 0, horizon_slot_ = 0, steps_slot_ = 0;
   std::vector<std::uint64_t> prefix_;  // the running id hash before each in_id key
   bool started_ = false, hashed_ = false;
