@@ -4,11 +4,13 @@
 // content (not its path) and an init_params file's.
 #define BOOST_TEST_MODULE mlp
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "eos/data/readers.h"
+#include "eos/gd/run.h"
 #include "eos/gd/sharpness.h"
 #include "eos/model/registry.h"
 #include "eos/models/mlp.h"
@@ -236,7 +238,9 @@ BOOST_AUTO_TEST_CASE(flow_is_rk4_and_gd_leaves_it_as_eta_grows) {
     const TestJob job(kSmallJob, {"eta=" + eta, "steps=40", "method=flow", "flow_alpha=" + alpha, "trace_every=40"});
     std::vector<double> last;
     const PointResult r = job.run(job.points()[0], [&](long, double, double, const std::vector<double>& v) { last = v; });
-    return std::make_pair(r.run.stats.loss_final, last.back());  // the loss, gd_distance at step 40
+    const auto cols = trace_columns(job.model(), run_config(job.points()[0].params));
+    const auto at = std::find(cols.begin(), cols.end(), "gd_distance") - cols.begin();
+    return std::make_pair(r.run.stats.loss_final, last.at(static_cast<std::size_t>(at)));  // the loss, gd_distance at step 40
   };
   const auto [coarse, d_coarse] = flow("1", "0.1");
   const auto [fine, d_fine] = flow("0.25", "0.1");

@@ -14,6 +14,7 @@
 #include "eos/model/registry.h"
 #include "eos/util/error.h"
 #include "eos/util/hash.h"
+#include "eos/gd/settings.h"
 #include "support.h"
 
 namespace fs = std::filesystem;
@@ -122,36 +123,46 @@ BOOST_AUTO_TEST_CASE(many_rows_resume_in_one_pass) {
 }
 
 BOOST_AUTO_TEST_CASE(schema_header_order_for_every_model) {
-  for (const ModelInfo& m : model_registry()) {
-    const auto h = Schema(m).header();
-    std::set<std::string> names(h.begin(), h.end());
-    BOOST_TEST_CONTEXT(m.name) {
-      // Every column named once — but single-neuron's theory columns x0 and y0 (the start, also
-      // when it is given as gap and ratio) repeat the names of its keys. Renaming them would
-      // refuse every existing single-neuron folder; kept, and known.
-      const std::size_t repeats = m.name == "single-neuron" ? 2 : 0;
-      BOOST_TEST(names.size() + repeats == h.size());
-      BOOST_TEST(h[0] == "id");
-      BOOST_TEST(h[1] == "model");
-      std::size_t i = 2;
-      for (const auto& k : m.keys) BOOST_TEST(h[i++] == k.name);
-      for (const char* c : {"eta", "eta_rel", "eta_star", "steps"}) BOOST_TEST(h[i++] == c);
-      for (const auto& c : run_columns()) BOOST_TEST(h[i++] == c.name);
-      for (const auto& t : m.tracked) {
-        BOOST_TEST(h[i++] == t + "_final");
-        BOOST_TEST(h[i++] == t + "_tail");
+  for (const ModelInfo& m : model_registry())
+    for (const bool methods : {false, true}) {
+      const auto h = Schema(m, {.methods = methods}).header();
+      std::set<std::string> names(h.begin(), h.end());
+      BOOST_TEST_CONTEXT(m.name << (methods ? " with the method columns" : "")) {
+        // Every column named once — but single-neuron's theory columns x0 and y0 (the start, also
+        // when it is given as gap and ratio) repeat the names of its keys. Renaming them would
+        // refuse every existing single-neuron folder; kept, and known.
+        const std::size_t repeats = m.name == "single-neuron" ? 2 : 0;
+        BOOST_TEST(names.size() + repeats == h.size());
+        BOOST_TEST(h[0] == "id");
+        BOOST_TEST(h[1] == "model");
+        std::size_t i = 2;
+        for (const auto& k : m.keys) BOOST_TEST(h[i++] == k.name);
+        for (const char* c : {"eta", "eta_rel", "eta_star", "steps"}) BOOST_TEST(h[i++] == c);
+        std::size_t run_keys = 0;
+        for (const auto& k : method_keys())
+          if (methods && !find_key(m.keys, k.name)) {
+            BOOST_TEST(h[i++] == k.name);
+            ++run_keys;
+          }
+        for (const auto& c : run_columns())
+          if (methods || c.group == ColumnGroup::Base) BOOST_TEST(h[i++] == c.name);
+        for (const auto& t : m.tracked) {
+          BOOST_TEST(h[i++] == t + "_final");
+          BOOST_TEST(h[i++] == t + "_tail");
+        }
+        for (const auto& c : m.end_columns()) BOOST_TEST(h[i++] == c);
+        BOOST_TEST(h[i++] == "wall_s");
+        BOOST_TEST(h[i++] == "message");
+        BOOST_TEST(i == h.size());
+        // Readers recover the parameters from the header alone.
+        const auto params = parameter_columns(h);
+        BOOST_TEST(params.size() == m.keys.size() + 4 + run_keys);
+        BOOST_TEST(model_key_columns(h).size() == m.keys.size());
+        BOOST_TEST((m.theory.empty() || static_cast<bool>(m.predict)));
+        // The groups a header holds are read back from it.
+        BOOST_TEST(schema_options(h).methods == methods);
       }
-      for (const auto& c : m.end_columns()) BOOST_TEST(h[i++] == c);
-      BOOST_TEST(h[i++] == "wall_s");
-      BOOST_TEST(h[i++] == "message");
-      BOOST_TEST(i == h.size());
-      // Readers recover the parameters from the header alone.
-      const auto params = parameter_columns(h);
-      BOOST_TEST(params.size() == m.keys.size() + 4);
-      BOOST_TEST(model_key_columns(h).size() == m.keys.size());
-      BOOST_TEST((m.theory.empty() || static_cast<bool>(m.predict)));
     }
-  }
 }
 
 BOOST_AUTO_TEST_CASE(rows_are_typed_until_the_csv_writer_formats_them) {

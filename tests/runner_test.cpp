@@ -40,7 +40,7 @@ ModelInfo quadratic_info() {
 
 RunConfig config(double eta, long steps, long every) {
   RunConfig cfg;
-  cfg.eta = eta;
+  cfg.method.eta = eta;
   cfg.steps = steps;
   cfg.sharpness_every = every;
   cfg.tail = 0.1;

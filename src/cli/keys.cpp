@@ -21,11 +21,12 @@ std::string describe(const KeySpec& k) {
   std::string range;
   if (k.type != KeyType::Text) {
     if (k.min != -INFINITY) range += std::string(k.min_exclusive ? "> " : ">= ") + format_double(k.min);
-    if (k.max != INFINITY) range += (range.empty() ? "" : ", ") + std::string("<= ") + format_double(k.max);
+    if (k.max != INFINITY)
+      range += (range.empty() ? "" : ", ") + std::string(k.max_exclusive ? "< " : "<= ") + format_double(k.max);
   }
   return "| `" + k.name + "` | " + type + (range.empty() ? "" : " (" + range + ")") + " | " +
          (k.default_value.empty() ? "—" : "`" + k.default_value + "`") + " | " + (k.axis ? "yes" : "no") + " | " +
-         (k.in_id ? "yes" : "no") + " | " + k.doc + " |\n";
+         (!k.in_id ? "no" : k.in_id_at_default ? "yes" : "unless default") + " | " + k.doc + " |\n";
 }
 
 void table(const std::vector<KeySpec>& keys) {

@@ -44,7 +44,7 @@ std::string canonical_value(const KeySpec& spec, const std::string& raw) {
     throw InputError(spec.name + ": must be " + op + " " + format_double(lim) + " (got " + format_double(v) + ")");
   };
   if (spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min)) bound(spec.min_exclusive ? ">" : ">=", spec.min);
-  if (!(v <= spec.max)) bound("<=", spec.max);
+  if (spec.max_exclusive ? !(v < spec.max) : !(v <= spec.max)) bound(spec.max_exclusive ? "<" : "<=", spec.max);
   if (v == 0.0) v = 0.0;  // canonical +0
   return format_double(v);
 }

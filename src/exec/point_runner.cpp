@@ -38,7 +38,7 @@ PointResult run_point(const ModelInfo& model, const Point& point, const PointHoo
     cfg.stop = hooks.stop;
     auto m = model.make(point.params);
     std::optional<TraceWriter> trace;
-    if (traced(point) && !hooks.trace_dir.empty()) trace.emplace(trace_columns(model, cfg), cfg.eta);
+    if (traced(point) && !hooks.trace_dir.empty()) trace.emplace(trace_columns(model, cfg), cfg.method.eta);
     TraceSink sink;
     if (trace || hooks.watch)
       sink = [&](long t, double loss, double s, const std::vector<double>& tr) {

@@ -57,8 +57,9 @@ RunRecord start_record(const MpiContext& mpi, const Job& job, const SweepOptions
 // points, or a refinement), the rows, the progress and the manifest.
 class Recorder {
  public:
-  Recorder(const MpiContext& mpi, const Job& job, const RefineSpec& refine, const SweepOptions& o, ResultsFile& file)
-      : mpi_(mpi), job_(job), refine_(refine), o_(o), schema_(*job.model, refine.enabled()), writer_(schema_, file),
+  Recorder(const MpiContext& mpi, const Job& job, const RefineSpec& refine, const SweepOptions& o, const Schema& schema,
+           ResultsFile& file)
+      : mpi_(mpi), job_(job), refine_(refine), o_(o), schema_(schema), writer_(schema_, file),
         manifest_(o.out + "/manifest.jsonl") {
     if (refine.enabled()) {
       known_ = known_phases(o.out + "/" + results_name(o), refine);
@@ -92,7 +93,7 @@ class Recorder {
   const Job& job_;
   const RefineSpec& refine_;
   const SweepOptions& o_;
-  Schema schema_;
+  const Schema& schema_;
   CsvRowWriter writer_;
   std::string manifest_;
   KnownPhases known_;
@@ -128,14 +129,18 @@ void Recorder::report_refinement() const {
   std::fprintf(stderr, "\n");
 }
 
-// Rank 0 alone touches the output folder; every rank hears whether it could (collective).
-bool open_results(const MpiContext& mpi, const Job& job, bool refining, const SweepOptions& o,
+// Rank 0 alone touches the output folder; every rank hears whether it could (collective). The
+// rows' schema has the column groups the job uses and those the file already holds.
+bool open_results(const MpiContext& mpi, const Job& job, const SweepOptions& o, std::optional<Schema>& schema,
                   std::unique_ptr<ResultsFile>& file, std::string& error) {
   if (mpi.rank() == 0) {
     try {
       prepare_dir(o.out);
-      const auto header = Schema(*job.model, refining).header();
-      file = std::make_unique<ResultsFile>(o.out + "/" + results_name(o), header, o.retry_errors);
+      const std::string path = o.out + "/" + results_name(o);
+      schema.emplace(*job.model, schema_options(job) | schema_options(existing_header(path)));
+      const Schema& s = *schema;
+      file = std::make_unique<ResultsFile>(path, s.header(), o.retry_errors,
+                                           [&s](const std::string& c) { return s.old_value(c); });
     } catch (const std::exception& e) {  // InputError, or a full disk while writing the header
       error = e.what();
     }
@@ -148,11 +153,12 @@ bool open_results(const MpiContext& mpi, const Job& job, bool refining, const Sw
 SweepResult run_sweep(const MpiContext& mpi, const Job& job, const SweepOptions& o, std::atomic<bool>& stop) {
   std::string error;
   std::unique_ptr<ResultsFile> file;
+  std::optional<Schema> schema;
   const RefineSpec refine = refine_spec(job);
-  if (!open_results(mpi, job, refine.enabled(), o, file, error)) return {SweepEnd::BadOutput, error};
+  if (!open_results(mpi, job, o, schema, file, error)) return {SweepEnd::BadOutput, error};
 
   std::optional<Recorder> master;
-  if (file) master.emplace(mpi, job, refine, o, *file);
+  if (file) master.emplace(mpi, job, refine, o, *schema, *file);
   const auto hosts = mpi.hosts();
   if (master) master->start(hosts);
 

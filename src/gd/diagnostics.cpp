@@ -10,21 +10,21 @@
 namespace eos {
 namespace {
 
-// eos_loss_peak: the largest training loss from the first step with η·S/2 ≥ 1 on, S the
-// sharpness at θ_t computed at every step until the edge is reached (NaN if it never is): how far
-// the loss climbs during the edge-of-stability phase.
+// eos_loss_peak: the largest training loss from the first step at the method's edge on (η·S/2 ≥ 1
+// for GD), S the sharpness it is judged by at θ_t, computed at every step until the edge is
+// reached (NaN if it never is): how far the loss climbs during the edge-of-stability phase.
 class EosLossPeak final : public Diagnostic {
  public:
-  explicit EosLossPeak(const RunConfig& cfg) : eta_(cfg.eta) {}
+  explicit EosLossPeak(const RunConfig& cfg) : scale_(edge_scale(cfg.method)) {}
   bool on_step(Step& s) override {
-    if (!at_edge_ && eta_ * s.sharpness() / 2 >= 1) at_edge_ = true;
+    if (!at_edge_ && scale_ * s.judged() >= 1) at_edge_ = true;
     if (at_edge_ && !(peak_ >= s.loss)) peak_ = s.loss;
     return false;
   }
   double value() const override { return peak_; }
 
  private:
-  double eta_;
+  double scale_;
   bool at_edge_ = false;
   double peak_ = RunStats::kNaN;
 };

@@ -17,19 +17,29 @@ Step::Step(long t_, const Vec& theta_, double loss_, const Vec& grad_, const Vec
       hess_(hess),
       ntracked_(tracked) {}
 
+// The dense Hessian at θ_t when the estimators want it: the loop's, or one of our own.
+const Mat* Step::dense_hessian() {
+  if (!estimator_.wants_dense()) return nullptr;
+  if (hess_) return hess_;
+  Vec g;
+  model_.evaluate(theta, g, &own_hess_);
+  hess_ = &own_hess_;
+  return hess_;
+}
+
 double Step::sharpness() {
   if (have_sharpness_) return sharpness_;
-  if (estimator_.wants_dense() && !hess_) {
-    Vec g;
-    Mat h;
-    model_.evaluate(theta, g, &h);
-    sharpness_ = estimator_.estimate(theta, &h);
-  } else {
-    sharpness_ = estimator_.estimate(theta, estimator_.wants_dense() ? hess_ : nullptr);
-  }
+  sharpness_ = estimator_.estimate(theta, dense_hessian());
   have_sharpness_ = true;
   eigenvalues_ = estimator_.last_values();
   return sharpness_;
+}
+
+double Step::psharpness() {
+  if (have_psharpness_) return psharpness_;
+  psharpness_ = pestimator_ && d_ ? pestimator_->estimate(theta, dense_hessian(), d_) : RunStats::kNaN;
+  have_psharpness_ = true;
+  return psharpness_;
 }
 
 const std::vector<double>& Step::eigenvalues() {

@@ -10,12 +10,21 @@ namespace {
 
 double or_nan(double v) { return v == -INFINITY ? RunStats::kNaN : v; }
 
-// e = η·c/2 for the step from θ_{t−1} to θ_t; NaN at t = 0 or when g_{t−1} = 0.
+// e = η·c/2 for the GD step from θ_{t−1} to θ_t; NaN at t = 0 or when g_{t−1} = 0.
 double secant_edge(const Step& s) {
   if (!s.prev_grad) return RunStats::kNaN;
   const double g2 = s.prev_grad->squaredNorm();
   if (!(g2 > 0)) return RunStats::kNaN;
   return 0.5 * (1.0 - s.grad.dot(*s.prev_grad) / g2);
+}
+
+// c·scale for the step Δθ = θ_t − θ_{t−1} the method took, c = ⟨g_t − g_{t−1}, Δθ⟩/‖Δθ‖²; NaN at
+// t = 0 or for a zero step.
+double secant_edge_along(const Step& s, double scale) {
+  if (!s.prev_grad || !s.prev_step) return RunStats::kNaN;
+  const double d2 = s.prev_step->squaredNorm();
+  if (!(d2 > 0)) return RunStats::kNaN;
+  return scale * (s.grad.dot(*s.prev_step) - s.prev_grad->dot(*s.prev_step)) / d2;
 }
 
 }  // namespace
@@ -48,7 +57,8 @@ void LossWatch::finish(const RunEnd&, RunStats& out) {
 }
 
 bool StepCurvature::on_step(Step& s) {
-  const double e = secant_edge(s);
+  if (geometry_ == StepGeometry::None) return false;
+  const double e = geometry_ == StepGeometry::GdStep ? secant_edge(s) : secant_edge_along(s, scale_);
   if (std::isnan(e)) return false;
   max_ = std::max(max_, e);
   live_.step_edge_max = max_;
@@ -62,23 +72,32 @@ void StepCurvature::finish(const RunEnd&, RunStats& out) {
 }
 
 MidpointCheck::MidpointCheck(const RunConfig& cfg, Model& model, SharpnessEstimator& sharpness, RunStats& live)
-    : eta_(cfg.eta),
+    : geometry_(step_geometry(cfg.method)),
+      eta_(cfg.method.eta),
+      scale_(edge_scale(cfg.method)),
+      rule_(edge_rule(cfg.method)),
       every_(cfg.sharpness_every),
       first_(sharpness.wants_dense() ? 64 : 8),  // a Lanczos estimate costs dozens of gradients
       model_(model),
       sharpness_(sharpness),
       live_(live) {}
 
+// The step from θ_{t−1} overshot: the gradient at θ_t points back along it.
+bool MidpointCheck::reversed(const Step& s) const {
+  if (geometry_ == StepGeometry::GdStep) return secant_edge(s) > 0.5;
+  return s.prev_step && s.grad.dot(*s.prev_step) > 0;
+}
+
 bool MidpointCheck::on_step(Step& s) {
-  const double e = secant_edge(s);
-  if (!(e > 0.5) || beyond_edge(live_)) return false;
+  if (geometry_ == StepGeometry::None || !reversed(s) || beyond_edge(live_, rule_)) return false;
   if (!(++reversals_ <= first_ || s.t % every_ == 0)) return false;
-  theta_ = s.theta + (0.5 * eta_) * *s.prev_grad;  // θ_t = θ_{t−1} − η·g_{t−1}
+  if (geometry_ == StepGeometry::GdStep) theta_ = s.theta + (0.5 * eta_) * *s.prev_grad;  // θ_t = θ_{t−1} − η·g_{t−1}
+  else theta_ = s.theta - 0.5 * *s.prev_step;
   const bool dense = sharpness_.wants_dense();
   model_.evaluate(theta_, grad_, dense ? &hess_ : nullptr);
   const double sm = sharpness_.estimate(theta_, dense ? &hess_ : nullptr);
   if (std::isfinite(sm)) {
-    max_ = std::max(max_, eta_ * sm / 2);
+    max_ = std::max(max_, scale_ * sm);
     live_.mid_edge_max = max_;
   }
   ++checks_;
@@ -90,20 +109,36 @@ void MidpointCheck::finish(const RunEnd&, RunStats& out) {
   out.mid_checks = checks_;
 }
 
-void SharpnessSampler::add(double s) {
-  ++samples_;
-  final_ = s;
-  max_ = std::max(max_, s);
-  live_.edge_max = eta_ * max_ / 2;
+void SharpnessSampler::Series::add(double v, bool in_tail) {
+  ++samples;
+  final = v;
+  max = std::max(max, v);
+  if (in_tail) tail.add(v);
+}
+
+SharpnessSampler::SharpnessSampler(const RunConfig& cfg, const Schedule& sched, RunStats& live)
+    : scale_(edge_scale(cfg.method)),
+      level_(edge_level(cfg.method)),
+      adaptive_(cfg.method.adaptive()),
+      sched_(sched),
+      live_(live) {}
+
+// The sample of step s: S, and for an adaptive method the preconditioned sharpness it is judged by.
+void SharpnessSampler::add(Step& s, bool in_tail) {
+  const double v = s.sharpness();
+  if (std::isfinite(v)) raw_.add(v, in_tail);
+  const double j = adaptive_ ? s.psharpness() : v;
+  if (!std::isfinite(j)) return;
+  if (adaptive_) judged_.add(j, in_tail);
+  const Series& judged = adaptive_ ? judged_ : raw_;
+  live_.edge_max = scale_ * judged.max;
 }
 
 bool SharpnessSampler::on_step(Step& s) {
   if (!s.sample) return false;
-  const double v = s.sharpness();
-  if (!std::isfinite(v)) return false;
-  add(v);
-  if (sched_.in_tail(s.t)) tail_.add(v);
-  if (eta_ * v / 2 >= 1) {
+  add(s, sched_.in_tail(s.t));
+  const double j = adaptive_ ? s.psharpness() : s.sharpness();
+  if (std::isfinite(j) && scale_ * j >= 1) {
     ++edge_samples_;
     if (first_edge_ < 0) first_edge_ = s.t;
   }
@@ -112,21 +147,26 @@ bool SharpnessSampler::on_step(Step& s) {
 
 void SharpnessSampler::on_early_stop(Step& s) {
   if (s.sample) return;  // already sampled: the final state's sharpness is that sample
-  const double v = s.sharpness();
-  if (std::isfinite(v)) add(v);
+  add(s, false);
 }
 
 void SharpnessSampler::finish(const RunEnd&, RunStats& out) {
-  const double tail = tail_.count ? tail_.value() : final_;
-  out.sharpness_final = final_;
-  out.sharpness_tail = tail;
-  out.sharpness_max = samples_ ? max_ : RunStats::kNaN;
-  out.edge_final = eta_ * final_ / 2;
-  out.edge_tail = eta_ * tail / 2;
-  out.edge_max = samples_ ? eta_ * max_ / 2 : RunStats::kNaN;
+  const Series& j = adaptive_ ? judged_ : raw_;
+  out.sharpness_final = raw_.final;
+  out.sharpness_tail = raw_.tail_or_final();
+  out.sharpness_max = raw_.samples ? raw_.max : RunStats::kNaN;
+  if (adaptive_) {
+    out.psharpness_final = judged_.final;
+    out.psharpness_tail = judged_.tail_or_final();
+    out.psharpness_max = judged_.samples ? judged_.max : RunStats::kNaN;
+  }
+  out.edge_level = level_;
+  out.edge_final = scale_ * j.final;
+  out.edge_tail = scale_ * j.tail_or_final();
+  out.edge_max = j.samples ? scale_ * j.max : RunStats::kNaN;
   out.first_edge_step = first_edge_;
   out.edge_samples = edge_samples_;
-  out.sharpness_samples = samples_;
+  out.sharpness_samples = raw_.samples;
 }
 
 bool TrackedMeans::on_step(Step& s) {
@@ -151,6 +191,15 @@ std::vector<double> TrackedMeans::tails(const RunEnd& end) const {
   return out;
 }
 
+TraceRecorder::TraceRecorder(const RunConfig& cfg, const Schedule& sched, TraceSink sink)
+    : sched_(sched),
+      sink_(std::move(sink)),
+      eigs_(cfg.eigs),
+      companion_(cfg.method.kind == MethodKind::Flow && static_cast<bool>(sink_)),
+      edge_level_column_(cfg.method.kind != MethodKind::Gd),
+      psharpness_(cfg.method.adaptive()),
+      edge_level_(edge_level(cfg.method)) {}
+
 bool TraceRecorder::on_step(Step& s) {
   if (!sink_ || !sched_.traced(s.t)) return false;
   const double sharpness = s.sample ? s.sharpness() : RunStats::kNaN;
@@ -160,6 +209,8 @@ bool TraceRecorder::on_step(Step& s) {
     row_.push_back(s.sample && i < s.eigenvalues().size() ? s.eigenvalues()[i] : RunStats::kNaN);
   }
   if (companion_) row_.push_back(s.companion ? (s.theta - *s.companion).norm() : RunStats::kNaN);
+  if (edge_level_column_) row_.push_back(edge_level_);
+  if (psharpness_) row_.push_back(s.sample ? s.psharpness() : RunStats::kNaN);
   sink_(s.t, s.loss, sharpness, row_);
   return false;
 }

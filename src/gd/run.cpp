@@ -3,9 +3,10 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "eos/gd/diagnostics.h"
-#include "eos/gd/flow.h"
+#include "eos/gd/method.h"
 
 namespace eos {
 namespace {
@@ -16,11 +17,11 @@ struct Watch {
   Watch(const RunConfig& cfg, const Schedule& sched, Model& model, SharpnessEstimator& sharpness, const ModelInfo& info,
         const TraceSink& trace)
       : loss(cfg, live),
-        curvature(sched, live),
+        curvature(cfg.method, sched, live),
         midpoint(cfg, model, sharpness, live),
         sampler(cfg, sched, live),
         tracked(sched, info.tracked.size()),
-        tracer(sched, trace, cfg.eigs, cfg.flow && static_cast<bool>(trace)),
+        tracer(cfg, sched, trace),
         stop(cfg),
         goal(cfg, index_of_tracked(info, "train_acc")) {
     for (const auto& name : info.diagnostics) diagnostics.push_back(make_diagnostic(name, cfg));
@@ -51,9 +52,24 @@ bool diverging(double loss, const Vec& grad, const RunConfig& cfg) {
   return !std::isfinite(loss) || loss > cfg.diverge_loss || !grad.allFinite();
 }
 
-// θ ← θ − η∇L from θ₀ = theta until the last step, an early stop or a divergence.
-RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& sched, SharpnessEstimator& sharpness,
-               const std::vector<Observer*>& observers, std::size_t ntracked, Stepper& stepper, RunStats& stats) {
+// The sharpness estimators of a run: the Hessian's, and for an adaptive method the
+// preconditioned Hessian's (each with its own warm start).
+struct Estimators {
+  Estimators(Model& model, long dim, const RunConfig& cfg)
+      : raw(model, dim, cfg.solver, cfg.lanczos_cutoff, cfg.eigs) {
+    if (cfg.method.adaptive()) preconditioned.emplace(model, dim, cfg.solver, cfg.lanczos_cutoff, 1);
+  }
+  SharpnessEstimator raw;
+  std::optional<SharpnessEstimator> preconditioned;
+  long total_hvps() const { return raw.total_hvps() + (preconditioned ? preconditioned->total_hvps() : 0); }
+  long lanczos_estimates() const {
+    return raw.lanczos_estimates() + (preconditioned ? preconditioned->lanczos_estimates() : 0);
+  }
+};
+
+// θ_t → θ_{t+1} by the method from θ₀ = theta until the last step, an early stop or a divergence.
+RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& sched, Estimators& est,
+               const std::vector<Observer*>& observers, std::size_t ntracked, Method& method, RunStats& stats) {
   const long dim = theta.size();
   Vec grad(dim), prev_grad(dim);
   Mat hess;
@@ -61,7 +77,7 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
   for (long t = 0;; ++t) {
     if (cfg.stop && (t & 255) == 0 && cfg.stop->load(std::memory_order_relaxed)) throw Interrupted();
     const bool sample = sched.samples(t);
-    const bool with_hess = sample && sharpness.wants_dense();
+    const bool with_hess = sample && est.raw.wants_dense();
     const double loss = model.evaluate(theta, grad, with_hess ? &hess : nullptr);
     stats.steps_run = t;
     if (diverging(loss, grad, cfg)) {
@@ -69,9 +85,11 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
       break;
     }
     stats.grad_norm_final = grad.norm();
-    Step step(t, theta, loss, grad, t > 0 ? &prev_grad : nullptr, stats.grad_norm_final, sample, model, sharpness,
+    Step step(t, theta, loss, grad, t > 0 ? &prev_grad : nullptr, stats.grad_norm_final, sample, model, est.raw,
               with_hess ? &hess : nullptr, ntracked);
-    step.companion = stepper.companion();
+    step.companion = method.companion();
+    step.prev_step = method.last_step();
+    if (est.preconditioned) step.precondition(&*est.preconditioned, method.inverse_sqrt_precondition());
     bool stop = false;
     for (Observer* o : observers) stop = o->on_step(step) || stop;
     if (t == sched.steps) break;
@@ -80,7 +98,7 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
       end.early_stop = true;
       break;
     }
-    stepper.advance(theta, grad, step);
+    method.advance(theta, grad, step);
     prev_grad.swap(grad);
     if (!theta.allFinite()) {
       stats.diverged_step = t + 1;
@@ -98,25 +116,26 @@ RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& s
 std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg) {
   std::vector<std::string> cols = info.tracked;
   for (long k = 2; k <= cfg.eigs; ++k) cols.push_back("lambda" + std::to_string(k));
-  if (cfg.flow) cols.push_back("gd_distance");
+  if (cfg.method.kind == MethodKind::Flow) cols.push_back("gd_distance");
+  if (cfg.method.kind != MethodKind::Gd) cols.push_back("edge_level");
+  if (cfg.method.adaptive()) cols.push_back("psharpness");
   return cols;
 }
 
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace) {
   Vec theta = model.initial();
-  SharpnessEstimator sharpness(model, theta.size(), cfg.solver, cfg.lanczos_cutoff, cfg.eigs);
+  Estimators est(model, theta.size(), cfg);
   const Schedule sched(cfg);
-  Watch w(cfg, sched, model, sharpness, info, trace);
-  Stepper stepper(model, cfg, theta, static_cast<bool>(trace));
+  Watch w(cfg, sched, model, est.raw, info, trace);
+  const auto method = make_method(cfg.method, model, theta, static_cast<bool>(trace));
   RunOutcome out;
-  const RunEnd end = descend(model, theta, cfg, sched, sharpness, w.all, info.tracked.size(), stepper, out.stats);
+  const RunEnd end = descend(model, theta, cfg, sched, est, w.all, info.tracked.size(), *method, out.stats);
   if (cfg.keep_params && end.finite_params) out.final_params = theta;
   for (Observer* o : w.all) o->finish(end, out.stats);
-  if (sharpness.lanczos_estimates())
-    out.stats.hvps_per_estimate =
-        static_cast<double>(sharpness.total_hvps()) / static_cast<double>(sharpness.lanczos_estimates());
-  if (cfg.solver == "check") out.stats.solver_check_diff = sharpness.check_diff();
-  out.stats.regime = classify(out.stats);
+  if (est.lanczos_estimates())
+    out.stats.hvps_per_estimate = static_cast<double>(est.total_hvps()) / static_cast<double>(est.lanczos_estimates());
+  if (cfg.solver == "check") out.stats.solver_check_diff = est.raw.check_diff();
+  out.stats.regime = classify(out.stats, edge_rule(cfg.method));
   out.tracked_final = w.tracked.finals(end);
   out.tracked_tail = w.tracked.tails(end);
   out.finite_params = end.finite_params;

@@ -1,10 +1,78 @@
 // The runner's keys and settings.
 #include "eos/gd/settings.h"
 
+#include <algorithm>
+
+#include "eos/model/run_options.h"
+#include "eos/util/text.h"
+
 namespace eos {
+namespace {
+
+// A key of run_option_keys() as every model has it: out of the id at its default.
+KeySpec offered(const std::string& name) {
+  KeySpec k = *find_key(run_option_keys(), name);
+  k.in_id_at_default = false;
+  return k;
+}
+
+// The method keys each method reads.
+std::vector<std::string> keys_used_by(MethodKind m) {
+  switch (m) {
+    case MethodKind::Gd: return {};
+    case MethodKind::Flow: return {"flow_alpha", "flow_max_step"};
+    case MethodKind::Polyak:
+    case MethodKind::Nesterov: return {"momentum"};
+    case MethodKind::Rmsprop: return {"beta2", "eps", "frozen"};
+    case MethodKind::Adam: return {"beta1", "beta2", "eps", "bias_correction", "frozen"};
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& method_keys() {
+  static const std::vector<KeySpec> keys = {
+      offered("method"),
+      {.name = "momentum", .default_value = "0",
+       .doc = "polyak, nesterov: the momentum β (v ← βv + g, PyTorch's SGD), in [0, 1)", .axis = true, .min = 0,
+       .max = 1, .max_exclusive = true, .in_id_at_default = false, .label = "momentum β"},
+      {.name = "beta1", .default_value = "0.9", .doc = "adam: β₁ of the first moment m ← β₁m + (1−β₁)g, in [0, 1)",
+       .axis = true, .min = 0, .max = 1, .max_exclusive = true, .in_id_at_default = false, .label = "β₁"},
+      {.name = "beta2", .default_value = "0.999",
+       .doc = "rmsprop, adam: β₂ of the second moment ν ← β₂ν + (1−β₂)g², in [0, 1) (PyTorch's RMSprop calls it "
+              "alpha, default 0.99)",
+       .axis = true, .min = 0, .max = 1, .max_exclusive = true, .in_id_at_default = false, .label = "β₂"},
+      {.name = "eps", .default_value = "1e-8", .doc = "rmsprop, adam: ε of the denominator √ν + ε, > 0", .axis = true,
+       .min = 0, .min_exclusive = true, .in_id_at_default = false, .label = "ε"},
+      {.name = "bias_correction", .type = KeyType::Text, .default_value = "on",
+       .doc = "adam: on (PyTorch's Adam: m/(1−β₁ᵗ), ν/(1−β₂ᵗ)) or off", .axis = true, .min = 0, .choices = {"on", "off"},
+       .in_id_at_default = false},
+      {.name = "frozen", .type = KeyType::Integer, .default_value = "0",
+       .doc = "rmsprop, adam: freeze the preconditioner P from this step on (0: never), making the method "
+              "preconditioned GD or momentum",
+       .axis = true, .min = 0, .in_id_at_default = false},
+      offered("flow_alpha"),
+      offered("flow_max_step"),
+  };
+  return keys;
+}
+
+void check_run_keys(const Params& p) {
+  if (!p.has("method")) return;
+  const MethodKind m = method_kind(p.text("method"));
+  const auto used = keys_used_by(m);
+  for (const auto& k : method_keys()) {
+    if (k.name == "method" || !p.has(k.name) || std::count(used.begin(), used.end(), k.name)) continue;
+    if (p.text(k.name) == canonical_value(k, k.default_value)) continue;
+    throw InputError(k.name + ": not used by method " + p.text("method") +
+                     (used.empty() ? "" : " (it reads " + join(used, ", ") + ")"));
+  }
+}
 
 const std::vector<KeySpec>& runner_keys() {
-  static const std::vector<KeySpec> keys = {
+  static const std::vector<KeySpec> keys = [] {
+    std::vector<KeySpec> all = {
       {.name = "eta", .doc = "step size η (give eta or eta_rel)", .axis = true, .min = 0, .min_exclusive = true,
        .label = "η"},
       {.name = "eta_rel", .doc = "step size relative to the model's η* (8π/d² for sparse-relu)", .axis = true, .min = 0,
@@ -32,13 +100,38 @@ const std::vector<KeySpec>& runner_keys() {
        .doc = "write a per-step trace every k steps (0: none)", .min = 0, .in_id = false},
       {.name = "trace_points", .type = KeyType::Text, .default_value = "all",
        .doc = "points to trace: all, or a list of ids or grid indices", .min = 0, .in_id = false},
-  };
+    };
+    all.insert(all.end(), method_keys().begin(), method_keys().end());
+    return all;
+  }();
   return keys;
 }
 
+namespace {
+
+// The method keys of a point (those it lacks at MethodSpec's defaults, which are the keys').
+MethodSpec method_spec(const Params& p) {
+  MethodSpec m;
+  m.eta = p.real("eta");
+  auto real = [&p](const char* key, double& v) {
+    if (p.has(key)) v = p.real(key);
+  };
+  if (p.has("method")) m.kind = method_kind(p.text("method"));
+  real("momentum", m.momentum);
+  real("beta1", m.beta1);
+  real("beta2", m.beta2);
+  real("eps", m.eps);
+  if (p.has("bias_correction")) m.bias_correction = p.text("bias_correction") == "on";
+  if (p.has("frozen")) m.frozen = p.integer("frozen");
+  real("flow_alpha", m.flow_alpha);
+  real("flow_max_step", m.flow_max_step);
+  return m;
+}
+
+}  // namespace
+
 RunConfig run_config(const Params& p) {
   RunConfig c;
-  c.eta = p.real("eta");
   c.steps = p.integer("steps");
   c.sharpness_every = p.integer("sharpness_every");
   c.tail = p.real("tail");
@@ -49,9 +142,7 @@ RunConfig run_config(const Params& p) {
   c.stop_grad_tol = p.real("stop_grad_tol");
   c.trace_every = p.integer("trace_every");
   if (p.has("eigs")) c.eigs = p.integer("eigs");
-  if (p.has("method")) c.flow = p.text("method") == "flow";
-  if (p.has("flow_alpha")) c.flow_alpha = p.real("flow_alpha");
-  if (p.has("flow_max_step")) c.flow_max_step = p.real("flow_max_step");
+  c.method = method_spec(p);
   if (p.has("stop_loss")) c.stop_loss = p.real("stop_loss");
   if (p.has("stop_acc")) c.stop_acc = p.real("stop_acc");
   if (p.has("save_params")) c.keep_params = p.text("save_params") == "final";

@@ -7,8 +7,17 @@
 
 namespace eos {
 
-LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm, const LanczosOptions& opt) {
-  return lanczos_top_eigenvalue([&](const Vec& x, Vec& out) { model.hvp(theta, x, out); }, dim, warm, opt);
+LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm, const LanczosOptions& opt,
+                                const Vec* d) {
+  if (!d) return lanczos_top_eigenvalue([&](const Vec& x, Vec& out) { model.hvp(theta, x, out); }, dim, warm, opt);
+  Vec dx;
+  return lanczos_top_eigenvalue(
+      [&](const Vec& x, Vec& out) {
+        dx = d->cwiseProduct(x);
+        model.hvp(theta, dx, out);
+        out.array() *= d->array();
+      },
+      dim, warm, opt);
 }
 
 namespace {
@@ -31,10 +40,10 @@ SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string
   else throw std::invalid_argument("unknown solver " + solver);
 }
 
-double SharpnessEstimator::lanczos(const Vec& theta) {
+double SharpnessEstimator::lanczos(const Vec& theta, const Vec* d) {
   LanczosOptions opt;
   opt.nev = static_cast<int>(std::max<long>(opt.nev, eigs_));
-  LanczosResult r = lanczos_sharpness(model_, theta, dim_, warm_, opt);
+  LanczosResult r = lanczos_sharpness(model_, theta, dim_, warm_, opt, d);
   if (!dense_) last_values_ = first_values(r.values, eigs_);
   // A failed solve (value NaN: the runner skips the sample) keeps the last good warm start.
   if (r.converged) warm_ = r.start;
@@ -44,19 +53,22 @@ double SharpnessEstimator::lanczos(const Vec& theta) {
   return r.value;
 }
 
-double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess) {
-  if (!dense_) return lanczos(theta);
+double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess, const Vec* d) {
+  if (!dense_) return lanczos(theta, d);
   if (!hess) throw std::logic_error("dense sharpness needs the Hessian");
+  Mat scaled;
+  if (d) scaled = d->asDiagonal() * *hess * d->asDiagonal();
+  const Mat& h = d ? scaled : *hess;
   double s = 0;
   if (eigs_ > 1) {
-    last_values_ = first_values(top_eigenvalues(*hess, eigs_), eigs_);
+    last_values_ = first_values(top_eigenvalues(h, eigs_), eigs_);
     s = last_values_[0];
   } else {
-    s = top_eigenvalue(*hess);
+    s = top_eigenvalue(h);
     last_values_ = {s};
   }
   if (check_) {
-    const double l = lanczos(theta);
+    const double l = lanczos(theta, d);
     const double diff = std::fabs(s - l) / std::max(std::fabs(s), 1e-300);
     if (std::isfinite(diff)) check_diff_ = std::max(check_diff_, diff);
   }

@@ -13,13 +13,14 @@ const char* regime_name(Regime r) {
   return "?";
 }
 
-bool beyond_edge(const RunStats& s) {
-  return s.loss_rises > 0 || s.step_edge_max > 1 || s.mid_edge_max > 1 || s.edge_max > 1;
+bool beyond_edge(const RunStats& s, const EdgeRule& rule) {
+  return (rule.loss_rises && s.loss_rises > 0) ||
+         (rule.sharpness && (s.step_edge_max > 1 || s.mid_edge_max > 1 || s.edge_max > 1));
 }
 
-Regime classify(const RunStats& s) {
+Regime classify(const RunStats& s, const EdgeRule& rule) {
   if (s.diverged_step) return Regime::Diverged;
-  return beyond_edge(s) ? Regime::Eos : Regime::Gf;
+  return beyond_edge(s, rule) ? Regime::Eos : Regime::Gf;
 }
 
 namespace {
@@ -51,9 +52,17 @@ const std::vector<RunColumn>& run_columns() {
       {"sharpness_final", "final sharpness S", kNone, [](const RunStats& s) -> Field { return s.sharpness_final; }},
       {"sharpness_tail", "sharpness S (tail mean)", kNone, [](const RunStats& s) -> Field { return s.sharpness_tail; }},
       {"sharpness_max", "largest sharpness S_max", kNone, [](const RunStats& s) -> Field { return s.sharpness_max; }},
+      {"psharpness_final", "final preconditioned sharpness λ₁(P⁻¹H)", kNone,
+       [](const RunStats& s) -> Field { return s.psharpness_final; }, ColumnGroup::Method},
+      {"psharpness_tail", "preconditioned sharpness λ₁(P⁻¹H) (tail mean)", kNone,
+       [](const RunStats& s) -> Field { return s.psharpness_tail; }, ColumnGroup::Method},
+      {"psharpness_max", "largest preconditioned sharpness λ₁(P⁻¹H)", kNone,
+       [](const RunStats& s) -> Field { return s.psharpness_max; }, ColumnGroup::Method},
       {"edge_final", "η·S_final/2", 1.0, [](const RunStats& s) -> Field { return s.edge_final; }},
       {"edge_tail", "η·S_tail/2", 1.0, [](const RunStats& s) -> Field { return s.edge_tail; }},
       {"edge_max", "η·S_max/2", 1.0, [](const RunStats& s) -> Field { return s.edge_max; }},
+      {"edge_level", "edge level (2/η for GD)", kNone, [](const RunStats& s) -> Field { return s.edge_level; },
+       ColumnGroup::Method},
       {"first_edge_step", "first step with η·S/2 ≥ 1", kNone,
        [](const RunStats& s) -> Field { return s.first_edge_step; }},
       {"edge_samples", "samples with η·S/2 ≥ 1", kNone, [](const RunStats& s) -> Field { return s.edge_samples; }},

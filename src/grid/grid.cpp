@@ -38,6 +38,7 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
   }
   if (model.resolve) model.resolve(params);
   if (model.check) model.check(params);
+  check_run_keys(params);
 }
 
 // The cost of a resolved point: steps × the model's cost of a step.
@@ -150,6 +151,7 @@ void GridWalker::derive(Params& params) {
   }
   if (job_.model->resolve) job_.model->resolve(params);
   if (job_.model->check) job_.model->check(params);
+  check_run_keys(params);
 }
 
 // Keep where everything is, once the first point is resolved.

@@ -278,6 +278,7 @@ Job parse_job_text(const std::string& text, const std::string& name, const std::
   const GivenKeys given = merged(file, overrides);
   check_alternatives(given, *job.model);
   const std::vector<Entry> entries = entries_of(keys, given);
+  for (const auto& [k, g] : given) job.given.push_back(k);
   check_grid_size(entries);
   for (const auto& e : entries) {
     auto vals = located(e.origin, [&] { return expand_axis(*e.spec, e.raw); });

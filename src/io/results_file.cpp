@@ -166,6 +166,14 @@ bool RowFetcher::fetch(const std::string& path, std::uint64_t offset, std::size_
   return true;
 }
 
+std::vector<std::string> existing_header(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line) || in.eof()) return {};
+  auto h = csv_split(line);
+  return h && !h->empty() && (*h)[0] == "id" ? *h : std::vector<std::string>{};
+}
+
 ResultsTable read_results(const std::string& path) {
   ResultsReader reader(path);
   ResultsTable t;
@@ -215,12 +223,12 @@ std::string header_mismatch(const std::string& path, const std::vector<std::stri
 
 }  // namespace
 
-ResultsFile::Scan ResultsFile::scan(const std::string& head, std::size_t columns, int regime_col, bool drop_errors) {
+ResultsFile::Scan ResultsFile::scan(const Layout& l, bool drop_errors) {
   Scan sc;
   std::ifstream in(path_, std::ios::binary);
   if (!in) throw InputError(sys_error("read", path_));
-  in.seekg(static_cast<std::streamoff>(head.size()));
-  sc.good_end = head.size();
+  in.seekg(static_cast<std::streamoff>(l.head.size()));
+  sc.good_end = l.head.size();
   std::string line;
   while (std::getline(in, line)) {
     if (in.eof()) {  // no end of line: a row cut short
@@ -230,7 +238,7 @@ ResultsFile::Scan ResultsFile::scan(const std::string& head, std::size_t columns
     sc.good_end += line.size() + 1;
     std::uint64_t id = 0;
     bool is_error = false;
-    if (!good_row(line, columns, regime_col, id, is_error) || (is_error && drop_errors)) {
+    if (!good_row(line, l.columns, l.regime_col, id, is_error) || (is_error && drop_errors)) {
       sc.rewrite = true;
       continue;
     }
@@ -242,14 +250,30 @@ ResultsFile::Scan ResultsFile::scan(const std::string& head, std::size_t columns
   return sc;
 }
 
-// Replace the file atomically by its good rows, each id once.
-void ResultsFile::rewrite(const std::string& head, std::size_t columns, int regime_col, bool drop_errors) {
+namespace {
+
+// A good row of the file's layout as a row of another: field k is the row's field map[k], or
+// fill[k] where map[k] < 0.
+std::string mapped_row(const std::string& line, const std::vector<int>& map, const std::vector<std::string>& fill) {
+  thread_local std::vector<std::string_view> fields;
+  thread_local std::string scratch;
+  csv_split_views(line, fields, scratch);
+  std::vector<std::string> out(map.size());
+  for (std::size_t k = 0; k < map.size(); ++k)
+    out[k] = map[k] < 0 ? fill[k] : std::string(fields[static_cast<std::size_t>(map[k])]);
+  return csv_line(out);
+}
+
+}  // namespace
+
+void ResultsFile::rewrite(const Layout& from, const Layout& to, bool drop_errors, const std::vector<int>& map,
+                          const std::vector<std::string>& fill) {
   std::ifstream in(path_, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(head.size()));
+  in.seekg(static_cast<std::streamoff>(from.head.size()));
   const std::string tmp = path_ + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) throw InputError(sys_error("write", tmp));
-  std::string out = head;
+  std::string out = to.head;
   std::unordered_set<std::uint64_t> seen;
   done_ = DoneIds();
   errors_ = 0;
@@ -264,12 +288,17 @@ void ResultsFile::rewrite(const std::string& head, std::size_t columns, int regi
   while (ok && std::getline(in, line) && !in.eof()) {
     std::uint64_t id = 0;
     bool is_error = false;
-    if (!good_row(line, columns, regime_col, id, is_error) || (is_error && drop_errors) || !seen.insert(id).second)
+    if (!good_row(line, from.columns, from.regime_col, id, is_error) || (is_error && drop_errors) ||
+        !seen.insert(id).second)
       continue;
     errors_ += is_error;
     done_.add(id);
-    out += line;
-    out += '\n';
+    if (map.empty()) {
+      out += line;
+      out += '\n';
+    } else {
+      out += mapped_row(line, map, fill);
+    }
     ok = flush(false);
   }
   ok = ok && flush(true) && ::fsync(fd) == 0;
@@ -283,12 +312,33 @@ void ResultsFile::rewrite(const std::string& head, std::size_t columns, int regi
   if (::rename(tmp.c_str(), path_.c_str()) != 0) throw InputError(sys_error("replace", path_));
 }
 
-ResultsFile::ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors)
-    : path_(path) {
-  const std::string head = csv_line(header);
-  int regime_col = -1;
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (header[i] == "regime") regime_col = static_cast<int>(i);
+namespace {
+
+// The first line of a file with its end of line ("" when it has none).
+std::string first_line(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!std::getline(in, line) || in.eof()) return "";
+  return line + '\n';
+}
+
+// Is old the header of an older results file of the same rows as header: its columns, fewer, all
+// among header's and in the same order?
+bool older_header(const std::vector<std::string>& old, const std::vector<std::string>& header) {
+  if (old.empty() || old.size() >= header.size() || old[0] != "id") return false;
+  std::size_t k = 0;
+  for (const auto& c : header)
+    if (k < old.size() && old[k] == c) ++k;
+  return k == old.size();
+}
+
+}  // namespace
+
+ResultsFile::ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors,
+                         const OldValue& old_value)
+    : path_(path), header_(header), old_value_(old_value) {
+  const Layout mine = layout(header);
+  const std::string& head = mine.head;
   std::error_code ec;
   if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) throw InputError(path + ": exists and is not a regular file");
   const std::uintmax_t size = fs::exists(path, ec) ? fs::file_size(path, ec) : 0;
@@ -302,18 +352,53 @@ ResultsFile::ResultsFile(const std::string& path, const std::vector<std::string>
   const bool partial_header = size < head.size() && head.compare(0, start.size(), start) == 0;
   if (partial_header && size > 0 && ::truncate(path.c_str(), 0) != 0) throw InputError(sys_error("truncate", path));
   if (!partial_header) {
-    if (start != head) throw InputError(path + ": " + header_mismatch(path, header) + "; use another --out folder");
-    const Scan sc = scan(head, header.size(), regime_col, drop_errors);
+    Layout theirs = mine;
+    if (start != head) {
+      const std::string line = first_line(path);
+      const auto old = line.empty() ? std::vector<std::string>{} : csv_split(line.substr(0, line.size() - 1)).value_or(
+                                                                          std::vector<std::string>{});
+      if (!older_header(old, header))
+        throw InputError(path + ": " + header_mismatch(path, header) + "; use another --out folder");
+      old_header_ = old;
+      theirs = layout(old);
+    }
+    const Scan sc = scan(theirs, drop_errors);
     if (sc.rewrite) {
-      rewrite(head, header.size(), regime_col, drop_errors);
+      rewrite(theirs, theirs, drop_errors);
     } else if (sc.truncated && ::truncate(path.c_str(), static_cast<off_t>(sc.good_end)) != 0) {
       throw InputError(sys_error("truncate", path));
     }
   }
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd_ < 0) throw InputError(sys_error("write", path));
+  open_for_append();
   if (::lseek(fd_, 0, SEEK_END) == 0) append(head);
   sync();
+}
+
+ResultsFile::Layout ResultsFile::layout(const std::vector<std::string>& header) {
+  Layout l{csv_line(header), header.size(), -1};
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == "regime") l.regime_col = static_cast<int>(i);
+  return l;
+}
+
+void ResultsFile::open_for_append() {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd_ < 0) throw InputError(sys_error("write", path_));
+}
+
+void ResultsFile::widen() {
+  std::vector<int> map;
+  std::vector<std::string> fill;
+  for (const auto& c : header_) {
+    const auto at = std::find(old_header_.begin(), old_header_.end(), c);
+    map.push_back(at == old_header_.end() ? -1 : static_cast<int>(at - old_header_.begin()));
+    fill.push_back(at == old_header_.end() && old_value_ ? old_value_(c) : "");
+  }
+  ::close(fd_);
+  fd_ = -1;
+  rewrite(layout(old_header_), layout(header_), false, map, fill);
+  old_header_.clear();
+  open_for_append();
 }
 
 ResultsFile::~ResultsFile() {
@@ -324,6 +409,7 @@ ResultsFile::~ResultsFile() {
 }
 
 void ResultsFile::append(const std::string& line) {
+  if (!old_header_.empty()) widen();
   const char* p = line.data();
   std::size_t left = line.size();
   while (left > 0) {

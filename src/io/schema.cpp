@@ -1,10 +1,12 @@
 // The results row schema.
 #include "eos/io/schema.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "eos/gd/settings.h"
 #include "eos/gd/stats.h"
+#include "eos/grid/refine.h"
 #include "eos/util/number.h"
 
 namespace eos {
@@ -17,7 +19,32 @@ PointResult PointResult::failure(std::string message, double wall_s) {
   return r;
 }
 
-Schema::Schema(const ModelInfo& model, bool refining) : model_(model) {
+namespace {
+
+// The method keys of a model's rows: those of gd/settings.h it does not declare itself.
+std::vector<const KeySpec*> run_key_columns(const ModelInfo& model) {
+  std::vector<const KeySpec*> keys;
+  for (const auto& k : method_keys())
+    if (!find_key(model.keys, k.name)) keys.push_back(&k);
+  return keys;
+}
+
+}  // namespace
+
+SchemaOptions schema_options(const Job& job) {
+  SchemaOptions o;
+  o.refining = refine_spec(job).enabled();
+  for (const auto& k : method_keys())
+    o.methods = o.methods || std::find(job.given.begin(), job.given.end(), k.name) != job.given.end();
+  return o;
+}
+
+SchemaOptions schema_options(const std::vector<std::string>& header) {
+  auto has = [&](const char* c) { return std::find(header.begin(), header.end(), c) != header.end(); };
+  return {.refining = has("refine_depth"), .methods = has("edge_level")};
+}
+
+Schema::Schema(const ModelInfo& model, const SchemaOptions& options) : model_(model) {
   auto add = [this](std::string name, ColumnRole role, std::size_t slot = 0) {
     columns_.push_back({std::move(name), role, slot});
   };
@@ -28,7 +55,10 @@ Schema::Schema(const ModelInfo& model, bool refining) : model_(model) {
   add("eta_rel", ColumnRole::EtaRel);
   add("eta_star", ColumnRole::EtaStar);
   add("steps", ColumnRole::Steps);
-  for (std::size_t k = 0; k < run_columns().size(); ++k) add(run_columns()[k].name, ColumnRole::Run, k);
+  if (options.methods)
+    for (const KeySpec* k : run_key_columns(model)) add(k->name, ColumnRole::RunKey);
+  for (std::size_t k = 0; k < run_columns().size(); ++k)
+    if (run_columns()[k].group == ColumnGroup::Base || options.methods) add(run_columns()[k].name, ColumnRole::Run, k);
   for (std::size_t k = 0; k < model.tracked.size(); ++k) {
     add(final_column(model.tracked[k]), ColumnRole::TrackedFinal, k);
     add(tail_column(model.tracked[k]), ColumnRole::TrackedTail, k);
@@ -37,7 +67,18 @@ Schema::Schema(const ModelInfo& model, bool refining) : model_(model) {
   for (std::size_t k = 0; k < ends.size(); ++k) add(ends[k], ColumnRole::End, k);
   add("wall_s", ColumnRole::Wall);
   add("message", ColumnRole::Message);
-  if (refining) add("refine_depth", ColumnRole::Depth);
+  if (options.refining) add("refine_depth", ColumnRole::Depth);
+}
+
+std::string Schema::old_value(const std::string& column) const {
+  if (column == "refine_depth") return "0";
+  const int i = index(column);
+  if (i < 0) return "";
+  const Column& c = columns_[static_cast<std::size_t>(i)];
+  const KeySpec* k = c.role == ColumnRole::RunKey ? find_key(method_keys(), column)
+                     : c.role == ColumnRole::Key   ? &model_.keys[c.slot]
+                                                   : nullptr;
+  return k && !k->default_value.empty() ? canonical_value(*k, k->default_value) : "";
 }
 
 std::vector<std::string> Schema::header() const {
@@ -71,7 +112,8 @@ Field Schema::value(const Column& c, const Point& point, const PointResult& r) c
   switch (c.role) {
     case ColumnRole::Id: return point.id;
     case ColumnRole::Model: return model_.name;
-    case ColumnRole::Key: return p.has(c.name) ? p.text(c.name) : std::string();
+    case ColumnRole::Key:
+    case ColumnRole::RunKey: return p.has(c.name) ? p.text(c.name) : std::string();
     case ColumnRole::Eta: return p.text("eta");
     case ColumnRole::EtaRel:
       if (p.has("eta_rel")) return p.text("eta_rel");

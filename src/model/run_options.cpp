@@ -9,8 +9,9 @@ const std::vector<KeySpec>& run_option_keys() {
        .doc = "top Hessian eigenvalues computed at each sample (sharpness = λ₁; lambda2_* the second)", .min = 1,
        .max = 10},
       {.name = "method", .type = KeyType::Text, .default_value = "gd",
-       .doc = "gd, or flow: gradient flow dθ/dt = −∇L by RK4 (Cohen et al.), reported at times η·step", .axis = true,
-       .min = 0, .choices = {"gd", "flow"}},
+       .doc = "the update rule: gd, flow (gradient flow dθ/dt = −∇L by RK4, Cohen et al., reported at times η·step), "
+              "polyak (heavy ball), nesterov, rmsprop or adam, in PyTorch's conventions (docs/methods.md)",
+       .axis = true, .min = 0, .choices = {"gd", "flow", "polyak", "nesterov", "rmsprop", "adam"}},
       {.name = "flow_alpha", .default_value = "1",
        .doc = "flow: RK4 step min(flow_alpha/S, flow_max_step), S the last sampled sharpness", .min = 0,
        .min_exclusive = true, .label = "α"},

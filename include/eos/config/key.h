@@ -21,6 +21,7 @@ struct KeySpec {
   double min = -std::numeric_limits<double>::infinity();
   bool min_exclusive = false;
   double max = std::numeric_limits<double>::infinity();
+  bool max_exclusive = false;
   std::vector<std::string> choices;  // allowed values of a Text key
   bool in_id = true;          // changes a point's result, so it is part of the point's id
   // Whether the id holds the key at its default value too. True for the keys of eos-sweep 0.1;

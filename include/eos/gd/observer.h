@@ -25,19 +25,37 @@ class Step {
   double sharpness();
   // The top eigenvalues at θ_t of the same estimate, largest first (RunConfig::eigs of them).
   const std::vector<double>& eigenvalues();
+  // The preconditioned sharpness λ₁(P^{−½}HP^{−½}) at θ_t, P the adaptive method's of the last
+  // update (NaN for other methods and before the first update).
+  double psharpness();
+  // The sharpness the method is judged by: the preconditioned one for an adaptive method, else S.
+  double judged() { return precondition_ ? psharpness() : sharpness(); }
   // The model's tracked scalars at θ_t (ModelInfo::tracked).
   const std::vector<double>& tracked();
   // The other trajectory at the same time, when the run keeps one (GD beside gradient flow).
   const Vec* companion = nullptr;
+  // θ_t − θ_{t−1} as the method took it, for methods that keep it (momentum); null otherwise.
+  const Vec* prev_step = nullptr;
+  // For an adaptive method: its estimator of the preconditioned sharpness and the diagonal of
+  // P^{−½} of the last update (null before the first one).
+  void precondition(SharpnessEstimator* estimator, const Vec* d) {
+    pestimator_ = estimator;
+    precondition_ = estimator != nullptr;
+    d_ = d;
+  }
 
  private:
   Model& model_;
   SharpnessEstimator& estimator_;
+  SharpnessEstimator* pestimator_ = nullptr;
+  const Vec* d_ = nullptr;
   const Mat* hess_;
   std::size_t ntracked_;
-  bool have_sharpness_ = false, have_tracked_ = false;
-  double sharpness_ = 0;
+  bool have_sharpness_ = false, have_tracked_ = false, have_psharpness_ = false, precondition_ = false;
+  double sharpness_ = 0, psharpness_ = 0;
   std::vector<double> tracked_, eigenvalues_;
+  Mat own_hess_;  // the Hessian at θ_t when the loop did not compute it
+  const Mat* dense_hessian();
 };
 
 // How a run ended, for the observers' final statistics.

@@ -5,6 +5,7 @@
 #pragma once
 #include <functional>
 
+#include "eos/gd/method.h"
 #include "eos/gd/observer.h"
 #include "eos/gd/settings.h"
 
@@ -46,27 +47,32 @@ class LossWatch final : public Observer {
   double prev_ = RunStats::kNaN, last_ = RunStats::kNaN, max_ = -INFINITY;
 };
 
-// The secant curvature c of the loss along each step, as e = η·c/2 = (1 − ⟨g_t, g_{t−1}⟩/‖g_{t−1}‖²)/2:
-// step_edge_max (live) and step_edge_tail. e > 1 certifies curvature above 2/η on the segment;
-// a period-two oscillation has e = 1.
+// The secant curvature c of the loss along each step over the method's edge level, e = c/level:
+// step_edge_max (live) and step_edge_tail. e > 1 certifies a sharpness above the edge level
+// somewhere on the segment. For GD, e = η·c/2 = (1 − ⟨g_t, g_{t−1}⟩/‖g_{t−1}‖²)/2 (a period-two
+// oscillation has e = 1); for momentum, c = ⟨g_t − g_{t−1}, Δθ⟩/‖Δθ‖² along the step Δθ it took;
+// not run for flow and adaptive methods (StepGeometry::None).
 class StepCurvature final : public Observer {
  public:
-  StepCurvature(const Schedule& sched, RunStats& live) : sched_(sched), live_(live) {}
+  StepCurvature(const MethodSpec& method, const Schedule& sched, RunStats& live)
+      : geometry_(step_geometry(method)), scale_(edge_scale(method)), sched_(sched), live_(live) {}
   bool on_step(Step& s) override;
   void finish(const RunEnd&, RunStats& out) override;
 
  private:
+  StepGeometry geometry_;
+  double scale_;
   const Schedule& sched_;
   RunStats& live_;
   double max_ = -INFINITY;
   Mean tail_;
 };
 
-// Where the gradient reversed (the step overshot, e > 1/2) and the run is not yet certified
-// beyond the edge, the sharpness at the step's midpoint: the oscillation of a large-η transient
-// crosses the sharp region between two flat points. Checked on the first `first` reversals
-// (64 with a dense Hessian, 8 with Lanczos), then on reversals at sampling steps:
-// mid_edge_max (live) and mid_checks.
+// Where the gradient reversed (the step overshot: ⟨g_t, Δθ⟩ > 0, for GD e > 1/2) and the run is
+// not yet certified beyond the edge, the sharpness at the step's midpoint over the edge level: the
+// oscillation of a large-η transient crosses the sharp region between two flat points. Checked on
+// the first `first` reversals (64 with a dense Hessian, 8 with Lanczos), then on reversals at
+// sampling steps: mid_edge_max (live) and mid_checks. Run for GD and momentum (StepGeometry).
 class MidpointCheck final : public Observer {
  public:
   MidpointCheck(const RunConfig& cfg, Model& model, SharpnessEstimator& sharpness, RunStats& live);
@@ -74,7 +80,10 @@ class MidpointCheck final : public Observer {
   void finish(const RunEnd&, RunStats& out) override;
 
  private:
-  double eta_;
+  bool reversed(const Step& s) const;
+  StepGeometry geometry_;
+  double eta_, scale_;
+  EdgeRule rule_;
   long every_, first_;
   Model& model_;
   SharpnessEstimator& sharpness_;
@@ -85,24 +94,33 @@ class MidpointCheck final : public Observer {
   Mat hess_;
 };
 
-// The sampled sharpness S: final, tail mean, maximum (live as edge_max = η·S_max/2), the first
-// sampled step with η·S/2 ≥ 1 and how many samples had it. An early stop samples the final state.
+// The sampled sharpness S: final, tail mean, maximum; the sharpness the method is judged by (S,
+// or for an adaptive method the preconditioned one, also kept as psharpness_*) over its edge
+// level: final, tail, maximum (live as edge_max), the first sampled step at or above the edge and
+// how many samples were. An early stop samples the final state.
 class SharpnessSampler final : public Observer {
  public:
-  SharpnessSampler(const RunConfig& cfg, const Schedule& sched, RunStats& live)
-      : eta_(cfg.eta), sched_(sched), live_(live) {}
+  SharpnessSampler(const RunConfig& cfg, const Schedule& sched, RunStats& live);
   bool on_step(Step& s) override;
   void on_early_stop(Step& s) override;
   void finish(const RunEnd&, RunStats& out) override;
 
  private:
-  void add(double s);
-  double eta_;
+  // The statistics of one sampled quantity: last, maximum, tail mean.
+  struct Series {
+    double final = RunStats::kNaN, max = -INFINITY;
+    long samples = 0;
+    Mean tail;
+    void add(double v, bool in_tail);
+    double tail_or_final() const { return tail.count ? tail.value() : final; }
+  };
+  void add(Step& s, bool in_tail);
+  double scale_, level_;
+  bool adaptive_;
   const Schedule& sched_;
   RunStats& live_;
-  double final_ = RunStats::kNaN, max_ = -INFINITY;
-  long samples_ = 0, edge_samples_ = 0, first_edge_ = -1;
-  Mean tail_;
+  Series raw_, judged_;
+  long edge_samples_ = 0, first_edge_ = -1;
 };
 
 // The model's tracked scalars: their last values and their means over the tail.
@@ -125,18 +143,19 @@ class TrackedMeans final : public Observer {
 using TraceSink = std::function<void(long step, double loss, double sharpness, const std::vector<double>& tracked)>;
 
 // Every trace_every steps, a row to the sink: with eigs = k, λ₂..λ_k after the tracked scalars;
-// with a companion trajectory, the distance ‖θ − θ_companion‖ last.
+// with a companion trajectory, the distance ‖θ − θ_companion‖; for a method other than gd its
+// edge level; for an adaptive method the preconditioned sharpness (NaN where not sampled).
 class TraceRecorder final : public Observer {
  public:
-  TraceRecorder(const Schedule& sched, TraceSink sink, long eigs, bool companion)
-      : sched_(sched), sink_(std::move(sink)), eigs_(eigs), companion_(companion) {}
+  TraceRecorder(const RunConfig& cfg, const Schedule& sched, TraceSink sink);
   bool on_step(Step& s) override;
 
  private:
   const Schedule& sched_;
   TraceSink sink_;
   long eigs_;
-  bool companion_;
+  bool companion_, edge_level_column_, psharpness_;
+  double edge_level_;
   std::vector<double> row_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "eos/config/key.h"
 #include "eos/config/params.h"
+#include "eos/gd/method.h"
 
 namespace eos {
 
@@ -14,7 +15,6 @@ namespace eos {
 const std::vector<KeySpec>& runner_keys();
 
 struct RunConfig {
-  double eta = 0;
   long steps = 0;
   long sharpness_every = 100;
   double tail = 0.1;
@@ -26,8 +26,7 @@ struct RunConfig {
   long trace_every = 0;          // record a trace row every k steps (0: no trace)
   // The optional runner keys (model/run_options.h), for the models that offer them.
   long eigs = 1;                 // top eigenvalues per sample (λ₂... go to lambda2_* and traces)
-  bool flow = false;             // gradient flow by RK4 instead of GD (method = flow)
-  double flow_alpha = 1, flow_max_step = 999;  // RK4 step min(α/S, max_step)
+  MethodSpec method;             // the update rule and its step size η (method.eta)
   double stop_loss = 0;          // stop once the loss is below (0: never)
   double stop_acc = 0;           // stop once the tracked train_acc is at least (0: never)
   bool keep_params = false;      // keep the final θ (save_params = final)
@@ -37,5 +36,14 @@ struct RunConfig {
 
 // The runner settings of a resolved point.
 RunConfig run_config(const Params& p);
+
+// The method keys every model offers (method, momentum, beta1, beta2, eps, bias_correction,
+// frozen, flow_alpha, flow_max_step): keys added since 0.1, in no id at their defaults.
+const std::vector<KeySpec>& method_keys();
+
+// Checks of a resolved point's runner keys across keys (throws InputError naming the key): a
+// method key set for a method that does not use it (momentum with gd), frozen without an adaptive
+// method.
+void check_run_keys(const Params& p);
 
 }  // namespace eos

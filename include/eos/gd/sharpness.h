@@ -1,5 +1,6 @@
 // Sharpness: the largest (algebraic) eigenvalue of the loss Hessian, from the dense Hessian for
-// small models or by Lanczos (Spectra) over Hessian-vector products for large ones.
+// small models or by Lanczos (Spectra) over Hessian-vector products for large ones; and of the
+// preconditioned Hessian DHD, D = P^{−½} diagonal (an adaptive method's), the same two ways.
 #pragma once
 #include <string>
 #include <vector>
@@ -9,9 +10,10 @@
 
 namespace eos {
 
-// Lanczos over the model's Hessian-vector products at theta (dim parameters).
+// Lanczos over the model's Hessian-vector products at theta (dim parameters); with d, over the
+// products of DHD (D = diag(d)).
 LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm,
-                                const LanczosOptions& opt = {});
+                                const LanczosOptions& opt = {}, const Vec* d = nullptr);
 
 class SharpnessEstimator {
  public:
@@ -22,8 +24,10 @@ class SharpnessEstimator {
   // Whether estimate() wants the dense Hessian of the same point (so the runner can ask the
   // model for it in the same pass as the gradient).
   bool wants_dense() const { return dense_ || check_; }
-  // Top eigenvalue at theta; hess is the dense Hessian there when wants_dense().
-  double estimate(const Vec& theta, const Mat* hess);
+  // Top eigenvalue at theta; hess is the dense Hessian there when wants_dense(). With d, the top
+  // eigenvalue of DHD (D = diag(d)) instead: keep one estimator for each operator, so that each
+  // keeps its own warm start.
+  double estimate(const Vec& theta, const Mat* hess, const Vec* d = nullptr);
   // Hessian-vector products used by the last Lanczos estimate (0 for dense).
   long last_hvps() const { return last_hvps_; }
   // The top eigenvalues of the last estimate, largest first (eigs of them; NaN where unknown).
@@ -35,7 +39,7 @@ class SharpnessEstimator {
   bool uses_lanczos() const { return !dense_ || check_; }
 
  private:
-  double lanczos(const Vec& theta);
+  double lanczos(const Vec& theta, const Vec* d);
   Model& model_;
   long dim_, eigs_;
   std::vector<double> last_values_;

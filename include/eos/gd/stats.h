@@ -28,7 +28,10 @@ struct RunStats {
   double grad_norm_final = kNaN;
   std::optional<bool> converged;         // set when stop_grad_tol > 0
   double sharpness_final = kNaN, sharpness_tail = kNaN, sharpness_max = kNaN;
-  double edge_final = kNaN, edge_tail = kNaN, edge_max = kNaN;  // η·S/2 of the three
+  // The sharpness the method is judged by over its edge level (η·S/2 for GD), of the three.
+  double edge_final = kNaN, edge_tail = kNaN, edge_max = kNaN;
+  double edge_level = kNaN;  // the method's edge level (2/η for GD; gd/method.h)
+  double psharpness_final = kNaN, psharpness_tail = kNaN, psharpness_max = kNaN;  // adaptive methods: λ₁(P^{−½}HP^{−½})
   long first_edge_step = -1, edge_samples = 0, sharpness_samples = 0;
   double step_edge_max = kNaN, step_edge_tail = kNaN;  // η·c/2, c the secant curvature along a step
   double mid_edge_max = kNaN;                          // η·S/2 at overshoot midpoints
@@ -37,19 +40,36 @@ struct RunStats {
   std::optional<double> solver_check_diff;             // set with solver = check
 };
 
-// The run went beyond the edge of stability: the loss rose between steps, the secant curvature
-// along a step exceeded 2/η, a sampled sharpness did, or the sharpness at an overshoot's
-// midpoint did. Holds for statistics still being gathered (unset maxima are NaN or −∞).
-bool beyond_edge(const RunStats& s);
+// What certifies, for a run's method, that it went beyond its edge (gd/method.h): a loss rise
+// does for GD alone (below the edge a GD step cannot raise the loss; a momentum or adaptive step
+// can); nothing does for gradient flow, which has no edge.
+struct EdgeRule {
+  bool loss_rises = true;  // a rise of the loss counts
+  bool sharpness = true;   // the sharpness, at samples, along steps and at midpoints, counts
+};
+
+// The run went beyond the edge of stability: the loss rose between steps (where the rule counts
+// it), or the sharpness it is judged by exceeded its edge level — at a sample, along a step (the
+// secant curvature) or at an overshoot's midpoint. Holds for statistics still being gathered
+// (unset maxima are NaN or −∞).
+bool beyond_edge(const RunStats& s, const EdgeRule& rule = {});
 // The regime rule: diverged, else eos when beyond_edge, else gf.
-Regime classify(const RunStats& s);
+Regime classify(const RunStats& s, const EdgeRule& rule = {});
+
+// Columns added since 0.1 belong to a group that a results file holds only when its job uses it,
+// so that the rows of a job that does not are what they always were.
+enum class ColumnGroup {
+  Base,    // every results file
+  Method,  // a job that gives a method key (method, momentum, …): edge_level, psharpness_*
+};
 
 // One of the runner's result columns.
 struct RunColumn {
   const char* name;
   const char* label;  // for figures and help texts
-  double level;       // a reference value worth drawing (1 for η·S/2: the edge); NaN for none
+  double level;       // a reference value worth drawing (1 for S/edge level: the edge); NaN for none
   Field (*value)(const RunStats&);
+  ColumnGroup group = ColumnGroup::Base;
 };
 
 // The runner's result columns, in the order of the results file.

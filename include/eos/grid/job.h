@@ -36,6 +36,8 @@ struct Job {
   std::vector<std::pair<const KeySpec*, std::vector<std::string>>> values;
   // The keys that hold more than one value.
   std::vector<std::string> axes;
+  // The keys given in the job file or by --set (the others take their defaults).
+  std::vector<std::string> given;
   // What the check of every point found.
   GridSummary summary;
   // Number of grid points (the product of the axis lengths).

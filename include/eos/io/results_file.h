@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,15 +15,22 @@
 
 namespace eos {
 
+// What an older row holds in a column its file lacks (Schema::old_value).
+using OldValue = std::function<std::string(const std::string& column)>;
+
 // Appends rows to a results file, resuming one that exists.
 class ResultsFile {
  public:
   // Open path for appending rows under header, creating it if needed. An existing file must have
-  // exactly this header (else InputError: a different model or version). It is read once, line by
-  // line, keeping only the ids of its rows: a damaged tail is cut off; damaged or repeated rows
-  // (and, with drop_errors, error rows, so that their points run again) are removed by rewriting
-  // the file under a temporary name.
-  ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors);
+  // this header, or be an older file of the same rows whose header lacks some of its columns (its
+  // own in the same order; else InputError: a different model, or columns this version does not
+  // write). It is read once, line by line, keeping only the ids of its rows: a damaged tail is
+  // cut off; damaged or repeated rows (and, with drop_errors, error rows, so that their points run
+  // again) are removed by rewriting the file under a temporary name. An older file is widened
+  // before the first row is appended to it (old_value fills its rows' new cells), crash-safely:
+  // written whole under a temporary name, synced, renamed over; until then it is left as it was.
+  ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors,
+              const OldValue& old_value = {});
   ~ResultsFile();
   ResultsFile(const ResultsFile&) = delete;
   ResultsFile& operator=(const ResultsFile&) = delete;
@@ -32,15 +40,31 @@ class ResultsFile {
   std::size_t error_rows() const { return errors_; }
   // Append one complete line (ending in '\n') with a single write; synced at most every second.
   void append(const std::string& line);
+  // Whether the file is older and will be widened before the first append.
+  bool widening() const { return !old_header_.empty(); }
   // Flush to disk (fsync).
   void sync();
 
  private:
   struct Scan;
-  Scan scan(const std::string& head, std::size_t columns, int regime_col, bool drop_errors);
-  void rewrite(const std::string& head, std::size_t columns, int regime_col, bool drop_errors);
+  // The rows of a file whose header is head (a line) with these columns and this regime column.
+  struct Layout {
+    std::string head;
+    std::size_t columns = 0;
+    int regime_col = -1;
+  };
+  Scan scan(const Layout& in, bool drop_errors);
+  // Rewrite the file's good rows, each id once, from layout in to out (mapped: out's column k
+  // holds in's column map[k], or fill[k] where map[k] < 0).
+  void rewrite(const Layout& in, const Layout& out, bool drop_errors, const std::vector<int>& map = {},
+               const std::vector<std::string>& fill = {});
+  static Layout layout(const std::vector<std::string>& header);
+  void open_for_append();
+  void widen();
   int fd_ = -1;
   std::string path_;
+  std::vector<std::string> header_, old_header_;  // old_header_: an older file's, until widened
+  OldValue old_value_;
   DoneIds done_;
   std::size_t errors_ = 0;
   double last_sync_ = 0;
@@ -104,6 +128,10 @@ class RowFetcher {
  private:
   std::vector<std::pair<std::string, int>> open_;  // most recently used last
 };
+
+// The header of the results file at path; empty when there is none (no file, or no complete
+// first line).
+std::vector<std::string> existing_header(const std::string& path);
 
 // A results file read whole, for small files and tools.
 struct ResultsTable {

@@ -1,8 +1,10 @@
 // The one schema of a results row, built from the declarations of the runner (gd/stats.h) and of
-// the model: id, model, the model's keys, eta, eta_rel, eta_star, steps, the runner's columns,
-// NAME_final and NAME_tail per tracked scalar, the model's end-of-run columns (theory, reports,
-// diagnostics), wall_s, message, and in a refining job refine_depth. Column names exist here and
-// in those declarations only.
+// the model: id, model, the model's keys, eta, eta_rel, eta_star, steps, the method keys (when the
+// job uses them), the runner's columns, NAME_final and NAME_tail per tracked scalar, the model's
+// end-of-run columns (theory, reports, diagnostics), wall_s, message, and in a refining job
+// refine_depth. Column names exist here and in those declarations only. The schema grows: a group
+// of columns added since 0.1 is in a results file only when its job uses it, and a file written
+// without a group is widened when a job that uses it appends (io/results_file.h).
 #pragma once
 #include <string>
 #include <vector>
@@ -15,8 +17,20 @@
 namespace eos {
 
 enum class ColumnRole {
-  Id, Model, Key, Eta, EtaRel, EtaStar, Steps, Run, TrackedFinal, TrackedTail, End, Wall, Message, Depth
+  Id, Model, Key, Eta, EtaRel, EtaStar, Steps, RunKey, Run, TrackedFinal, TrackedTail, End, Wall, Message, Depth
 };
+
+// The optional column groups of a results file.
+struct SchemaOptions {
+  bool refining = false;  // refine_depth (0 for a grid point, k for a point added k bisections below)
+  bool methods = false;   // the method keys the model does not declare itself (gd/settings.h
+                          // method_keys) and ColumnGroup::Method's run columns (edge_level, psharpness_*)
+  SchemaOptions operator|(const SchemaOptions& o) const { return {refining || o.refining, methods || o.methods}; }
+};
+// The groups a job's rows need: refining when it refines, methods when it gives a method key.
+SchemaOptions schema_options(const Job& job);
+// The groups a results file's header holds.
+SchemaOptions schema_options(const std::vector<std::string>& header);
 
 struct Column {
   std::string name;
@@ -26,9 +40,7 @@ struct Column {
 
 class Schema {
  public:
-  // refining: the rows of a refining job, which end with refine_depth (0 for a grid point, k for
-  // a point added k bisections below the grid).
-  explicit Schema(const ModelInfo& model, bool refining = false);
+  explicit Schema(const ModelInfo& model, const SchemaOptions& options = {});
   const ModelInfo& model() const { return model_; }
   const std::vector<Column>& columns() const { return columns_; }
   std::vector<std::string> header() const;
@@ -38,6 +50,9 @@ class Schema {
   std::vector<Field> row(const Point& point, const PointResult& result) const;
   // One value of a row by column name (std::monostate for an unknown name).
   Field field(const Point& point, const PointResult& result, const std::string& name) const;
+  // What a row of a file written without a column holds there, when this schema widens it: a
+  // key's default (the value every row before the key existed computed with), else empty.
+  std::string old_value(const std::string& column) const;
 
  private:
   Field value(const Column& c, const Point& point, const PointResult& result) const;
