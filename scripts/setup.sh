@@ -9,8 +9,9 @@
 #   --with-data    the real data sets of model = mlp: scikit-learn's digits (python3-sklearn)
 #                  and Fashion-MNIST (dataset-fashion-mnist, 31 MB)
 #   --with-tests   also what the test suite and its harnesses call (procps: pgrep and ps;
-#                  iproute2: ss; NumPy for the mlp reference), the data sets above, and Google
-#                  Benchmark for the benchmark programs
+#                  iproute2: ss; NumPy for the mlp reference; PyTorch and SciPy for the methods'
+#                  reference, torch.optim), the data sets above, and Google Benchmark for the
+#                  benchmark programs
 #   --with-bench   the baselines of bench/: PyTorch for mlp_speedup.sh (python3-torch, SciPy and
 #                  the OpenBLAS it runs on: about 170 packages), pandas for aggregate_vs_pandas.sh
 #   --with-slurm   also a SLURM cluster for the tests (slurm-wlm, munge); on a machine without
@@ -29,7 +30,7 @@ data=(python3-sklearn dataset-fashion-mnist)
 list=0 slurm=0
 for arg in "$@"; do
   case "$arg" in
-    --with-tests) packages+=(procps iproute2 libbenchmark-dev python3-numpy "${data[@]}") ;;
+    --with-tests) packages+=(procps iproute2 libbenchmark-dev python3-numpy python3-scipy python3-torch "${data[@]}") ;;
     --with-data) packages+=("${data[@]}") ;;
     --with-bench) packages+=(python3-torch python3-scipy python3-numpy python3-pandas libopenblas0-pthread "${data[@]}") ;;
     --with-slurm) packages+=(slurm-wlm munge) slurm=1 ;;
