@@ -107,12 +107,9 @@ const std::vector<KeySpec>& runner_keys() {
   return keys;
 }
 
-namespace {
-
-// The method keys of a point (those it lacks at MethodSpec's defaults, which are the keys').
 MethodSpec method_spec(const Params& p) {
   MethodSpec m;
-  m.eta = p.real("eta");
+  if (p.has("eta")) m.eta = p.real("eta");
   auto real = [&p](const char* key, double& v) {
     if (p.has(key)) v = p.real(key);
   };
@@ -127,8 +124,6 @@ MethodSpec method_spec(const Params& p) {
   real("flow_max_step", m.flow_max_step);
   return m;
 }
-
-}  // namespace
 
 RunConfig run_config(const Params& p) {
   RunConfig c;

@@ -147,8 +147,8 @@ Field Schema::field(const Point& point, const PointResult& result, const std::st
   return i < 0 ? Field() : value(columns_[static_cast<std::size_t>(i)], point, result);
 }
 
-std::string column_label(const ModelInfo* model, const std::string& column) {
-  if (const RunColumn* r = find_run_column(column)) return r->label;
+std::string column_label(const ModelInfo* model, const std::string& column, bool methods) {
+  if (const RunColumn* r = find_run_column(column)) return methods && r->method_label ? r->method_label : r->label;
   if (const KeySpec* k = find_key(runner_keys(), column); k && !k->label.empty()) return k->label;
   if (column == "eta_star") return "η*";
   return model ? model->label(column) : column;

@@ -22,6 +22,8 @@ std::string trace_column_label(const ModelInfo* model, const std::string& column
   if (column == "loss") return "training loss";
   if (column == "sharpness") return "sharpness S";
   if (column == "two_over_eta") return "2/η";
+  if (column == "psharpness") return "preconditioned sharpness λ₁(P⁻¹H)";
+  if (column == "edge_level") return "edge level";
   return column_label(model, column);
 }
 

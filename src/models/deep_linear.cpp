@@ -269,6 +269,7 @@ ModelInfo deep_linear_info() {
         return deep_linear_eta_star(p.integer("depth"), p.real("target"));
       },
       .eta_star_formula = "2/(L·|y|^(2−2/L))",
+      .eta_star_stability = true,
       .labels = {{"imbalance", "layer imbalance max‖W_{i+1}ᵀW_{i+1} − W_iW_iᵀ‖"}, {"product_norm", "‖W_L⋯W_1‖"}},
       .step_cost = [](const Params& p) {
         const double n = p.text("dataset") == "scalar" ? 1.0 : p.real("n");

@@ -110,6 +110,7 @@ ModelInfo mean_model_info() {
       .reports = {"a_minus", "a_plus"},
       .eta_star = sparse_coding_eta_star,
       .eta_star_formula = "8π/d²",
+      .eta_star_stability = true,
       .labels = sparse_coding_labels(
           {{"bias_theory", "limiting bias b∞ (theory)"}, {"sharpness_theory", "sharpness at b∞ (theory)"}}),
       .trace_panels = {"loss", "d_asum", "sharpness", "bias"},

@@ -90,6 +90,7 @@ ModelInfo minimalist_2d_info() {
       // EoS is predicted exactly when the gradient-flow solution is unstable: η > 2/S_GF.
       .eta_star = [](const Params& p) { return 2.0 / gf_of(p).sharpness; },
       .eta_star_formula = "2/S_GF",
+      .eta_star_stability = true,
       .labels = {{"alpha", "α"},
                  {"beta1", "β₁"},
                  {"beta2", "β₂"},

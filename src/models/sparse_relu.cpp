@@ -190,6 +190,7 @@ ModelInfo sparse_relu_info() {
       .reports = {"train_acc", "test_acc", "a_minus", "a_plus"},
       .eta_star = sparse_coding_eta_star,
       .eta_star_formula = "8π/d²",
+      .eta_star_stability = true,
       .labels = sparse_coding_labels(),
       .trace_panels = {"loss", "d_asum", "sharpness", "bias"},  // the paper's Figure 2
       .step_cost = [](const Params& p) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "eos/model/registry.h"
+#include "eos/post/theory.h"
 #include "eos/util/csv.h"
 #include "eos/util/error.h"
 #include "eos/util/number.h"
@@ -102,16 +104,22 @@ Lines group_lines(const ResultSet& set, const std::vector<std::string>& cands, c
   return lines;
 }
 
-// The line's theory of the boundary: η* along eta, 1 along eta_rel (when the model has an η*).
+// The line's theory of the boundary (when the model has an η*): the method's η* along eta, its
+// factor along eta_rel (1 for GD, 1+β for heavy ball: gd/method.h).
 double line_theory(const ResultSet& set, const std::vector<std::string>& cands, const std::vector<std::string>& key,
                    const std::string& along) {
   const int star = set.column("eta_star");
   if (star < 0 || (along != "eta" && along != "eta_rel")) return kNaN;
+  const ModelInfo* model = find_model(set.model);
   for (const auto& row : set.rows) {
     bool same = true;
     for (std::size_t i = 0; i < cands.size() && same; ++i) same = row[static_cast<std::size_t>(set.column(cands[i]))] == key[i];
     double s = 0;
-    if (same && finite_number(row[static_cast<std::size_t>(star)], s)) return along == "eta" ? s : 1.0;
+    if (!same || !finite_number(row[static_cast<std::size_t>(star)], s)) continue;
+    Params p;
+    for (const auto& c : set.parameters()) p.set(c, row[static_cast<std::size_t>(set.column(c))]);
+    const double f = model ? method_factor_at(*model, p) : 1.0;
+    return along == "eta" ? s * f : f;
   }
   return kNaN;
 }

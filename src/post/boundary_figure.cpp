@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 #include "eos/io/schema.h"
@@ -89,14 +90,39 @@ std::vector<Series> means(const BoundaryTable& t, const std::vector<BoundarySumm
   return out;
 }
 
-// The model's η* along the by axis (a boundary along η), over the range of the data.
-void add_theory(Panel& p, const BoundaryTable& t, const ModelInfo* model, const Extent& x) {
-  if (!model || !model->eta_star || x.empty()) return;
-  if (t.along == "eta_rel") {
-    p.marks.push_back(Mark{.direction = Mark::Direction::Horizontal, .at = 1, .title = "η = η* (theory)",
-                           .color = {Color::Role::Theory}});
-    return;
+// The theory of the boundaries along η/η*, from the summaries (the method's factor: 1 for GD, 1+β
+// for heavy ball): for each value of the other axes, a line at it, or a curve when it varies with
+// the by axis (β).
+void add_relative_theory(Panel& p, const BoundaryTable& t, const std::vector<BoundarySummary>& sums) {
+  const auto axes = summary_axes(t);
+  std::map<std::vector<std::string>, std::map<double, double>> groups;  // other axes → by → theory
+  for (const auto& s : sums)
+    if (std::isfinite(s.theory)) groups[{s.group.begin() + 1, s.group.end()}][s.by] = s.theory;
+  for (const auto& [other, points] : groups) {
+    std::string where;
+    for (std::size_t i = 0; i < other.size(); ++i) where += (where.empty() ? "" : ", ") + axes[i + 1] + " = " + other[i];
+    const double first = points.begin()->second;
+    const bool flat = std::all_of(points.begin(), points.end(), [&](const auto& e) { return e.second == first; });
+    const std::string title = (first == 1 && flat && groups.size() == 1 ? "η = η* (theory)"
+                                                                        : "theory: the method's η*/η*") +
+                              (where.empty() ? "" : " (" + where + ")");
+    if (flat) {
+      p.marks.push_back(Mark{.direction = Mark::Direction::Horizontal, .at = first, .title = title,
+                             .color = {Color::Role::Theory}});
+      continue;
+    }
+    Curve c{.title = title, .color = {Color::Role::Theory}};
+    for (const auto& [by, v] : points) c.x.push_back(by), c.y.push_back(v);
+    p.curves.push_back(std::move(c));
   }
+}
+
+// The model's η* along the by axis (a boundary along η), over the range of the data; along η/η*
+// the summaries' theory.
+void add_theory(Panel& p, const BoundaryTable& t, const std::vector<BoundarySummary>& sums, const ModelInfo* model,
+                const Extent& x) {
+  if (!model || !model->eta_star || x.empty()) return;
+  if (t.along == "eta_rel") return add_relative_theory(p, t, sums);
   if (t.along != "eta") return;
   Params base;
   for (const auto& [k, v] : t.base) base.set(k, v);
@@ -196,7 +222,7 @@ Figure boundary_figure(const BoundaryTable& t, const std::vector<BoundarySummary
   p.y = Axis{.label = "boundary in " + column_label(model, t.along) + " (bracket estimate)",
              .log = t.geometric && y.lo > 0 && y.hi / y.lo > 3, .pad_low = 0.08, .pad_high = 0.08};
   if (p.y.log) p.y.tics = log_tics(y.lo, y.hi);
-  add_theory(p, t, model, x);
+  add_theory(p, t, sums, model, x);
   if (x.lo > 0) add_fit(p, t, sums, fits, x);
   p.legend = p.series.size() + p.curves.size() + p.marks.size() > 5 ? Legend::Below : Legend::InsideBoxed;
   p.grid = true;

@@ -144,15 +144,40 @@ void add_eta_star_curve(Panel& p, const AggregateTable& t) {
   p.curves.push_back(std::move(curve));
 }
 
-// η/η* = 1 across an eta_rel axis.
+// η/η* = the method's factor across an eta_rel axis (1 for GD, 1+β for heavy ball: gd/method.h):
+// a line where every cell has the same factor, a curve where it follows the other axis (β).
 void add_eta_rel_marks(Panel& p, const AggregateTable& t) {
-  for (std::size_t i = 0; i < 2; ++i)
-    if (t.axes[i] == "eta_rel")
+  const ModelInfo* model = table_model(t);
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (t.axes[i] != "eta_rel") continue;
+    auto factor = [&](const Params& q) { return model ? method_factor_at(*model, q) : 1.0; };
+    const Params first = cell_params(t, t.cells.front());
+    const double f = factor(first);
+    bool uniform = std::isfinite(f);
+    for (const auto& c : t.cells) uniform = uniform && factor(cell_params(t, c)) == f;
+    if (uniform) {
       p.marks.push_back({.direction = i == 0 ? Mark::Direction::Vertical : Mark::Direction::Horizontal,
-                         .at = 1,
-                         .title = param_label(t, "eta_rel") + " = 1",
+                         .at = f,
+                         .title = model ? method_factor_legend(*model, first) : param_label(t, "eta_rel") + " = 1",
                          .width = 2.5,
                          .outlined = true});
+      continue;
+    }
+    const std::size_t other = 1 - i;
+    if (!model || !eta_star_follows(t, *model, other)) continue;
+    const Axis& along = i == 0 ? p.y : p.x;
+    Curve curve{.title = param_label(t, "eta_rel") + " = the method's η*/η* (theory)", .color = {Color::Role::Ink},
+                .outlined = true};
+    Params q = first;
+    for (double a : theory_samples(*model, t.axes[other], along.min, along.max, along.log)) {
+      q.set(t.axes[other], format_double(a));
+      const double fa = factor(q);
+      if (!std::isfinite(fa)) continue;
+      (i == 0 ? curve.x : curve.y).push_back(fa);
+      (i == 0 ? curve.y : curve.x).push_back(a);
+    }
+    if (curve.x.size() >= 2) p.curves.push_back(std::move(curve));
+  }
 }
 
 // Do the sorted values a and b agree, to rounding?

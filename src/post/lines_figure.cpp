@@ -46,20 +46,25 @@ Series series_of(const AggregateTable& t, const Line& line, int index) {
   return s;
 }
 
-// η* of a line when it is the same at all its cells (the η axis: a mark at η*).
-double line_eta_star(const AggregateTable& t, const ModelInfo& model, const Line& line) {
-  const double star = eta_star_at(model, cell_params(t, *line.cells.front()));
+// The method's η* of a line when it is the same at all its cells (the η axis: a mark at η*), or
+// with rel its factor (the η/η* axis).
+double line_eta_star(const AggregateTable& t, const ModelInfo& model, const Line& line, bool rel = false) {
+  auto at = [&](const Cell& c) {
+    const Params p = cell_params(t, c);
+    return rel ? method_factor_at(model, p) : method_eta_star_at(model, p);
+  };
+  const double star = at(*line.cells.front());
   for (const auto* c : line.cells)
-    if (!(eta_star_at(model, cell_params(t, *c)) == star)) return NAN;
+    if (!(at(*c) == star)) return NAN;
   return star;
 }
 
-// The threshold an inset zooms on: 1 on an η/η* axis, the line's η* on an η axis; NaN otherwise
-// (throws InputError for another axis).
+// The threshold an inset zooms on: the method's factor on an η/η* axis (1 for GD), the line's η*
+// on an η axis; NaN otherwise (throws InputError for another axis).
 double line_threshold(const AggregateTable& t, const Line& line) {
-  if (t.axes[0] == "eta_rel") return 1;
-  if (t.axes[0] != "eta") throw InputError("--inset: zooms on η* over η or η/η* (--x eta or --x eta_rel), not --x " + t.axes[0]);
   const ModelInfo* model = table_model(t);
+  if (t.axes[0] == "eta_rel") return model ? line_eta_star(t, *model, line, true) : 1;
+  if (t.axes[0] != "eta") throw InputError("--inset: zooms on η* over η or η/η* (--x eta or --x eta_rel), not --x " + t.axes[0]);
   return model ? line_eta_star(t, *model, line) : NAN;
 }
 
@@ -94,9 +99,22 @@ void add_threshold_marks(Panel& p, const AggregateTable& t, const std::vector<Li
   if (any) p.keys.push_back({.title = eta_axis ? eta_star_legend(*model) : eta_reaches_legend(*model)});
 }
 
-// η/η* = 1 on an eta_rel axis; the value's level (η·S/2 = 1) across.
-void add_reference_marks(Panel& p, const AggregateTable& t) {
-  if (t.axes[0] == "eta_rel") p.marks.push_back({.at = 1, .title = param_label(t, "eta_rel") + " = 1"});
+// η/η* = the method's factor on an eta_rel axis (1 for GD): one mark when every line has the same,
+// else one in each line's colour; the value's level (η·S/2 = 1) across.
+void add_reference_marks(Panel& p, const AggregateTable& t, const std::vector<Line>& lines) {
+  const ModelInfo* model = table_model(t);
+  if (t.axes[0] == "eta_rel") {
+    std::vector<double> at;
+    for (const auto& line : lines) at.push_back(model ? line_eta_star(t, *model, line, true) : 1.0);
+    const bool same = std::all_of(at.begin(), at.end(), [&](double a) { return a == at.front(); });
+    if (same && std::isfinite(at.front()))
+      p.marks.push_back({.at = at.front(),
+                         .title = model ? method_factor_legend(*model, cell_params(t, *lines.front().cells.front()))
+                                        : param_label(t, "eta_rel") + " = 1"});
+    for (std::size_t i = 0; !same && i < at.size(); ++i)
+      if (std::isfinite(at[i])) p.marks.push_back({.at = at[i], .color = {Color::Role::Cycle, static_cast<int>(i)}});
+    if (!same) p.keys.push_back({.title = param_label(t, "eta_rel") + " = the method's η*/η* (dashed, per line)"});
+  }
   const double level = value_level(t.value);
   if (!std::isnan(level))
     p.marks.push_back({.direction = Mark::Direction::Horizontal, .at = level, .title = level_legend(t, level),
@@ -160,7 +178,7 @@ Figure lines_figure(const AggregateTable& t, const TableFigureOptions& o) {
     if (o.inset) series_star.push_back(line_threshold(t, lines[i]));
   }
   add_threshold_marks(p, t, lines, data);
-  add_reference_marks(p, t);
+  add_reference_marks(p, t, lines);
   set_x_range(p.x, p.marks, data);
   set_y_range(p.y, t, p.series, p.marks);
   p.x.label = param_label(t, t.axes[0]);

@@ -22,13 +22,20 @@ std::vector<double> column_of(const TraceTable& t, const std::string& c) {
   return out;
 }
 
-// "η = 0.1" (and "flow" for a trace with gd_distance).
-std::string line_title(const TraceTable& t) {
+// "η = 0.1", with the method ("η = 0.2  polyak, β = 0.9"; "flow" for a flow trace of a version
+// without methods, which has gd_distance).
+std::string line_title(const TraceTable& t, const std::string& method) {
   const auto two = column_of(t, "two_over_eta");
   char buf[64];
   std::snprintf(buf, sizeof buf, "η = %.4g", two.empty() ? NAN : 2 / two.front());
+  if (!method.empty()) return std::string(buf) + "  " + method;
   return std::string(buf) + (t.column("gd_distance") >= 0 ? "  flow" : "");
 }
+
+// The sharpness a run is judged by (the preconditioned one for an adaptive method) and its level
+// (the run's edge level when its trace has one, else 2/η).
+std::string judged_column(const TraceTable& t) { return t.column("psharpness") >= 0 ? "psharpness" : "sharpness"; }
+std::string level_column(const TraceTable& t) { return t.column("edge_level") >= 0 ? "edge_level" : "two_over_eta"; }
 
 Panel panel(const std::string& label, bool log) {
   Panel p{.legend = Legend::Inside, .grid = true};
@@ -62,29 +69,37 @@ std::vector<std::size_t> order_of(const std::vector<TraceTable>& traces) {
 
 Figure overlay_figure(const std::vector<TraceTable>& traces, const std::vector<TraceSource>& sources) {
   if (traces.size() < 2) throw InputError("--overlay: needs at least two traces");
-  Panel sharp = panel("sharpness S", false), loss = panel("training loss", spans_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
+  const bool any_preconditioned =
+      std::any_of(traces.begin(), traces.end(), [](const TraceTable& t) { return t.column("psharpness") >= 0; });
+  const bool any_edge =
+      std::any_of(traces.begin(), traces.end(), [](const TraceTable& t) { return t.column("edge_level") >= 0; });
+  Panel sharp = panel(any_preconditioned ? "sharpness S (λ₁(P⁻¹H) for adaptive methods)" : "sharpness S", false),
+        loss = panel("training loss", spans_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
   sharp.y.pad_high = 0.3;
   sharp.legend = dist.legend = Legend::InsideBoxed;  // opaque: a 2/η line may run through it
   const auto order = order_of(traces);
   for (std::size_t k = 0; k < order.size(); ++k) {
     const TraceTable& t = traces[order[k]];
+    const std::string method = order[k] < sources.size() ? sources[order[k]].method : "";
     const auto step = column_of(t, "step");
     const Color c{Color::Role::Cycle, static_cast<int>(k)};
-    Series s{.title = line_title(t), .color = c}, edge{.color = c, .dash = Dash::Dashed, .width = 1.0};
-    add_points(s, step, column_of(t, "sharpness"), kTracePoints);
-    add_points(edge, step, column_of(t, "two_over_eta"), kTracePoints);
+    Series s{.title = line_title(t, method), .color = c}, edge{.color = c, .dash = Dash::Dashed, .width = 1.0};
+    add_points(s, step, column_of(t, judged_column(t)), kTracePoints);
+    add_points(edge, step, column_of(t, level_column(t)), kTracePoints);
     sharp.series.push_back(std::move(s));
     sharp.series.push_back(std::move(edge));
     Series l{.color = c};
     add_points(l, step, column_of(t, "loss"), kTracePoints);
     loss.series.push_back(std::move(l));
     if (t.column("gd_distance") >= 0) {
-      Series d{.title = line_title(t), .color = c};
+      Series d{.title = line_title(t, method), .color = c};
       add_points(d, step, column_of(t, "gd_distance"), kTracePoints);
       dist.series.push_back(std::move(d));
     }
   }
-  sharp.keys.push_back({.title = "2/η (dashed, in the colour of its line)", .color = {Color::Role::Muted}});
+  sharp.keys.push_back({.title = any_edge ? "each run's edge level: 2/η for GD, (2+2β)/η for heavy ball, … (dashed)"
+                                          : "2/η (dashed, in the colour of its line)",
+                        .color = {Color::Role::Muted}});
   Figure f{.about = "eos-sweep trace --overlay: the sharpness and the loss of several runs against the step",
            .title = "sharpness and training loss against the step",
            .subtitle = std::to_string(traces.size()) + " runs" +

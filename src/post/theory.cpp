@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <map>
@@ -69,10 +70,36 @@ double eta_star_at(const ModelInfo& model, const Params& p) {
   return std::isfinite(v) && v > 0 ? v : kNaN;
 }
 
+double method_factor_at(const ModelInfo& model, const Params& p) {
+  MethodSpec m;
+  try {
+    m = method_spec(p);
+  } catch (const std::exception&) {
+    return kNaN;  // a method key that is not a number (a mixed column)
+  }
+  if (m.kind == MethodKind::Gd) return 1;
+  return model.eta_star_stability ? eta_star_factor(m) : kNaN;
+}
+
+double method_eta_star_at(const ModelInfo& model, const Params& p) {
+  return eta_star_at(model, p) * method_factor_at(model, p);
+}
+
+std::string method_factor_legend(const ModelInfo& model, const Params& p) {
+  const std::string rel = column_label(&model, "eta_rel");
+  const double f = method_factor_at(model, p);
+  if (f == 1) return rel + " = 1";
+  const MethodSpec m = method_spec(p);
+  const char* formula = m.kind == MethodKind::Polyak ? "1+β" : "(1+β)/(1+2β)";
+  char buf[96];
+  std::snprintf(buf, sizeof buf, " = %.4g (%s, %s)", f, formula, method_name(m.kind));
+  return rel + buf;
+}
+
 bool eta_star_follows(const AggregateTable& t, const ModelInfo& model, std::size_t axis) {
   std::map<std::string, double> seen;
   for (const auto& c : t.cells) {
-    const double star = eta_star_at(model, cell_params(t, c));
+    const double star = method_eta_star_at(model, cell_params(t, c));
     if (std::isnan(star)) return false;
     auto [it, fresh] = seen.emplace(c.key.at(axis), star);
     if (!fresh && it->second != star) return false;
@@ -91,7 +118,7 @@ ThresholdCurve eta_star_along(const ModelInfo& model, Params base, const std::st
   ThresholdCurve c;
   for (double x : at) {
     base.set(name, format_double(x));
-    const double star = eta_star_at(model, base);
+    const double star = method_eta_star_at(model, base);
     if (std::isnan(star)) continue;
     c.at.push_back(x);
     c.eta_star.push_back(star);

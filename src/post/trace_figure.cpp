@@ -40,7 +40,11 @@ void name_point(TraceSource& s, const ResultsTable& t, const std::vector<std::st
     if (varies && k != "steps" && k != "eta_star") params.push_back(column_label(s.model, k) + " = " + short_number(row[c]));
   }
   const int regime = t.column("regime");
-  s.title = row[1] + ": per-step trace" + (regime >= 0 ? ", regime " + row[static_cast<std::size_t>(regime)] : "");
+  Params p;
+  for (const auto& k : parameter_columns(t.header)) p.set(k, row[static_cast<std::size_t>(t.column(k))]);
+  s.method = method_label(s.model, p);
+  s.title = row[1] + ": per-step trace" + (s.method.empty() ? "" : " (" + s.method + ")") +
+            (regime >= 0 ? ", regime " + row[static_cast<std::size_t>(regime)] : "");
   s.subtitle = join(params, ", ") + "   (id " + row[0] + ")";
 }
 
@@ -67,9 +71,10 @@ bool wide_loss(const std::vector<double>& loss) {
   return hi > 20 * lo;
 }
 
-// 2/η against the step: two points when it is constant, as it is within a run.
-Series two_over_eta_series(const std::vector<double>& step, const std::vector<double>& v, const ModelInfo* model) {
-  Series s{.title = trace_column_label(model, "two_over_eta"), .color = {Color::Role::Ink}, .dash = Dash::Dashed};
+// A level against the step (2/η, an edge level): two points when it is constant, as it is within a
+// run.
+Series level_series(const std::vector<double>& step, const std::vector<double>& v, const std::string& title) {
+  Series s{.title = title, .color = {Color::Role::Ink}, .dash = Dash::Dashed};
   const bool constant = std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) == v.end();
   if (constant && v.size() >= 2 && std::isfinite(v.front())) {
     s.x = {step.front(), step.back()};
@@ -88,12 +93,16 @@ Panel trace_panel(const TraceTable& t, const std::string& name, std::size_t inde
   p.y = {.label = trace_column_label(source.model, name), .log = name == "loss" && log_loss, .pad_low = 0.08,
          .pad_high = 0.08};
   const std::vector<double> v = numbers(t, t.column(name));
-  if (name == "sharpness") {
+  if (name == "sharpness" || name == "psharpness") {
     p.y.pad_high = 0.35;  // room for the legend above the curves
     Series s{.title = trace_column_label(source.model, name), .color = {Color::Role::Cycle, 1}};
     add_points(s, step, v, kTracePoints);
     p.series.push_back(std::move(s));
-    p.series.push_back(two_over_eta_series(step, numbers(t, t.column("two_over_eta")), source.model));
+    // The level this sharpness is judged against: the method's edge level (psharpness, or the
+    // sharpness of a momentum method), else 2/η.
+    const bool edge = t.column("edge_level") >= 0 && (name == "psharpness" || t.column("psharpness") < 0);
+    const std::string title = edge ? "edge level of " + source.method : trace_column_label(source.model, "two_over_eta");
+    p.series.push_back(level_series(step, numbers(t, t.column(edge ? "edge_level" : "two_over_eta")), title));
     return p;
   }
   Series s{.color = {Color::Role::Cycle, static_cast<int>(index)}};
@@ -126,16 +135,30 @@ TraceSource trace_source(const std::string& path) {
   return s;
 }
 
+std::string method_label(const ModelInfo* model, const Params& p) {
+  if (!p.has("method") || p.text("method") == "gd") return "";
+  const std::string m = p.text("method");
+  auto key = [&](const char* k) { return p.has(k) ? column_label(model, k) + " = " + p.text(k) : std::string(); };
+  if (m == "polyak" || m == "nesterov") return m + ", " + key("momentum");
+  if (m == "adam") return m + ", " + key("beta1") + (p.has("bias_correction") && p.text("bias_correction") == "off"
+                                                         ? ", no bias correction" : "");
+  return m;
+}
+
 std::vector<std::string> default_trace_panels(const ModelInfo* model, const std::vector<std::string>& columns) {
   auto has = [&](const std::string& c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
-  if (model && !model->trace_panels.empty() && std::all_of(model->trace_panels.begin(), model->trace_panels.end(), has))
-    return model->trace_panels;
   std::vector<std::string> p;
+  if (model && !model->trace_panels.empty() && std::all_of(model->trace_panels.begin(), model->trace_panels.end(), has)) {
+    p = model->trace_panels;
+    const auto s = std::find(p.begin(), p.end(), "sharpness");
+    if (has("psharpness")) p.insert(s == p.end() ? s : s + 1, "psharpness");
+    return p;
+  }
   for (const char* c : {"loss", "sharpness"})
     if (has(c)) p.push_back(c);
   const auto& fixed = trace_fixed_columns();
   for (const auto& c : columns)
-    if (std::find(fixed.begin(), fixed.end(), c) == fixed.end()) p.push_back(c);
+    if (std::find(fixed.begin(), fixed.end(), c) == fixed.end() && c != "edge_level") p.push_back(c);
   return p;
 }
 

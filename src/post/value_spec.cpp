@@ -83,7 +83,7 @@ ValueSpec parse_value(const std::string& text, const ResultsHead& set) {
   v.column = resolve_column(name, set);
   if (v.column == "id" || v.column == "model" || v.column == "message")
     throw InputError("--value: column '" + v.column + "' holds text; use " + v.column + "=VALUE for a fraction");
-  const std::string label = column_label(find_model(set.model), v.column);
+  const std::string label = column_label(find_model(set.model), v.column, schema_options(set.header).methods);
   v.label = v.fraction ? "fraction of " + label + " = " + v.equals : label;
   return v;
 }

@@ -37,6 +37,9 @@ struct RunConfig {
 // The runner settings of a resolved point.
 RunConfig run_config(const Params& p);
 
+// The method of a point (keys it lacks at their defaults; eta when it has one).
+MethodSpec method_spec(const Params& p);
+
 // The method keys every model offers (method, momentum, beta1, beta2, eps, bias_correction,
 // frozen, flow_alpha, flow_max_step): keys added since 0.1, in no id at their defaults.
 const std::vector<KeySpec>& method_keys();

@@ -70,6 +70,7 @@ struct RunColumn {
   double level;       // a reference value worth drawing (1 for S/edge level: the edge); NaN for none
   Field (*value)(const RunStats&);
   ColumnGroup group = ColumnGroup::Base;
+  const char* method_label = nullptr;  // the label in a results file with methods, when it differs
 };
 
 // The runner's result columns, in the order of the results file.

@@ -61,8 +61,9 @@ class Schema {
 };
 
 // The human label of a column of a model's results (the runner's, the model's or a key's; the
-// derived eta_star and steps too); the name itself when there is none. model may be null.
-std::string column_label(const ModelInfo* model, const std::string& column);
+// derived eta_star and steps too); the name itself when there is none. model may be null. In a
+// file with methods (SchemaOptions::methods), the edge columns are S over the method's edge level.
+std::string column_label(const ModelInfo* model, const std::string& column, bool methods = false);
 
 // The parameter columns of a results file's header: those after id and model, before the first
 // runner column (the model's keys, then eta, eta_rel, eta_star, steps). Works for the files of

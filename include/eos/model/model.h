@@ -53,6 +53,10 @@ struct ModelInfo {
   // formula for legends ("8π/d²").
   std::function<double(const Params&)> eta_star;
   std::string eta_star_formula;
+  // η* is the linear-stability threshold of the model's minima (GD is stable at a minimum of
+  // sharpness S while η < 2/S): another method moves it by its own factor, η*·(1+β) for heavy ball
+  // (gd/method.h), and theory drawn for its runs moves with it. eta_rel stays relative to GD's η*.
+  bool eta_star_stability = false;
   // Human labels of columns for figures: a tracked scalar NAME labels NAME_final and NAME_tail
   // ("bias b" gives "final bias b" and "bias b (tail mean)"); keys are labelled in their KeySpec.
   std::vector<std::pair<std::string, std::string>> labels;

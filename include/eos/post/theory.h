@@ -22,8 +22,18 @@ Params cell_params(const AggregateTable& t, const Cell& c);
 // (one averaged over) or rejects p, or when it is not finite and positive.
 double eta_star_at(const ModelInfo& model, const Params& p);
 
-// Is η* finite at every cell and the same for cells with the same value of key `axis` (an index
-// of AggregateTable::keys())? Then it is a function of that key alone on this table.
+// The factor by which the method of p (its method keys; GD when it has none) moves the model's η*:
+// 1 for GD, the method's own for a model whose η* is a stability threshold
+// (ModelInfo::eta_star_stability, gd/method.h eta_star_factor), NaN when no theory says.
+double method_factor_at(const ModelInfo& model, const Params& p);
+// η* of the method of p: eta_star_at × method_factor_at (GD's η* for GD).
+double method_eta_star_at(const ModelInfo& model, const Params& p);
+// "η/η*" legend text for a factor: "η/η* = 1", "η/η* = 1.3 (1+β, polyak)".
+std::string method_factor_legend(const ModelInfo& model, const Params& p);
+
+// Is the method's η* finite at every cell and the same for cells with the same value of key
+// `axis` (an index of AggregateTable::keys())? Then it is a function of that key alone on this
+// table.
 bool eta_star_follows(const AggregateTable& t, const ModelInfo& model, std::size_t axis);
 
 // Values of parameter name spread over [lo, hi] for evaluating a theory along an axis: every
@@ -31,8 +41,8 @@ bool eta_star_follows(const AggregateTable& t, const ModelInfo& model, std::size
 // scale), else kTheorySamples values evenly spread on the axis's scale.
 std::vector<double> theory_samples(const ModelInfo& model, const std::string& name, double lo, double hi, bool log);
 
-// η* along parameter name, the other parameters as in base: the sample values where η* is
-// defined, and η* there.
+// The method's η* along parameter name, the other parameters as in base: the sample values where
+// it is defined, and η* there.
 struct ThresholdCurve {
   std::vector<double> at, eta_star;
 };

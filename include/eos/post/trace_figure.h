@@ -21,7 +21,12 @@ struct TraceSource {
   const ModelInfo* model = nullptr;  // null when unknown
   std::string title;               // "sparse-relu: per-step trace, regime gf", or the id
   std::string subtitle;            // "d = 30, η = 0.008378   (id ...)", or empty
+  std::string method;              // "polyak, β = 0.9" for a method other than gd, else empty
 };
+
+// "polyak, β = 0.9", "adam, β₁ = 0.9", "rmsprop": the method of a row's parameters named for a
+// legend; empty for gd (and rows of versions without methods).
+std::string method_label(const ModelInfo* model, const Params& p);
 
 // The source of the trace at path: for DIR/traces/ID.csv, the row of id ID in DIR's results
 // files gives the model and the regime (the title), the parameters that vary in its file and η
@@ -32,7 +37,8 @@ TraceSource trace_source(const std::string& path);
 // sharpness, then every tracked column.
 std::vector<std::string> default_trace_panels(const ModelInfo* model, const std::vector<std::string>& columns);
 
-// Stacked panels of these columns against the step ("sharpness" with 2/η dashed); the loss on a
+// Stacked panels of these columns against the step ("sharpness" with 2/η dashed, or the method's
+// edge level when the method is judged by it; "psharpness" with the edge level); the loss on a
 // log scale when it spans more than a factor of 20. Throws InputError naming what when a panel is
 // not a column of the trace, or there is none.
 Figure trace_figure(const TraceTable& t, const std::vector<std::string>& panels, const TraceSource& source,
