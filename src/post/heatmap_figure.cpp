@@ -165,16 +165,24 @@ void add_eta_rel_marks(Panel& p, const AggregateTable& t) {
     }
     const std::size_t other = 1 - i;
     if (!model || !eta_star_follows(t, *model, other)) continue;
-    const Axis& along = i == 0 ? p.y : p.x;
+    // A staircase: at each value of the other axis, across its cells, the factor there.
+    std::vector<double> values;
+    for (const auto& c : t.cells) values.push_back(key_number(t, c, other));
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    const bool log = (i == 0 ? p.y : p.x).log;
+    const auto edges = cell_edges(values, log);
     Curve curve{.title = param_label(t, "eta_rel") + " = the method's η*/η* (theory)", .color = {Color::Role::Ink},
                 .outlined = true};
     Params q = first;
-    for (double a : theory_samples(*model, t.axes[other], along.min, along.max, along.log)) {
-      q.set(t.axes[other], format_double(a));
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      q.set(t.axes[other], format_double(values[k]));
       const double fa = factor(q);
       if (!std::isfinite(fa)) continue;
-      (i == 0 ? curve.x : curve.y).push_back(fa);
-      (i == 0 ? curve.y : curve.x).push_back(a);
+      for (double a : {edges[k].first, edges[k].second}) {
+        (i == 0 ? curve.x : curve.y).push_back(fa);
+        (i == 0 ? curve.y : curve.x).push_back(a);
+      }
     }
     if (curve.x.size() >= 2) p.curves.push_back(std::move(curve));
   }
