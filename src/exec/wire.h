@@ -44,7 +44,7 @@ void serialize(Ar& ar, eos::RunStats& s, unsigned) {
   ar & s.grad_norm_final & s.converged & s.sharpness_final & s.sharpness_tail & s.sharpness_max;
   ar & s.edge_final & s.edge_tail & s.edge_max & s.first_edge_step & s.edge_samples & s.sharpness_samples;
   ar & s.step_edge_max & s.step_edge_tail & s.mid_edge_max & s.mid_checks & s.hvps_per_estimate;
-  ar & s.solver_check_diff;
+  ar & s.solver_check_diff & s.edge_level & s.psharpness_final & s.psharpness_tail & s.psharpness_max;
 }
 
 template <class Ar>

@@ -135,15 +135,25 @@ std::vector<std::size_t> varying(const ResultSet& set, const std::vector<std::st
   return v;
 }
 
-std::string by_axis(const BoundaryOptions& o, const std::vector<std::string>& line_axes) {
+// Does every row hold a number in column c?
+bool numeric_column(const ResultSet& set, const std::string& c) {
+  const auto k = static_cast<std::size_t>(set.column(c));
+  double v = 0;
+  return std::all_of(set.rows.begin(), set.rows.end(), [&](const auto& row) { return finite_number(row[k], v); });
+}
+
+// The axis to summarise and fit against: --by, else the first numeric axis besides seeds that
+// varies between lines (a text axis such as method splits the summaries instead).
+std::string by_axis(const ResultSet& set, const BoundaryOptions& o, const std::vector<std::string>& line_axes) {
   if (!o.by.empty()) {
     if (!has(line_axes, o.by))
       throw InputError("--by: " + quote_input(o.by) + " is not an axis that varies between lines (" +
                        (line_axes.empty() ? std::string("none does") : join(line_axes, ", ")) + ")");
+    if (!numeric_column(set, o.by)) throw InputError("--by: " + quote_input(o.by) + " holds text; fit against a numeric axis");
     return o.by;
   }
   for (const auto& a : line_axes)
-    if (!is_replicate_key(a)) return a;
+    if (!is_replicate_key(a) && numeric_column(set, a)) return a;
   return "";
 }
 
@@ -159,7 +169,7 @@ BoundaryTable find_boundaries(const ResultSet& set, const BoundaryOptions& o) {
   const auto cands = line_candidates(set, o, t.along);
   const auto vary = varying(set, cands);
   for (auto i : vary) t.line_axes.push_back(cands[i]);
-  t.by = by_axis(o, t.line_axes);
+  t.by = by_axis(set, o, t.line_axes);
   const auto lines = group_lines(set, cands, t.along, t.phase);
   t.lines = lines.size();
   for (const auto& k : set.model_keys())
