@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The sparse-coding ReLU network (SCIENCE.md section 2, the paper's eq. 2) in plain NumPy, written
+"""The sparse-coding ReLU network (docs/science.md §3, the paper's eq. 2) in plain NumPy, written
 the way a researcher would: the reference that bench/numpy_speedup.sh times against eos-sweep's
 fast step.
 

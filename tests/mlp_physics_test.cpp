@@ -1,4 +1,4 @@
-// Cohen et al.'s edge of stability on a real network (SCIENCE.md section 8): fc-tanh 200-200 on
+// Cohen et al.'s edge of stability on a real network (docs/science.md §8): fc-tanh 200-200 on
 // the first 1500 digits, MSE, 1500 GD steps. At η = 0.1 the sharpness rises steadily toward 2/η
 // (progressive sharpening) and stays below it; at η = 0.2 it starts below 0.6·(2/η), rises past
 // 2/η, then hovers at the edge (η·S/2 over the tail within [0.95, 1.12]) while the loss goes down

@@ -1,4 +1,4 @@
-// The main physical claim (SCIENCE.md section 2) on a reduced instance: over a fixed horizon
+// The main physical claim (docs/science.md §3) on a reduced instance: over a fixed horizon
 // η·T = 10, the final bias is the same for every η below η* = 8π/d² (GD tracks gradient flow)
 // and falls below that plateau, further as η grows, above it; the regime column says gf below
 // and eos above. Fails if the threshold, the model or the runner is wrong.

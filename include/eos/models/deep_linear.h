@@ -1,4 +1,4 @@
-// Model A (SCIENCE.md 6A): the deep linear network W_L⋯W_1 with squared loss (1/2n)‖W_L⋯W_1X − Y‖²,
+// Model A (docs/science.md §7.1): the deep linear network W_L⋯W_1 with squared loss (1/2n)‖W_L⋯W_1X − Y‖²,
 // on the scalar chain (all widths 1, x = 1, target y) or Gaussian inputs with a planted linear target.
 #pragma once
 #include <vector>

@@ -1,4 +1,4 @@
-// Model C (SCIENCE.md 6C): the non-homogeneous two-layer network f(W; x) = (1/m)Σ_j a_j φ(⟨w_j, x⟩) with
+// Model C (docs/science.md §7.3): the non-homogeneous two-layer network f(W; x) = (1/m)Σ_j a_j φ(⟨w_j, x⟩) with
 // fixed a_j = ±1, leaky softplus φ(z) = c·z + (1 − c)·softplus(z), logistic loss; only W is trained.
 #pragma once
 #include <string>

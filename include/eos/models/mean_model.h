@@ -1,4 +1,4 @@
-// The mean model (SCIENCE.md section 3): the sparse-coding network with its noise sums replaced by
+// The mean model (docs/science.md §4): the sparse-coding network with its noise sums replaced by
 // their expectations, L(a₋, a₊, b) = ℓ_sym(d·(a₋ + a₊)·g(b)), g(b) = bΦ(b) + φ(b).
 #pragma once
 #include "eos/model/model.h"

@@ -1,4 +1,4 @@
-// Model B (SCIENCE.md 6B): the minimalist example of progressive sharpening and EoS, f(x) = α(β₁x₁ + β₂x₂)
+// Model B (docs/science.md §7.2): the minimalist example of progressive sharpening and EoS, f(x) = α(β₁x₁ + β₂x₂)
 // with population loss ½λ₁α²β₁² + ½λ₂(αβ₂ − 1)², θ = (α, β₁, β₂), and its gradient-flow theory.
 #pragma once
 #include "eos/model/model.h"

@@ -1,4 +1,4 @@
-// The two-layer ReLU network with unknown basis (SCIENCE.md section 5), f(x) = Σ_j a_j ReLU(⟨w_j, x⟩ + b_j),
+// The two-layer ReLU network with unknown basis (docs/science.md §6), f(x) = Σ_j a_j ReLU(⟨w_j, x⟩ + b_j),
 // all of (W, a, b) trained on sparse-coding data with the logistic loss; exact gradient and Hessian-vector product.
 #pragma once
 #include <memory>

@@ -1,4 +1,4 @@
-// The single-neuron linear network (SCIENCE.md section 4): two scalars (x, y) and the loss ℓ(x·y)
+// The single-neuron linear network (docs/science.md §5): two scalars (x, y) and the loss ℓ(x·y)
 // for an even, convex, Lipschitz ℓ with ℓ''(0) = 1; the paper's toy model of the edge of stability.
 #pragma once
 #include <string>

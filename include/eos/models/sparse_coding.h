@@ -1,4 +1,4 @@
-// Sparse-coding data (SCIENCE.md section 1): x = λ·y·e_j + ξ, y = ±1, j uniform, ξ ~ N(0, I_d).
+// Sparse-coding data (docs/science.md §2): x = λ·y·e_j + ξ, y = ±1, j uniform, ξ ~ N(0, I_d).
 // A data set depends only on (purpose, seed, d, λ, n): never on η, the rank or the run order.
 #pragma once
 #include <cstdint>

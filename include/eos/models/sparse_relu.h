@@ -1,4 +1,4 @@
-// The main model (SCIENCE.md section 2): the ReLU network with known basis on sparse-coding
+// The main model (docs/science.md §3): the ReLU network with known basis on sparse-coding
 // data, f(x) = a₋·Σ_k ReLU(−x_k + b) + a₊·Σ_k ReLU(x_k + b), θ = (a₋, a₊, b), logistic loss.
 #pragma once
 #include <memory>
