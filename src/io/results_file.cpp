@@ -369,6 +369,7 @@ ResultsFile::ResultsFile(const std::string& path, const std::vector<std::string>
       throw InputError(sys_error("truncate", path));
     }
   }
+  if (!old_header_.empty()) widen();
   open_for_append();
   if (::lseek(fd_, 0, SEEK_END) == 0) append(head);
   sync();
@@ -394,11 +395,8 @@ void ResultsFile::widen() {
     map.push_back(at == old_header_.end() ? -1 : static_cast<int>(at - old_header_.begin()));
     fill.push_back(at == old_header_.end() && old_value_ ? old_value_(c) : "");
   }
-  ::close(fd_);
-  fd_ = -1;
   rewrite(layout(old_header_), layout(header_), false, map, fill);
   old_header_.clear();
-  open_for_append();
 }
 
 ResultsFile::~ResultsFile() {
@@ -409,7 +407,6 @@ ResultsFile::~ResultsFile() {
 }
 
 void ResultsFile::append(const std::string& line) {
-  if (!old_header_.empty()) widen();
   const char* p = line.data();
   std::size_t left = line.size();
   while (left > 0) {

@@ -27,8 +27,8 @@ class ResultsFile {
   // write). It is read once, line by line, keeping only the ids of its rows: a damaged tail is
   // cut off; damaged or repeated rows (and, with drop_errors, error rows, so that their points run
   // again) are removed by rewriting the file under a temporary name. An older file is widened
-  // before the first row is appended to it (old_value fills its rows' new cells), crash-safely:
-  // written whole under a temporary name, synced, renamed over; until then it is left as it was.
+  // here (old_value fills its rows' new cells), crash-safely: written whole under a temporary
+  // name, synced, renamed over; if that fails (InputError) the old file is left as it was.
   ResultsFile(const std::string& path, const std::vector<std::string>& header, bool drop_errors,
               const OldValue& old_value = {});
   ~ResultsFile();
@@ -40,8 +40,6 @@ class ResultsFile {
   std::size_t error_rows() const { return errors_; }
   // Append one complete line (ending in '\n') with a single write; synced at most every second.
   void append(const std::string& line);
-  // Whether the file is older and will be widened before the first append.
-  bool widening() const { return !old_header_.empty(); }
   // Flush to disk (fsync).
   void sync();
 
@@ -63,7 +61,7 @@ class ResultsFile {
   void widen();
   int fd_ = -1;
   std::string path_;
-  std::vector<std::string> header_, old_header_;  // old_header_: an older file's, until widened
+  std::vector<std::string> header_, old_header_;  // old_header_: an older file's, while it is widened
   OldValue old_value_;
   DoneIds done_;
   std::size_t errors_ = 0;
