@@ -113,7 +113,7 @@ void add_reference_marks(Panel& p, const AggregateTable& t, const std::vector<Li
                                         : param_label(t, "eta_rel") + " = 1"});
     for (std::size_t i = 0; !same && i < at.size(); ++i)
       if (std::isfinite(at[i])) p.marks.push_back({.at = at[i], .color = {Color::Role::Cycle, static_cast<int>(i)}});
-    if (!same) p.keys.push_back({.title = param_label(t, "eta_rel") + " = the method's η*/η* (dashed, per line)"});
+    if (!same) p.keys.push_back({.title = "the method's η*/η* (dashed)"});
   }
   const double level = value_level(t.value);
   if (!std::isnan(level))
