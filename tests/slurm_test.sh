@@ -74,8 +74,9 @@ step "starting the cluster"
 slurm_cluster_start "$tmp/cluster" || fail "cannot start the SLURM cluster (see above)"
 
 # Jobs: points of ~0.05 s (small) and ~0.5 s (long, so the signal lands mid-sweep). The small one
-# refines its regime boundary along eta_rel (a line of 4 grid points per seed, up to 4 added), so
-# the whole sweep and the array of shards refine under srun, each line in one shard.
+# refines its regime boundary along eta_rel (a line of 4 grid points per seed and method, up to 4
+# added), so the whole sweep and the array of shards refine under srun, each line in one shard;
+# it runs heavy ball and Nesterov, the long one Adam (every method works under SLURM).
 cat >"$tmp/small.job" <<'EOF'
 model = sparse-relu
 d = 30
@@ -83,6 +84,8 @@ n = 60
 path = oracle
 eta_rel = 0.5, 1, 1.5, 2
 seed = range(0, 3)
+method = polyak, nesterov
+momentum = 0.5
 refine = regime
 refine_max = 4
 EOF
@@ -94,6 +97,7 @@ path = oracle
 steps = 60000
 eta_rel = 0.5, 0.8, 1.2, 1.5, 2
 seed = range(0, 6)
+method = adam
 EOF
 agg_args=(--x eta_rel --value bias_final)
 
@@ -222,7 +226,7 @@ check_agg() { # NAME SWEEP_DIR AGG_ID FILES ROWS
 aggregate_works=0
 if "$EOS_SWEEP" aggregate --help >/dev/null 2>&1; then aggregate_works=1; fi
 small_rows=$(($(wc -l <"$tmp/local-small/results.csv") - 1))
-[ "$small_rows" -gt 12 ] || fail "the small job refined nothing ($small_rows rows)"
+[ "$small_rows" -gt 24 ] || fail "the small job refined nothing ($small_rows rows)"
 check_agg whole "$tmp/whole" "$whole_agg" 1 "$small_rows"
 check_agg array "$tmp/array" "$array_agg" 3 "$small_rows"
 check_agg signal "$tmp/signal" "$sig_agg" 1 30
