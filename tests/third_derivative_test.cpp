@@ -222,3 +222,24 @@ BOOST_AUTO_TEST_CASE(activation_third_derivatives_match_differences) {
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(pairs_equal_single_products) {
+  // third_pairs in svec order: the mlp's shared tangents and the default loop give third()'s values.
+  Mlp net = small_net("tanh", "ce", 5, 2, 30);
+  auto mini = make("minimalist-2d", {});
+  for (Model* m : {static_cast<Model*>(&net), mini.get()}) {
+    const Vec theta = m->initial() + random_vec(m->initial().size(), 9, 0.3);
+    Mat U(theta.size(), 3);
+    for (long c = 0; c < 3; ++c) U.col(c) = random_vec(theta.size(), 40 + static_cast<std::uint64_t>(c));
+    std::vector<Vec> pairs;
+    m->third_pairs(theta, U, pairs);
+    BOOST_REQUIRE_EQUAL(pairs.size(), 6u);
+    std::size_t p = 0;
+    for (long i = 0; i < 3; ++i)
+      for (long j = i; j < 3; ++j, ++p) {
+        Vec one;
+        m->third(theta, U.col(i), U.col(j), one);
+        BOOST_TEST((pairs[p] - one).norm() <= 1e-13 * one.norm(), "pair (" << i << ", " << j << ")");
+      }
+  }
+}

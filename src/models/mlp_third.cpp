@@ -102,47 +102,63 @@ void MlpThird::prepare(const MlpNet& net, const Vec& theta) {
   have_ = true;
 }
 
-void MlpThird::product(const MlpNet& net, const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
-  prepare(net, theta);
+MlpThird::Tangent MlpThird::first_order(const MlpNet& net, const Vec& theta, const Vec& t) const {
+  const MlpShape& s = net.shape();
+  const long L = s.layers(), n = net.samples();
+  const std::size_t top = static_cast<std::size_t>(L - 1);
+  Tangent tg;
+  tg.z.resize(top + 1);
+  tg.a.resize(top + 1);
+  tg.d.resize(top + 1);
+  tg.b.resize(top);
+  for (long l = 0; l < L; ++l) {
+    const std::size_t k = static_cast<std::size_t>(l);
+    tg.z[k] = affine_of(s, t, l, l == 0 ? net.inputs() : a_[k]);
+    if (l > 0) tg.z[k].noalias() += weights_t(s, theta, l).transpose() * tg.a[k];
+    if (l < L - 1) tg.a[k + 1] = s1_[k].cwiseProduct(tg.z[k]);
+  }
+  const double inv = 1.0 / static_cast<double>(n);
+  if (net.loss_kind() == LossKind::Mse) {
+    tg.d[top] = tg.z[top] * inv;
+  } else {
+    tg.p = softmax_jvp(p_, tg.z[top]);
+    tg.d[top] = tg.p * inv;
+  }
+  for (long l = L - 1; l >= 1; --l) {
+    const std::size_t k = static_cast<std::size_t>(l), h = k - 1;
+    tg.b[h] = weights_t(s, t, l) * delta_[k] + weights_t(s, theta, l) * tg.d[k];
+    tg.d[h] = s2_[h].cwiseProduct(tg.z[h]).cwiseProduct(back_[h]) + s1_[h].cwiseProduct(tg.b[h]);
+  }
+  return tg;
+}
+
+void MlpThird::second_order(const MlpNet& net, const Vec& theta, const Vec& u, const Vec& v, const Tangent& tu,
+                            const Tangent& tv, Vec& out) const {
   const MlpShape& s = net.shape();
   const long L = s.layers(), n = net.samples();
   const Mat& x = net.inputs();
-  // Forward tangents of every layer's pre-activation and input: along u (zu, au), along v (zv,
-  // av) and the mixed second tangent (zuv, auv). The data have no tangents (index 0 unused).
-  std::vector<Mat> zu(L), zv(L), zuv(L), au(L), av(L), auv(L);
+  const std::size_t top = static_cast<std::size_t>(L - 1);
+  // The mixed second tangents of the pre-activations (zuv) and of the layers' inputs (auv).
+  std::vector<Mat> zuv(top + 1), auv(top + 1);
+  zuv[0] = Mat::Zero(s.out(0), n);
   for (long l = 0; l < L; ++l) {
     const std::size_t k = static_cast<std::size_t>(l);
-    const Mat& in = l == 0 ? x : a_[k];
-    zu[k] = affine_of(s, u, l, in);
-    zv[k] = affine_of(s, v, l, in);
-    if (l == 0) {
-      zuv[k] = Mat::Zero(s.out(l), n);
-    } else {
-      const ConstMap wt = weights_t(s, theta, l);
-      zu[k].noalias() += wt.transpose() * au[k];
-      zv[k].noalias() += wt.transpose() * av[k];
-      zuv[k] = weights_t(s, u, l).transpose() * av[k] + weights_t(s, v, l).transpose() * au[k] + wt.transpose() * auv[k];
-    }
-    if (l == L - 1) break;
-    au[k + 1] = s1_[k].cwiseProduct(zu[k]);
-    av[k + 1] = s1_[k].cwiseProduct(zv[k]);
-    auv[k + 1] = s2_[k].cwiseProduct(zv[k]).cwiseProduct(zu[k]) + s1_[k].cwiseProduct(zuv[k]);
+    if (l > 0)
+      zuv[k] = weights_t(s, u, l).transpose() * tv.a[k] + weights_t(s, v, l).transpose() * tu.a[k] +
+               weights_t(s, theta, l).transpose() * auv[k];
+    if (l < L - 1) auv[k + 1] = s2_[k].cwiseProduct(tv.z[k]).cwiseProduct(tu.z[k]) + s1_[k].cwiseProduct(zuv[k]);
   }
-  // Tangents of ∂L/∂f: du along u, dv along v, duv mixed.
-  const std::size_t top = static_cast<std::size_t>(L - 1);
+  // The mixed tangent of ∂L/∂f: for ce, the softmax Jacobian's own tangent along v applied to zu,
+  // (p'∘zu − p'(pᵀzu) − p(p'ᵀzu)) with p' the softmax's tangent along v, plus the Jacobian on zuv.
   const double inv = 1.0 / static_cast<double>(n);
-  Mat du, dv, duv;
+  Mat duv;
   if (net.loss_kind() == LossKind::Mse) {
-    du = zu[top] * inv;
-    dv = zv[top] * inv;
     duv = zuv[top] * inv;
   } else {
-    const Mat pv = softmax_jvp(p_, zv[top]);  // the softmax's tangent along v
-    du = softmax_jvp(p_, zu[top]) * inv;
-    dv = pv * inv;
-    const Eigen::RowVectorXd p_zu = p_.cwiseProduct(zu[top]).colwise().sum();
-    const Eigen::RowVectorXd pv_zu = pv.cwiseProduct(zu[top]).colwise().sum();
-    duv = (pv.cwiseProduct(zu[top]) - pv * p_zu.asDiagonal() - p_ * pv_zu.asDiagonal() + softmax_jvp(p_, zuv[top])) * inv;
+    const Mat& zu = tu.z[top];
+    const Eigen::RowVectorXd p_zu = p_.cwiseProduct(zu).colwise().sum();
+    const Eigen::RowVectorXd pv_zu = tv.p.cwiseProduct(zu).colwise().sum();
+    duv = (tv.p.cwiseProduct(zu) - tv.p * p_zu.asDiagonal() - p_ * pv_zu.asDiagonal() + softmax_jvp(p_, zuv[top])) * inv;
   }
   out.resize(s.dim());
   for (long l = L - 1; l >= 0; --l) {
@@ -151,26 +167,42 @@ void MlpThird::product(const MlpNet& net, const Vec& theta, const Vec& u, const 
     Eigen::Map<Mat> gw(out.data() + s.weight_offset(l), s.in(l), s.out(l));
     gw.noalias() = (l == 0 ? x : a_[k]) * duv.transpose();
     if (l > 0) {
-      gw.noalias() += av[k] * du.transpose();
+      gw.noalias() += tv.a[k] * tu.d[k].transpose();
       gw.noalias() += auv[k] * delta_[k].transpose();
-      gw.noalias() += au[k] * dv.transpose();
+      gw.noalias() += tu.a[k] * tv.d[k].transpose();
     }
     out.segment(s.bias_offset(l), s.out(l)) = duv.rowwise().sum();
     if (l == 0) break;
-    // back = W_lᵀδ_l and its tangents, then δ_{l−1} = σ'(z_{l−1})∘back and its tangents.
+    // back = W_lᵀδ_l: its mixed tangent, then that of δ_{l−1} = σ'(z_{l−1})∘back.
     const std::size_t h = k - 1;
-    const ConstMap wt = weights_t(s, theta, l), ut = weights_t(s, u, l), vt = weights_t(s, v, l);
-    const Mat bu = ut * delta_[k] + wt * du;
-    const Mat bv = vt * delta_[k] + wt * dv;
-    const Mat buv = ut * dv + vt * du + wt * duv;
+    const Mat buv = weights_t(s, u, l) * tv.d[k] + weights_t(s, v, l) * tu.d[k] + weights_t(s, theta, l) * duv;
     const Mat& back = back_[h];
-    Mat next_uv = s3_[h].cwiseProduct(zv[h]).cwiseProduct(zu[h]).cwiseProduct(back) +
-                  s2_[h].cwiseProduct(zuv[h].cwiseProduct(back) + zu[h].cwiseProduct(bv) + zv[h].cwiseProduct(bu)) +
-                  s1_[h].cwiseProduct(buv);
-    du = s2_[h].cwiseProduct(zu[h]).cwiseProduct(back) + s1_[h].cwiseProduct(bu);
-    dv = s2_[h].cwiseProduct(zv[h]).cwiseProduct(back) + s1_[h].cwiseProduct(bv);
-    duv.swap(next_uv);
+    duv = s3_[h].cwiseProduct(tv.z[h]).cwiseProduct(tu.z[h]).cwiseProduct(back) +
+          s2_[h].cwiseProduct(zuv[h].cwiseProduct(back) + tu.z[h].cwiseProduct(tv.b[h]) + tv.z[h].cwiseProduct(tu.b[h])) +
+          s1_[h].cwiseProduct(buv);
   }
+}
+
+void MlpThird::product(const MlpNet& net, const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  prepare(net, theta);
+  second_order(net, theta, u, v, first_order(net, theta, u), first_order(net, theta, v), out);
+}
+
+void MlpThird::products(const MlpNet& net, const Vec& theta, const Mat& U, std::vector<Vec>& out) {
+  prepare(net, theta);
+  const long k = U.cols();
+  std::vector<Tangent> tangents;
+  std::vector<Vec> cols;
+  for (long i = 0; i < k; ++i) {
+    cols.emplace_back(U.col(i));
+    tangents.push_back(first_order(net, theta, cols.back()));
+  }
+  out.resize(static_cast<std::size_t>(k * (k + 1) / 2));
+  std::size_t p = 0;
+  for (long i = 0; i < k; ++i)
+    for (long j = i; j < k; ++j, ++p)
+      second_order(net, theta, cols[static_cast<std::size_t>(i)], cols[static_cast<std::size_t>(j)],
+                   tangents[static_cast<std::size_t>(i)], tangents[static_cast<std::size_t>(j)], out[p]);
 }
 
 }  // namespace eos

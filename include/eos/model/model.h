@@ -34,6 +34,10 @@ class Model {
   // the tests' reference, not a fallback).
   virtual bool has_third() const { return false; }
   virtual void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out);
+  // T(uᵢ, uⱼ) for every pair i ≤ j of the k columns of U, in the order (0,0), (0,1), …, (0,k−1),
+  // (1,1), …, (k−1,k−1) (numerics/sdcp.h's svec order): out gets k(k+1)/2 vectors. Default: one
+  // third() per pair; a model may share work between the pairs (mlp shares each column's tangents).
+  virtual void third_pairs(const Vec& theta, const Mat& U, std::vector<Vec>& out);
   // Scalars recorded every step, in the order of ModelInfo::tracked (reported as NAME_final
   // and NAME_tail, the mean over the run's tail, and written into traces).
   virtual void track(const Vec& theta, double* out) const;

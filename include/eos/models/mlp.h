@@ -21,6 +21,7 @@ class Mlp final : public Model {
   // Exact ∇_θ(uᵀHv) by a second-order forward pass (mlp_third.h).
   bool has_third() const override { return true; }
   void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
+  void third_pairs(const Vec& theta, const Mat& U, std::vector<Vec>& out) override;
   // train_acc, then bias_mean_lK and frac_neg_bias_lK of hidden layers 1..3 (NaN past depth).
   void track(const Vec& theta, double* out) const override;
   void report(const Vec& theta, double* out) override;  // test_acc, test_loss
