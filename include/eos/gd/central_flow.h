@@ -43,10 +43,10 @@ struct CentralFlowOptions {
 struct CentralFlowRecord {
   long step = 0;              // t in GD steps (time η·t in GD's units)
   double loss = 0;            // L(w)
-  double predicted_loss = 0;  // L(w) + tr(X)/η: GD's predicted time-averaged loss
-  double sharpness = 0;       // λ₁(H(w))
+  double predicted_loss = 0;  // L(w) + tr(X)/η: GD's predicted time-averaged loss (cf_loss)
+  double sharpness = 0;       // λ₁(H(w)) (cf_sharpness)
   std::vector<double> sigma2; // eigenvalues of X, largest first (empty off the edge)
-  double sigma2_max() const { return sigma2.empty() ? 0.0 : sigma2.front(); }
+  double sigma2_max() const { return sigma2.empty() ? 0.0 : sigma2.front(); }  // cf_sigma2
   int critical = 0;           // size of the critical set at the first substep
   int tracked = 0;            // eigenpairs tracked at the first substep
   // Costs of the whole step (all substeps): gradients, HVPs (eigen-solves), third-derivative
