@@ -1,9 +1,11 @@
 // The fully connected network's third-derivative product: σ''' per activation, the kept passes at
 // θ, and the second-order forward pass with its backward tangents. Matrices are features × samples;
-// W_l is read in place from θ as its transpose, as in mlp_net.cpp.
+// W_l is read in place from θ as its transpose, as in mlp_net.cpp; the products go through matmul.
 #include "eos/models/mlp_third.h"
 
 #include <cmath>
+
+#include "eos/numerics/blas.h"
 
 namespace eos {
 namespace {
@@ -19,9 +21,18 @@ ConstMap weights_t(const MlpShape& s, const Vec& p, long l) {
 
 // z = W_l·a + b_l of the parameters p (a direction's tangent when p is one).
 Mat affine_of(const MlpShape& s, const Vec& p, long l, const Mat& a) {
-  Mat z = weights_t(s, p, l).transpose() * a;
+  Mat z(s.out(l), a.cols());
+  matmul(weights_t(s, p, l), true, a, false, z);
   z.colwise() += p.segment(s.bias_offset(l), s.out(l));
   return z;
+}
+
+// out += W_l(p)·a (forward: transposed in-place weights), or out = W_l(p)ᵀ·d (backward) plus more.
+void forward_add(const MlpShape& s, const Vec& p, long l, const Mat& a, Mat& out) {
+  matmul(weights_t(s, p, l), true, a, false, out, 1, 1);
+}
+void backward_add(const MlpShape& s, const Vec& p, long l, const Mat& d, Mat& out, double beta) {
+  matmul(weights_t(s, p, l), false, d, false, out, 1, beta);
 }
 
 // The softmax Jacobian applied column by column: p∘t − p·(pᵀt).
@@ -95,7 +106,8 @@ void MlpThird::prepare(const MlpNet& net, const Vec& theta) {
   err /= static_cast<double>(n);
   for (long l = L - 1; l >= 1; --l) {
     const std::size_t k = static_cast<std::size_t>(l) - 1;
-    back_[k] = weights_t(s, theta, l) * delta_[k + 1];
+    back_[k].resize(s.in(l), n);
+    backward_add(s, theta, l, delta_[k + 1], back_[k], 0);
     delta_[k] = s1_[k].cwiseProduct(back_[k]);
   }
   at_ = theta;
@@ -114,7 +126,7 @@ MlpThird::Tangent MlpThird::first_order(const MlpNet& net, const Vec& theta, con
   for (long l = 0; l < L; ++l) {
     const std::size_t k = static_cast<std::size_t>(l);
     tg.z[k] = affine_of(s, t, l, l == 0 ? net.inputs() : a_[k]);
-    if (l > 0) tg.z[k].noalias() += weights_t(s, theta, l).transpose() * tg.a[k];
+    if (l > 0) forward_add(s, theta, l, tg.a[k], tg.z[k]);
     if (l < L - 1) tg.a[k + 1] = s1_[k].cwiseProduct(tg.z[k]);
   }
   const double inv = 1.0 / static_cast<double>(n);
@@ -126,7 +138,9 @@ MlpThird::Tangent MlpThird::first_order(const MlpNet& net, const Vec& theta, con
   }
   for (long l = L - 1; l >= 1; --l) {
     const std::size_t k = static_cast<std::size_t>(l), h = k - 1;
-    tg.b[h] = weights_t(s, t, l) * delta_[k] + weights_t(s, theta, l) * tg.d[k];
+    tg.b[h].resize(s.in(l), n);
+    backward_add(s, t, l, delta_[k], tg.b[h], 0);
+    backward_add(s, theta, l, tg.d[k], tg.b[h], 1);
     tg.d[h] = s2_[h].cwiseProduct(tg.z[h]).cwiseProduct(back_[h]) + s1_[h].cwiseProduct(tg.b[h]);
   }
   return tg;
@@ -143,9 +157,12 @@ void MlpThird::second_order(const MlpNet& net, const Vec& theta, const Vec& u, c
   zuv[0] = Mat::Zero(s.out(0), n);
   for (long l = 0; l < L; ++l) {
     const std::size_t k = static_cast<std::size_t>(l);
-    if (l > 0)
-      zuv[k] = weights_t(s, u, l).transpose() * tv.a[k] + weights_t(s, v, l).transpose() * tu.a[k] +
-               weights_t(s, theta, l).transpose() * auv[k];
+    if (l > 0) {
+      zuv[k] = Mat::Zero(s.out(l), n);
+      forward_add(s, u, l, tv.a[k], zuv[k]);
+      forward_add(s, v, l, tu.a[k], zuv[k]);
+      forward_add(s, theta, l, auv[k], zuv[k]);
+    }
     if (l < L - 1) auv[k + 1] = s2_[k].cwiseProduct(tv.z[k]).cwiseProduct(tu.z[k]) + s1_[k].cwiseProduct(zuv[k]);
   }
   // The mixed tangent of ∂L/∂f: for ce, the softmax Jacobian's own tangent along v applied to zu,
@@ -165,17 +182,20 @@ void MlpThird::second_order(const MlpNet& net, const Vec& theta, const Vec& u, c
     const std::size_t k = static_cast<std::size_t>(l);
     // The weight gradient in·δᵀ differentiated along u, then along v.
     Eigen::Map<Mat> gw(out.data() + s.weight_offset(l), s.in(l), s.out(l));
-    gw.noalias() = (l == 0 ? x : a_[k]) * duv.transpose();
+    matmul(l == 0 ? x : a_[k], false, duv, true, gw);
     if (l > 0) {
-      gw.noalias() += tv.a[k] * tu.d[k].transpose();
-      gw.noalias() += auv[k] * delta_[k].transpose();
-      gw.noalias() += tu.a[k] * tv.d[k].transpose();
+      matmul(tv.a[k], false, tu.d[k], true, gw, 1, 1);
+      matmul(auv[k], false, delta_[k], true, gw, 1, 1);
+      matmul(tu.a[k], false, tv.d[k], true, gw, 1, 1);
     }
     out.segment(s.bias_offset(l), s.out(l)) = duv.rowwise().sum();
     if (l == 0) break;
     // back = W_lᵀδ_l: its mixed tangent, then that of δ_{l−1} = σ'(z_{l−1})∘back.
     const std::size_t h = k - 1;
-    const Mat buv = weights_t(s, u, l) * tv.d[k] + weights_t(s, v, l) * tu.d[k] + weights_t(s, theta, l) * duv;
+    Mat buv(s.in(l), n);
+    backward_add(s, u, l, tv.d[k], buv, 0);
+    backward_add(s, v, l, tu.d[k], buv, 1);
+    backward_add(s, theta, l, duv, buv, 1);
     const Mat& back = back_[h];
     duv = s3_[h].cwiseProduct(tv.z[h]).cwiseProduct(tu.z[h]).cwiseProduct(back) +
           s2_[h].cwiseProduct(zuv[h].cwiseProduct(back) + tu.z[h].cwiseProduct(tv.b[h]) + tv.z[h].cwiseProduct(tu.b[h])) +
