@@ -1,6 +1,8 @@
 // Defaults of the model interface.
 #include "eos/model/model.h"
 
+#include <stdexcept>
+
 namespace eos {
 
 void Model::hvp(const Vec& theta, const Vec& v, Vec& out) {
@@ -8,6 +10,25 @@ void Model::hvp(const Vec& theta, const Vec& v, Vec& out) {
   Mat hess;
   evaluate(theta, grad, &hess);
   out = hess * v;
+}
+
+void Model::third(const Vec&, const Vec&, const Vec&, Vec&) {
+  throw std::logic_error("this model offers no third derivative (Model::has_third() is false)");
+}
+
+void Model::third_pairs(const Vec& theta, const Mat& U, std::vector<Vec>& out) {
+  const long k = U.cols();
+  out.resize(static_cast<std::size_t>(k * (k + 1) / 2));
+  std::size_t p = 0;
+  for (long i = 0; i < k; ++i)
+    for (long j = i; j < k; ++j) third(theta, U.col(i), U.col(j), out[p++]);
+}
+
+void third_by_differences(Model& m, const Vec& theta, const Vec& u, const Vec& v, double eps, Vec& out) {
+  Vec plus, minus;
+  m.hvp(theta + eps * v, u, plus);
+  m.hvp(theta - eps * v, u, minus);
+  out = (plus - minus) / (2 * eps);
 }
 
 void Model::track(const Vec&, double*) const {}

@@ -1,4 +1,5 @@
-// The deep linear network: loss, gradient, exact dense Hessian and Hessian-vector products.
+// The deep linear network: loss, gradient, exact dense Hessian, Hessian-vector and
+// third-derivative products.
 #include "eos/models/deep_linear.h"
 
 #include <cmath>
@@ -164,6 +165,49 @@ void DeepLinear::hvp(const Vec& theta, const Vec& v, Vec& out) {
     o.noalias() = (dA[i].transpose() * R * F[i - 1].transpose() + A[i].transpose() * dR * F[i - 1].transpose() +
                    A[i].transpose() * R * dF[i - 1].transpose()) /
                   n;
+  }
+}
+
+void DeepLinear::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  // The hvp above along U (tangents d·) differentiated along Z = v (tangents e·, and ed· for the
+  // mixed second tangents): out_i = (1/n)·D_v[dA_iᵀ R F_{i−1}ᵀ + A_iᵀ dR F_{i−1}ᵀ + A_iᵀ R dF_{i−1}ᵀ].
+  const long L = depth();
+  const double n = static_cast<double>(data_.X.cols());
+  std::vector<Mat> W(L + 1), U(L + 1), Z(L + 1);
+  for (long i = 1; i <= L; ++i) {
+    W[i] = layer(theta, i);
+    U[i] = Eigen::Map<const Mat>(u.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
+    Z[i] = Eigen::Map<const Mat>(v.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
+  }
+  std::vector<Mat> F(L + 1), dF(L + 1), eF(L + 1), edF(L + 1);
+  F[0] = data_.X;
+  dF[0] = eF[0] = edF[0] = Mat::Zero(data_.X.rows(), data_.X.cols());
+  for (long i = 1; i <= L; ++i) {
+    F[i] = W[i] * F[i - 1];
+    dF[i] = U[i] * F[i - 1] + W[i] * dF[i - 1];
+    eF[i] = Z[i] * F[i - 1] + W[i] * eF[i - 1];
+    edF[i] = U[i] * eF[i - 1] + Z[i] * dF[i - 1] + W[i] * edF[i - 1];
+  }
+  std::vector<Mat> A(L + 1), dA(L + 1), eA(L + 1), edA(L + 1);
+  A[L] = Mat::Identity(widths_[L], widths_[L]);
+  dA[L] = eA[L] = edA[L] = Mat::Zero(widths_[L], widths_[L]);
+  for (long i = L - 1; i >= 1; --i) {
+    A[i] = A[i + 1] * W[i + 1];
+    dA[i] = dA[i + 1] * W[i + 1] + A[i + 1] * U[i + 1];
+    eA[i] = eA[i + 1] * W[i + 1] + A[i + 1] * Z[i + 1];
+    edA[i] = edA[i + 1] * W[i + 1] + dA[i + 1] * Z[i + 1] + eA[i + 1] * U[i + 1];
+  }
+  const Mat R = F[L] - data_.Y;
+  const Mat &dR = dF[L], &eR = eF[L], &edR = edF[L];
+  out.resize(dim());
+  for (long i = 1; i <= L; ++i) {
+    const Mat &Fi = F[i - 1], &dFi = dF[i - 1], &eFi = eF[i - 1], &edFi = edF[i - 1];
+    Eigen::Map<Mat> o(out.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
+    o.noalias() = (edA[i].transpose() * R + dA[i].transpose() * eR + eA[i].transpose() * dR + A[i].transpose() * edR) *
+                      Fi.transpose() +
+                  (dA[i].transpose() * R + A[i].transpose() * dR) * eFi.transpose() +
+                  (eA[i].transpose() * R + A[i].transpose() * eR) * dFi.transpose() + A[i].transpose() * R * edFi.transpose();
+    o /= n;
   }
 }
 

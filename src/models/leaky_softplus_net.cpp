@@ -1,4 +1,5 @@
-// The leaky-softplus two-layer network: stable loss, gradient, dense Hessian and Hessian-vector products.
+// The leaky-softplus two-layer network: stable loss, gradient, dense Hessian, Hessian-vector and
+// third-derivative products.
 #include "eos/models/leaky_softplus_net.h"
 
 #include <cmath>
@@ -57,6 +58,9 @@ LeakySoftplus::LeakySoftplus(double c, double z) {
   value = c * z + (1 - c) * softplus;
   d1 = c + (1 - c) * sigma;
   d2 = (1 - c) * e * s * s;  // σ(z)σ(−z)
+  // φ''' = φ''·(1 − 2σ(z)), and 1 − 2σ(z) = −sign(z)·(1 − e^{−|z|})/(1 + e^{−|z|}) (two flops more
+  // than before on the forward pass; near z = 0, where φ''' vanishes, 1 − e loses relative digits).
+  d3 = d2 * (z >= 0 ? -(1 - e) : 1 - e) * s;
 }
 
 LeakySoftplusNet::LeakySoftplusNet(LabelledData data, long m, double c, Vec theta0)
@@ -76,12 +80,13 @@ Vec LeakySoftplusNet::outputs(const Vec& theta) const {
   return f;
 }
 
-LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta) const {
+LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta, bool third) const {
   const long n = data_.X.rows(), d = data_.X.cols();
   const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);
   Forward fw;
   fw.P1.resize(n, m_);
   fw.P2.resize(n, m_);
+  if (third) fw.P3.resize(n, m_);
   fw.f = Vec::Zero(n);
   for (long j = 0; j < m_; ++j)
     for (long i = 0; i < n; ++i) {
@@ -89,15 +94,19 @@ LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta) const {
       fw.f[i] += a(j) * s.value;
       fw.P1(i, j) = s.d1;
       fw.P2(i, j) = s.d2;
+      if (third) fw.P3(i, j) = s.d3;
     }
   fw.f /= static_cast<double>(m_);
   fw.l1.resize(n);
   fw.l2.resize(n);
+  if (third) fw.l3.resize(n);
   for (long i = 0; i < n; ++i) {
-    const Logistic l(data_.y[i] * fw.f[i]);
+    const double y = data_.y[i];
+    const Logistic l(y * fw.f[i]);
     fw.loss += l.value;
-    fw.l1[i] = l.d1 * data_.y[i];
+    fw.l1[i] = l.d1 * y;
     fw.l2[i] = l.d2;
+    if (third) fw.l3[i] = -l.d2 * (1 + 2 * l.d1) * y * y * y;  // ℓ''' = ℓ''·(1 − 2σ(m)), σ(m) = 1 + ℓ'
   }
   return fw;
 }
@@ -143,6 +152,33 @@ void LeakySoftplusNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
   for (long j = 0; j < m_; ++j)
     Q.col(j) = (r.array() * P1.col(j).array()) * (a(j) / mm) +
                (l1.array() * P2.col(j).array() * XV.col(j).array()) * (a(j) / (mm * nn));
+  out.resize(m_ * d);
+  Eigen::Map<Mat>(out.data(), d, m_).noalias() = data_.X.transpose() * Q;
+}
+
+void LeakySoftplusNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  const long n = data_.X.rows(), d = data_.X.cols();
+  const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
+  const Mat XU = data_.X * Eigen::Map<const Mat>(u.data(), d, m_);  // x_iᵀu_j
+  const Mat XV = data_.X * Eigen::Map<const Mat>(v.data(), d, m_);
+  const Forward fw = forward(theta, true);
+  // J_iu, J_iv and uᵀ∇²f_i v (y_i² = 1 is not assumed: the ℓ'' terms carry y_i²).
+  Vec Ju = Vec::Zero(n), Jv = Vec::Zero(n), q = Vec::Zero(n);
+  for (long j = 0; j < m_; ++j) {
+    const double aj = a(j) / mm;
+    Ju.array() += fw.P1.col(j).array() * XU.col(j).array() * aj;
+    Jv.array() += fw.P1.col(j).array() * XV.col(j).array() * aj;
+    q.array() += fw.P2.col(j).array() * XU.col(j).array() * XV.col(j).array() * aj;
+  }
+  const Vec l2y2 = fw.l2.array() * data_.y.array().square();
+  const Vec s = fw.l3.cwiseProduct(Ju).cwiseProduct(Jv) + l2y2.cwiseProduct(q);
+  // Column j of Q: what multiplies x_i in block j of the result, divided by a_j/(m·n).
+  Mat Q(n, m_);
+  for (long j = 0; j < m_; ++j)
+    Q.col(j) = (s.array() * fw.P1.col(j).array() +
+                l2y2.array() * fw.P2.col(j).array() * (Ju.array() * XV.col(j).array() + Jv.array() * XU.col(j).array()) +
+                fw.l1.array() * fw.P3.col(j).array() * XU.col(j).array() * XV.col(j).array()) *
+               (a(j) / (mm * nn));
   out.resize(m_ * d);
   Eigen::Map<Mat>(out.data(), d, m_).noalias() = data_.X.transpose() * Q;
 }

@@ -1,8 +1,10 @@
-// The mean model: loss, gradient and exact 3×3 Hessian, and the theory's limiting bias.
+// The mean model: loss, gradient, exact 3×3 Hessian and third derivative, and the theory's
+// limiting bias.
 #include "eos/models/mean_model.h"
 
 #include <cmath>
 
+#include "eos/models/chain_third.h"
 #include "eos/models/sparse_coding.h"
 
 namespace eos {
@@ -45,6 +47,7 @@ SymLogistic::SymLogistic(double s) {
   const double t = -std::expm1(-a) / (1.0 + e);
   d1 = 0.5 * std::copysign(t, s);
   d2 = e / ((1.0 + e) * (1.0 + e));  // ¼·sech²(s/2)
+  d3 = -2 * d1 * d2;                  // −¼·tanh(s/2)·sech²(s/2)
 }
 
 MeanModel::MeanModel(double d, Vec theta0) : d_(d), theta0_(std::move(theta0)) {}
@@ -64,6 +67,21 @@ double MeanModel::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
     *hess << h00, h00, h02, h00, h00, h02, h02, h02, h22;
   }
   return l.value;
+}
+
+void MeanModel::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  using V3 = Eigen::Vector3d;
+  const double asum = theta[0] + theta[1], b = theta[2];
+  const double g = mean_model_g(b), gp = Phi(b), gpp = phi(b), gppp = -b * phi(b);
+  const SymLogistic l(d_ * asum * g);
+  const V3 ds(d_ * g, d_ * g, d_ * asum * gp), uu(u[0], u[1], u[2]), vv(v[0], v[1], v[2]);
+  Eigen::Matrix3d d2s;
+  d2s << 0, 0, d_ * gp, 0, 0, d_ * gp, d_ * gp, d_ * gp, d_ * asum * gpp;
+  // D³s: ∂³s/∂a±∂b² = d·φ(b), ∂³s/∂b³ = d·(a₋ + a₊)·g'''(b); every other entry is zero.
+  const double ua = u[0] + u[1], va = v[0] + v[1];
+  const double aab = d_ * gpp * u[2] * v[2];
+  const V3 d3s(aab, aab, d_ * gpp * (ua * v[2] + u[2] * va) + d_ * asum * gppp * u[2] * v[2]);
+  out = chain_third<V3>(l.d1, l.d2, l.d3, ds, d2s, d3s, uu, vv);
 }
 
 void MeanModel::track(const Vec& theta, double* out) const {

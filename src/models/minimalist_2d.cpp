@@ -1,4 +1,5 @@
-// The 2-D minimalist example: closed-form loss, gradient, Hessian and gradient-flow solution.
+// The 2-D minimalist example: closed-form loss, gradient, Hessian, third derivative and
+// gradient-flow solution.
 #include "eos/models/minimalist_2d.h"
 
 #include <cmath>
@@ -42,6 +43,23 @@ double Minimalist2d::evaluate(const Vec& t, Vec& grad, Mat* hess) {
   grad << l1_ * a * b1 * b1 + l2_ * r * b2, l1_ * a * a * b1, l2_ * r * a;
   if (hess) *hess = hessian(t);
   return loss(t);
+}
+
+void Minimalist2d::third(const Vec& t, const Vec& u, const Vec& v, Vec& out) {
+  const double a = t[0], b1 = t[1], b2 = t[2];
+  double T[3][3][3] = {};
+  // One unique entry (index multiset {i, j, k}) written into all its permutations.
+  const auto set = [&T](int i, int j, int k, double x) {
+    T[i][j][k] = T[i][k][j] = T[j][i][k] = T[j][k][i] = T[k][i][j] = T[k][j][i] = x;
+  };
+  set(0, 0, 1, 2 * l1_ * b1);
+  set(0, 1, 1, 2 * l1_ * a);
+  set(0, 0, 2, 2 * l2_ * b2);
+  set(0, 2, 2, 2 * l2_ * a);
+  out = Vec::Zero(3);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int k = 0; k < 3; ++k) out[k] += T[i][j][k] * u[i] * v[j];
 }
 
 void Minimalist2d::track(const Vec& t, double* out) const {

@@ -161,6 +161,10 @@ double Mlp::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
 
 void Mlp::hvp(const Vec& theta, const Vec& v, Vec& out) { net_.hvp(theta, v, out); }
 
+void Mlp::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) { third_.product(net_, theta, u, v, out); }
+
+void Mlp::third_pairs(const Vec& theta, const Mat& U, std::vector<Vec>& out) { third_.products(net_, theta, U, out); }
+
 void Mlp::track(const Vec& theta, double* out) const {
   out[0] = net_.train_accuracy(theta);
   const MlpShape& s = net_.shape();

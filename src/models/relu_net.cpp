@@ -1,5 +1,5 @@
-// The two-layer ReLU network: forward pass, gradient and R-operator Hessian-vector product with
-// Eigen matrix products (each costs two d×m×n products).
+// The two-layer ReLU network: forward pass, gradient, R-operator Hessian-vector product and the
+// third-derivative product, with Eigen matrix products (each costs a few d×m×n products).
 #include "eos/models/relu_net.h"
 
 #include <cmath>
@@ -89,6 +89,39 @@ void ReluNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
   out.segment(d_ * m_, m_).noalias() = Hd * r_;
   out.segment(d_ * m_, m_).noalias() += H_ * rd;
   out.segment(d_ * m_ + m_, m_) = RG.rowwise().sum();
+}
+
+void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  forward(theta);
+  const long dm = d_ * m_;
+  const auto a = theta.segment(dm, m_);
+  // D∘R{z} along a direction t: the gated tangents of the pre-activations (m×n).
+  const auto gated = [&](const Vec& t) {
+    Mat z = Eigen::Map<const Mat>(t.data(), d_, m_).transpose() * X_;
+    z.colwise() += t.segment(dm + m_, m_);
+    z.array() *= D_.array();
+    return z;
+  };
+  const Mat Du = gated(u), Dv = gated(v);
+  const auto ua = u.segment(dm, m_), va = v.segment(dm, m_);
+  const Vec Ju = H_.transpose() * ua + Du.transpose() * a;  // ∇f_i·u
+  const Vec Jv = H_.transpose() * va + Dv.transpose() * a;
+  const Vec q = Dv.transpose() * ua + Du.transpose() * va;  // uᵀ∇²f_i v
+  const Vec f = H_.transpose() * a;
+  Vec c3(n_);
+  for (long i = 0; i < n_; ++i) {
+    const Logistic l(y_[i] * f[i]);
+    c3[i] = -l.d2 * (1 + 2 * l.d1) * y_[i] * y_[i] * y_[i] / static_cast<double>(n_);  // ℓ'''·y³/n
+  }
+  // Weights of J_i, of ∇²f_i v and of ∇²f_i u (c_ = ℓ''·y²/n).
+  const Vec s = c3.cwiseProduct(Ju).cwiseProduct(Jv) + c_.cwiseProduct(q);
+  const Vec tv = c_.cwiseProduct(Ju), tu = c_.cwiseProduct(Jv);
+  // Σ_i s_i J_i + Σ_i tv_i ∇²f_i v + Σ_i tu_i ∇²f_i u: the w and b parts share the gate.
+  const Mat G = D_.array() * (a * s.transpose() + va * tv.transpose() + ua * tu.transpose()).array();
+  out.resize(dim());
+  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X_ * G.transpose();
+  out.segment(dm, m_).noalias() = H_ * s + Dv * tv + Du * tu;
+  out.segment(dm + m_, m_) = G.rowwise().sum();
 }
 
 double ReluNet::output(const double* x, const Vec& theta) const {

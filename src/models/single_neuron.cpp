@@ -1,8 +1,11 @@
-// The single neuron ℓ(x·y): loss, gradient and exact 2×2 Hessian, and the regime prediction.
+// The single neuron ℓ(x·y): loss, gradient, exact 2×2 Hessian and third derivative, and the
+// regime prediction.
 #include "eos/models/single_neuron.h"
 
 #include <cmath>
 #include <stdexcept>
+
+#include "eos/models/chain_third.h"
 
 namespace eos {
 
@@ -43,6 +46,7 @@ NeuronLossValue::NeuronLossValue(NeuronLoss loss, double s) {
       value = l.value;
       d1 = l.tanh;
       d2 = l.sech2;
+      d3 = -2 * l.tanh * l.sech2;
       break;
     }
     case NeuronLoss::Sqrt: {
@@ -51,6 +55,7 @@ NeuronLossValue::NeuronLossValue(NeuronLoss loss, double s) {
       value = a * (a / (h + 1));           // = s²/(√(1+s²) + 1) = √(1+s²) − 1
       d1 = s / h;
       d2 = 1 / (h * h * h);
+      d3 = -3 * s * d2 / (h * h);
       break;
     }
     case NeuronLoss::Logistic: {
@@ -59,6 +64,7 @@ NeuronLossValue::NeuronLossValue(NeuronLoss loss, double s) {
       value = 4 * l.value;
       d1 = 2 * l.tanh;
       d2 = l.sech2;
+      d3 = -l.tanh * l.sech2;  // d/ds sech²(s/2)
       break;
     }
   }
@@ -83,6 +89,16 @@ double SingleNeuron::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
     *hess << l.d2 * y * y, l.d2 * x * y + l.d1, l.d2 * x * y + l.d1, l.d2 * x * x;
   }
   return l.value;
+}
+
+void SingleNeuron::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  using V2 = Eigen::Vector2d;
+  const double x = theta[0], y = theta[1];
+  const NeuronLossValue l(loss_, x * y);
+  const V2 ds(y, x), uu(u[0], u[1]), vv(v[0], v[1]);
+  Eigen::Matrix2d d2s;
+  d2s << 0, 1, 1, 0;
+  out = chain_third<V2>(l.d1, l.d2, l.d3, ds, d2s, V2::Zero(), uu, vv);
 }
 
 void SingleNeuron::track(const Vec& theta, double* out) const {

@@ -1,9 +1,11 @@
-// The sparse-coding ReLU network: loss, gradient and exact 3×3 Hessian from per-sample statistics.
+// The sparse-coding ReLU network: loss, gradient, exact 3×3 Hessian and third derivative from
+// per-sample statistics.
 #include "eos/models/sparse_relu.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "eos/models/chain_third.h"
 #include "eos/numerics/lanes.h"
 #include "eos/numerics/logistic.h"
 #include "eos/models/sparse_coding_cache.h"
@@ -124,6 +126,25 @@ double SparseRelu::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   stats_->compute(theta[2], P_.data(), N_.data(), cP_.data(), cN_.data());
   return (direct_loss_ ? sparse_relu_loss_direct : sparse_relu_loss)(train_->y, P_.data(), N_.data(), cP_.data(),
                                                                       cN_.data(), theta, grad, hess);
+}
+
+void SparseRelu::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  using V3 = Eigen::Vector3d;
+  stats_->compute(theta[2], P_.data(), N_.data(), cP_.data(), cN_.data());
+  const double am = theta[0], ap = theta[1];
+  const V3 uu(u[0], u[1], u[2]), vv(v[0], v[1], v[2]);
+  V3 sum = V3::Zero();
+  for (long i = 0; i < train_->n; ++i) {
+    const double y = train_->y[static_cast<std::size_t>(i)];
+    const Logistic l(y * (am * N_[i] + ap * P_[i]));
+    const double l3 = -l.d2 * (1 + 2 * l.d1);  // ℓ''' = ℓ''·(1 − 2σ(m)), σ(m) = 1 + ℓ'
+    const V3 df(N_[i], P_[i], am * cN_[i] + ap * cP_[i]);
+    Eigen::Matrix3d d2f;
+    d2f << 0, 0, cN_[i], 0, 0, cP_[i], cN_[i], cP_[i], 0;
+    // ℓ(y·f): its derivatives in f are y·ℓ', y²·ℓ'', y³·ℓ'''.
+    sum += chain_third<V3>(y * l.d1, y * y * l.d2, y * y * y * l3, df, d2f, V3::Zero(), uu, vv);
+  }
+  out = sum / static_cast<double>(train_->n);
 }
 
 double SparseRelu::output(const double* x, long d, const Vec& theta) {

@@ -1,5 +1,6 @@
 // The extension point: a model is its parameters, its loss with gradient, its Hessian (dense or
-// as Hessian-vector products) and its named observables; its declaration (ModelInfo) adds its
+// as Hessian-vector products), its third derivative contracted twice (for the central flow) and
+// its named observables; its declaration (ModelInfo) adds its
 // keys, its theory (η*, predictions from the parameters) and how to label and draw its columns.
 // Models know nothing of GD, files or MPI.
 #pragma once
@@ -25,12 +26,28 @@ class Model {
   virtual double evaluate(const Vec& theta, Vec& grad, Mat* hess) = 0;
   // Hessian-vector product H(θ)·v. Default: through the dense Hessian.
   virtual void hvp(const Vec& theta, const Vec& v, Vec& out);
+  // The third derivative of the loss contracted with u and v: out = ∇_θ(uᵀH(θ)v), the gradient
+  // of the curvature between u and v (symmetric in u, v; D³L is symmetric). Exact in every shipped
+  // model (by hand, or a second-order forward pass); where the loss has kinks (ReLU) it is the
+  // derivative almost everywhere, the kinks' Dirac terms left out. has_third() says whether the
+  // model offers it; the default third() throws std::logic_error (third_by_differences below is
+  // the tests' reference, not a fallback).
+  virtual bool has_third() const { return false; }
+  virtual void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out);
+  // T(uᵢ, uⱼ) for every pair i ≤ j of the k columns of U, in the order (0,0), (0,1), …, (0,k−1),
+  // (1,1), …, (k−1,k−1) (numerics/sdcp.h's svec order): out gets k(k+1)/2 vectors. Default: one
+  // third() per pair; a model may share work between the pairs (mlp shares each column's tangents).
+  virtual void third_pairs(const Vec& theta, const Mat& U, std::vector<Vec>& out);
   // Scalars recorded every step, in the order of ModelInfo::tracked (reported as NAME_final
   // and NAME_tail, the mean over the run's tail, and written into traces).
   virtual void track(const Vec& theta, double* out) const;
   // End-of-run values at the final θ, in the order of ModelInfo::reports (accuracies, weights).
   virtual void report(const Vec& theta, double* out);
 };
+
+// Central differences of Hessian-vector products, [H(θ + εv)u − H(θ − εv)u]/2ε ≈ ∇_θ(uᵀH(θ)v):
+// the reference that tests check Model::third against (two HVPs; error O(ε²) plus rounding).
+void third_by_differences(Model& m, const Vec& theta, const Vec& u, const Vec& v, double eps, Vec& out);
 
 // The result columns of a tracked scalar: its value at the end and its mean over the tail.
 inline std::string final_column(const std::string& tracked) { return tracked + "_final"; }

@@ -34,6 +34,10 @@ class DeepLinear final : public Model {
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
   // Exact H(θ)·v at the cost of about two gradients (forward and backward tangents).
   void hvp(const Vec& theta, const Vec& v, Vec& out) override;
+  // Exact ∇_θ(uᵀHv): the HVP along u differentiated along v (a second forward tangent of every
+  // factor; the loss is a polynomial in θ, so nothing is left out), about three gradients' cost.
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   // imbalance: max_i ‖W_{i+1}ᵀW_{i+1} − W_iW_iᵀ‖_F (conserved by gradient flow; 0 for L = 1);
   // product_norm: ‖W_L⋯W_1‖_F.
   void track(const Vec& theta, double* out) const override;

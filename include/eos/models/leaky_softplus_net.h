@@ -21,9 +21,9 @@ LabelledData xor_data();
 // y⟨u, x⟩ ≥ gap (separable through the origin). Depends only on (seed, n, d, gap).
 LabelledData separable_gaussian_data(long seed, long n, long d, double gap);
 
-// The activation and its first two derivatives, stable for every z.
+// The activation and its first three derivatives, stable for every z.
 struct LeakySoftplus {
-  double value, d1, d2;
+  double value, d1, d2, d3;
   LeakySoftplus(double c, double z);
 };
 
@@ -35,6 +35,10 @@ class LeakySoftplusNet final : public Model {
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
   // Exact H(θ)·v in O(n·m·d).
   void hvp(const Vec& theta, const Vec& v, Vec& out) override;
+  // Exact ∇_θ(uᵀHv) in O(n·m·d): per sample ℓ'''·(J_iu)(J_iv)J_i + ℓ''·[(uᵀ∇²f_i v)J_i +
+  // (J_iu)∇²f_i v + (J_iv)∇²f_i u] + ℓ'·D³f_i[u, v], with φ''' in D³f_i.
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   // margin_norm = min_i y_i f_i / ‖W‖_F, w_norm = ‖W‖_F.
   void track(const Vec& theta, double* out) const override;
   // margin_min = min_i y_i f_i, train_acc.
@@ -46,13 +50,14 @@ class LeakySoftplusNet final : public Model {
 
  private:
   // The network at θ: outputs f_i, φ'(z_ij) and φ''(z_ij), and the loss with its derivatives
-  // l1_i = ℓ'(y_i f_i)·y_i, l2_i = ℓ''(y_i f_i) — what the gradient, Hessian and HVP share.
+  // l1_i = ℓ'(y_i f_i)·y_i, l2_i = ℓ''(y_i f_i) — what the gradient, Hessian and HVP share; with
+  // third, also φ'''(z_ij) and l3_i = ℓ'''(y_i f_i)·y_i³.
   struct Forward {
-    Vec f, l1, l2;
-    Mat P1, P2;
+    Vec f, l1, l2, l3;
+    Mat P1, P2, P3;
     double loss = 0;  // Σ_i ℓ(y_i f_i), not yet divided by n
   };
-  Forward forward(const Vec& theta) const;
+  Forward forward(const Vec& theta, bool third = false) const;
   LabelledData data_;
   long m_;
   double c_;

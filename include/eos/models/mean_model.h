@@ -11,9 +11,9 @@ double mean_model_g(double b);
 // root of g(b) = 2/(d·√eta) (bracketed bisection, to machine precision).
 double mean_model_bias_theory(double d, double eta);
 
-// The symmetrised logistic loss ℓ_sym(s) = log(2cosh(s/2)) and its first two derivatives.
+// The symmetrised logistic loss ℓ_sym(s) = log(2cosh(s/2)) and its first three derivatives.
 struct SymLogistic {
-  double value, d1, d2;
+  double value, d1, d2, d3;
   explicit SymLogistic(double s);
 };
 
@@ -23,6 +23,9 @@ class MeanModel final : public Model {
   MeanModel(double d, Vec theta0);
   Vec initial() const override { return theta0_; }
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  // Through s = d·(a₋ + a₊)·g(b), g' = Φ, g'' = φ, g''' = −bφ (chain_third.h).
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   void track(const Vec& theta, double* out) const override;  // bias, d_asum = d·(a₋ + a₊)
   void report(const Vec& theta, double* out) override;       // a_minus, a_plus
 

@@ -21,6 +21,10 @@ class Minimalist2d final : public Model {
   Minimalist2d(double lambda1, double lambda2, Vec theta0);
   Vec initial() const override { return theta0_; }
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  // The loss is a polynomial: its third derivative has the four entries ∂³/∂α²∂β₁ = 2λ₁β₁,
+  // ∂³/∂α∂β₁² = 2λ₁α, ∂³/∂α²∂β₂ = 2λ₂β₂, ∂³/∂α∂β₂² = 2λ₂α (and their permutations).
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   // alpha, beta1, beta2, balance = α² − β₁² − β₂².
   void track(const Vec& theta, double* out) const override;
 

@@ -7,6 +7,7 @@
 #include "eos/data/prepare.h"
 #include "eos/model/model.h"
 #include "eos/models/mlp_net.h"
+#include "eos/models/mlp_third.h"
 
 namespace eos {
 
@@ -17,6 +18,10 @@ class Mlp final : public Model {
   // Loss and gradient; the dense Hessian, when asked, from one HVP per parameter (small nets).
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
   void hvp(const Vec& theta, const Vec& v, Vec& out) override;
+  // Exact ∇_θ(uᵀHv) by a second-order forward pass (mlp_third.h).
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
+  void third_pairs(const Vec& theta, const Mat& U, std::vector<Vec>& out) override;
   // train_acc, then bias_mean_lK and frac_neg_bias_lK of hidden layers 1..3 (NaN past depth).
   void track(const Vec& theta, double* out) const override;
   void report(const Vec& theta, double* out) override;  // test_acc, test_loss
@@ -25,6 +30,7 @@ class Mlp final : public Model {
 
  private:
   MlpNet net_;
+  MlpThird third_;
   Vec theta0_;
   Mat x_test_;
   std::vector<int> y_test_;

@@ -41,6 +41,11 @@ class MlpNet {
   MlpNet(MlpShape shape, Activation act, LossKind loss, Mat x, std::vector<int> y);
   const MlpShape& shape() const { return shape_; }
   long samples() const { return x_.cols(); }
+  // What the network was built from (read by the third-derivative product, mlp_third.h).
+  Activation activation() const { return act_; }
+  LossKind loss_kind() const { return loss_kind_; }
+  const Mat& inputs() const { return x_; }
+  const std::vector<int>& labels() const { return y_; }
   // Loss at θ and its gradient (the forward and backward passes are kept for hvp at the same θ).
   double loss_grad(const Vec& theta, Vec& grad);
   // H(θ)·v, exact; reuses the passes of the last loss_grad when θ is the same point.

@@ -20,6 +20,11 @@ class ReluNet final : public Model {
   // Exact H(θ)·v by the R-operator (Pearlmutter): the Gauss-Newton part plus the a–w, a–b
   // cross terms through the ReLU gate (ReLU'' = 0 almost everywhere).
   void hvp(const Vec& theta, const Vec& v, Vec& out) override;
+  // ∇_θ(uᵀHv) almost everywhere: per sample ℓ'''·(J_iu)(J_iv)J_i + ℓ''·[(uᵀ∇²f_i v)J_i +
+  // (J_iu)∇²f_i v + (J_iv)∇²f_i u], where ∇²f_i has only the a–w and a–b blocks through the gate
+  // and D³f_i = 0 (ReLU'' = 0 off the kinks; their Dirac terms are left out).
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   void track(const Vec& theta, double* out) const override;  // bias (mean b_j), frac_neg_bias
   void report(const Vec& theta, double* out) override;       // train_acc, test_acc, alignment, bias_min, bias_max
 

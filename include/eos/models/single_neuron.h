@@ -12,13 +12,13 @@ enum class NeuronLoss { LogCosh, Sqrt, Logistic };
 // "logcosh", "sqrt", "logistic" (throws std::invalid_argument otherwise).
 NeuronLoss neuron_loss(const std::string& name);
 
-// ℓ(s) and its first two derivatives, accurate for tiny |s| (no cancellation against a
+// ℓ(s) and its first three derivatives, accurate for tiny |s| (no cancellation against a
 // constant) and finite for huge |s|:
 //   logcosh  log cosh s
 //   sqrt     √(1 + s²) − 1
 //   logistic 4·log(2cosh(s/2)) − 4·log 2   (the symmetrised logistic rescaled to ℓ''(0) = 1)
 struct NeuronLossValue {
-  double value, d1, d2;
+  double value, d1, d2, d3;
   NeuronLossValue(NeuronLoss loss, double s);
 };
 
@@ -27,6 +27,9 @@ class SingleNeuron final : public Model {
   SingleNeuron(NeuronLoss loss, double x0, double y0);
   Vec initial() const override;
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  // ℓ'''·(∇s·u)(∇s·v)∇s + ℓ''·[...] with s = xy, ∇s = (y, x), ∇²s = [[0, 1], [1, 0]].
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   void track(const Vec& theta, double* out) const override;  // y2 = y², x
 
  private:

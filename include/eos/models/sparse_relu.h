@@ -45,6 +45,12 @@ class SparseRelu final : public Model {
              long seed, long n_test, bool direct_loss = false);
   Vec initial() const override { return theta0_; }
   double evaluate(const Vec& theta, Vec& grad, Mat* hess) override;
+  // Per sample through f = a₋N + a₊P: ∇f = (N, P, a₋cN + a₊cP), ∂²f/∂a₋∂b = cN, ∂²f/∂a₊∂b = cP,
+  // D³f = 0 and ∂²f/∂b² = 0 away from the kinks (b = ±x_k), whose Dirac terms are left out.
+  // The statistics come from this model's path (fast or oracle), the loss terms from a direct
+  // loop with one Logistic per sample on both paths.
+  bool has_third() const override { return true; }
+  void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   void track(const Vec& theta, double* out) const override;   // bias, d_asum
   void report(const Vec& theta, double* out) override;        // train_acc, test_acc, a_minus, a_plus
 
