@@ -9,6 +9,7 @@
 
 #include "eos/cli/cli.h"
 #include "eos/io/trace_file.h"
+#include "eos/post/flows_figure.h"
 #include "eos/post/overlay_figure.h"
 #include "eos/post/trace_figure.h"
 #include "eos/util/error.h"
@@ -86,9 +87,11 @@ struct Item {
 Item plan_item(const fs::path& f, const std::vector<std::string>& panels, const std::string& out) {
   const TraceTable t = read_trace(f.string());
   const TraceSource source = trace_source(f.string());
-  const auto& drawn = panels.empty() ? default_trace_panels(source.model, t.columns) : panels;
   const fs::path dir = !out.empty() ? fs::path(out) : f.has_parent_path() ? f.parent_path() : fs::path(".");
-  return {(dir / f.stem()).string(), trace_figure(t, drawn, source, f.string())};
+  const std::string base = (dir / f.stem()).string();
+  if (panels.empty() && has_flows(t)) return {base, flows_figure(t, source)};  // GD beside its flows
+  const auto& drawn = panels.empty() ? default_trace_panels(source.model, t.columns) : panels;
+  return {base, trace_figure(t, drawn, source, f.string())};
 }
 
 // All traces on one figure, DIR/overlay (DIR: --out, else the first trace's folder).

@@ -45,6 +45,8 @@ void serialize(Ar& ar, eos::RunStats& s, unsigned) {
   ar & s.edge_final & s.edge_tail & s.edge_max & s.first_edge_step & s.edge_samples & s.sharpness_samples;
   ar & s.step_edge_max & s.step_edge_tail & s.mid_edge_max & s.mid_checks & s.hvps_per_estimate;
   ar & s.solver_check_diff & s.edge_level & s.psharpness_final & s.psharpness_tail & s.psharpness_max;
+  ar & s.cf_loss_err & s.cf_sharpness_err & s.cf_dist_final & s.gf_dist_final & s.cf_gf_ratio & s.cf_edge_step;
+  ar & s.cf_hvps_per_step & s.cf_thirds_per_step;
 }
 
 template <class Ar>

@@ -104,9 +104,11 @@ void CentralFlow::substep(double dt, bool first, CentralFlowRecord& rec) {
       velocity -= (eta_ / 2) * (i == j ? 1.0 : 2.0) * x.X(i, j) * T[static_cast<std::size_t>(svec_index(k, i, j))];
   w_ += dt * velocity;
   if (first) {
-    const Vec sig = Eigen::SelfAdjointEigenSolver<Mat>(x.X, Eigen::EigenvaluesOnly).eigenvalues();
+    const Eigen::SelfAdjointEigenSolver<Mat> es(x.X);  // eigenvalues ascending
+    const Vec& sig = es.eigenvalues();
     rec.sigma2.assign(sig.data(), sig.data() + sig.size());
     std::sort(rec.sigma2.rbegin(), rec.sigma2.rend());
+    rec.top_direction = vectors_.leftCols(k) * es.eigenvectors().col(k - 1);
     rec.predicted_loss = loss + x.X.trace() / eta_;
   }
 }

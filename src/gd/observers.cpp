@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "eos/gd/companions.h"
+
 namespace eos {
 
 namespace {
@@ -211,6 +213,7 @@ bool TraceRecorder::on_step(Step& s) {
   if (companion_) row_.push_back(s.companion ? (s.theta - *s.companion).norm() : RunStats::kNaN);
   if (edge_level_column_) row_.push_back(edge_level_);
   if (psharpness_) row_.push_back(s.sample ? s.psharpness() : RunStats::kNaN);
+  if (flows_) flows_->append_trace(row_);
   sink_(s.t, s.loss, sharpness, row_);
   return false;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "eos/gd/companions.h"
 #include "eos/gd/diagnostics.h"
 #include "eos/gd/method.h"
 
@@ -15,7 +16,7 @@ namespace {
 // statistics of those before it; the sampler's Lanczos warm start follows the midpoint's).
 struct Watch {
   Watch(const RunConfig& cfg, const Schedule& sched, Model& model, SharpnessEstimator& sharpness, const ModelInfo& info,
-        const TraceSink& trace)
+        const TraceSink& trace, const Vec& theta0)
       : loss(cfg, live),
         curvature(cfg.method, sched, live),
         midpoint(cfg, model, sharpness, live),
@@ -25,7 +26,13 @@ struct Watch {
         stop(cfg),
         goal(cfg, index_of_tracked(info, "train_acc")) {
     for (const auto& name : info.diagnostics) diagnostics.push_back(make_diagnostic(name, cfg));
-    all = {&loss, &curvature, &midpoint, &sampler, &tracked, &tracer};
+    if (cfg.flows.any()) {
+      flows = std::make_unique<FlowCompanions>(model, theta0, cfg, sched);
+      tracer.companions(flows.get());
+    }
+    all = {&loss, &curvature, &midpoint, &sampler, &tracked};
+    if (flows) all.push_back(flows.get());  // before the trace, which shows their values
+    all.push_back(&tracer);
     for (auto& d : diagnostics) all.push_back(d.get());
     all.push_back(&stop);
     all.push_back(&goal);
@@ -45,6 +52,7 @@ struct Watch {
   GradientStop stop;
   GoalStop goal;
   std::vector<std::unique_ptr<Diagnostic>> diagnostics;
+  std::unique_ptr<FlowCompanions> flows;
   std::vector<Observer*> all;
 };
 
@@ -119,6 +127,7 @@ std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& c
   if (cfg.method.kind == MethodKind::Flow) cols.push_back("gd_distance");
   if (cfg.method.kind != MethodKind::Gd) cols.push_back("edge_level");
   if (cfg.method.adaptive()) cols.push_back("psharpness");
+  for (const auto& c : companion_trace_columns(cfg.flows)) cols.push_back(c);
   return cols;
 }
 
@@ -126,7 +135,7 @@ RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, con
   Vec theta = model.initial();
   Estimators est(model, theta.size(), cfg);
   const Schedule sched(cfg);
-  Watch w(cfg, sched, model, est.raw, info, trace);
+  Watch w(cfg, sched, model, est.raw, info, trace, theta);
   const auto method = make_method(cfg.method, model, theta, static_cast<bool>(trace));
   RunOutcome out;
   const RunEnd end = descend(model, theta, cfg, sched, est, w.all, info.tracked.size(), *method, out.stats);

@@ -58,7 +58,43 @@ const std::vector<KeySpec>& method_keys() {
   return keys;
 }
 
+const std::vector<KeySpec>& companion_keys() {
+  static const std::vector<KeySpec> keys = {
+      {.name = "flows", .type = KeyType::Text, .default_value = "none",
+       .doc = "companions beside GD from the same θ₀, compared at the same times: none, central (the central "
+              "flow of Cohen, Damian et al.), gradient (gradient flow by RK4), or central gradient (docs/central-flows.md)",
+       .axis = true, .min = 0, .choices = {"none", "central", "gradient", "central gradient"},
+       .in_id_at_default = false},
+      {.name = "cf_substeps", .type = KeyType::Integer, .default_value = "4",
+       .doc = "central flow: Euler substeps per GD step", .min = 1, .max = 1000, .in_id_at_default = false},
+      {.name = "cf_eigs", .type = KeyType::Integer, .default_value = "6",
+       .doc = "central flow: the most eigenpairs it tracks (the critical set's size k, 1 to 6)", .min = 1, .max = 6,
+       .in_id_at_default = false},
+      {.name = "cf_window", .type = KeyType::Integer, .default_value = "10",
+       .doc = "central flow: steps per window of GD's loss averaged for cf_loss_err", .min = 1,
+       .in_id_at_default = false},
+  };
+  return keys;
+}
+
+namespace {
+
+// Companions run beside GD only; the cf_ keys belong to flows = central.
+void check_companion_keys(const Params& p) {
+  if (!p.has("flows")) return;
+  const std::string flows = p.text("flows");
+  if (flows != "none" && p.has("method") && p.text("method") != "gd")
+    throw InputError("flows: the central and gradient flows run beside method gd, not " + p.text("method"));
+  if (flows.find("central") != std::string::npos) return;
+  for (const auto& k : companion_keys())
+    if (k.name.rfind("cf_", 0) == 0 && p.has(k.name) && p.text(k.name) != canonical_value(k, k.default_value))
+      throw InputError(k.name + ": used by flows = central only (flows = " + flows + ")");
+}
+
+}  // namespace
+
 void check_run_keys(const Params& p) {
+  check_companion_keys(p);
   if (!p.has("method")) return;
   const MethodKind m = method_kind(p.text("method"));
   const auto used = keys_used_by(m);
@@ -102,6 +138,7 @@ const std::vector<KeySpec>& runner_keys() {
        .doc = "points to trace: all, or a list of ids or grid indices", .min = 0, .in_id = false},
     };
     all.insert(all.end(), method_keys().begin(), method_keys().end());
+    all.insert(all.end(), companion_keys().begin(), companion_keys().end());
     return all;
   }();
   return keys;
@@ -138,6 +175,14 @@ RunConfig run_config(const Params& p) {
   c.trace_every = p.integer("trace_every");
   if (p.has("eigs")) c.eigs = p.integer("eigs");
   c.method = method_spec(p);
+  if (p.has("flows")) {
+    const std::string f = p.text("flows");
+    c.flows.central = f.find("central") != std::string::npos;
+    c.flows.gradient = f.find("gradient") != std::string::npos;
+  }
+  if (p.has("cf_substeps")) c.flows.substeps = static_cast<int>(p.integer("cf_substeps"));
+  if (p.has("cf_eigs")) c.flows.max_tracked = static_cast<int>(p.integer("cf_eigs"));
+  if (p.has("cf_window")) c.flows.window = p.integer("cf_window");
   if (p.has("stop_loss")) c.stop_loss = p.real("stop_loss");
   if (p.has("stop_acc")) c.stop_acc = p.real("stop_acc");
   if (p.has("save_params")) c.keep_params = p.text("save_params") == "final";

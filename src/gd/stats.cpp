@@ -84,6 +84,22 @@ const std::vector<RunColumn>& run_columns() {
        [](const RunStats& s) { return maybe(s.hvps_per_estimate); }},
       {"solver_check_diff", "dense vs Lanczos relative difference", kNone,
        [](const RunStats& s) { return maybe(s.solver_check_diff); }},
+      {"cf_loss_err", "central flow's loss error (largest window, relative)", kNone,
+       [](const RunStats& s) -> Field { return s.cf_loss_err; }, ColumnGroup::Flows},
+      {"cf_sharpness_err", "central flow's largest |η·S/2 − 1| at the edge", kNone,
+       [](const RunStats& s) -> Field { return s.cf_sharpness_err; }, ColumnGroup::Flows},
+      {"cf_dist_final", "final ‖θ_GD − w_CF‖", kNone, [](const RunStats& s) -> Field { return s.cf_dist_final; },
+       ColumnGroup::Flows},
+      {"gf_dist_final", "final ‖θ_GD − θ_GF‖", kNone, [](const RunStats& s) -> Field { return s.gf_dist_final; },
+       ColumnGroup::Flows},
+      {"cf_gf_ratio", "‖θ_GD − w_CF‖ / ‖θ_GD − θ_GF‖ at the end", kNone,
+       [](const RunStats& s) -> Field { return s.cf_gf_ratio; }, ColumnGroup::Flows},
+      {"cf_edge_step", "first step the central flow is at the edge", kNone,
+       [](const RunStats& s) -> Field { return s.cf_edge_step; }, ColumnGroup::Flows},
+      {"cf_hvps_per_step", "central flow: HVPs per step", kNone,
+       [](const RunStats& s) -> Field { return s.cf_hvps_per_step; }, ColumnGroup::Flows},
+      {"cf_thirds_per_step", "central flow: third-derivative products per step", kNone,
+       [](const RunStats& s) -> Field { return s.cf_thirds_per_step; }, ColumnGroup::Flows},
   };
   return cols;
 }

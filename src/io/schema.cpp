@@ -21,12 +21,33 @@ PointResult PointResult::failure(std::string message, double wall_s) {
 
 namespace {
 
-// The method keys of a model's rows: those of gd/settings.h it does not declare itself.
-std::vector<const KeySpec*> run_key_columns(const ModelInfo& model) {
+// The runner keys of a model's rows in the groups chosen: those of gd/settings.h it does not
+// declare itself.
+std::vector<const KeySpec*> run_key_columns(const ModelInfo& model, const SchemaOptions& o) {
   std::vector<const KeySpec*> keys;
-  for (const auto& k : method_keys())
-    if (!find_key(model.keys, k.name)) keys.push_back(&k);
+  auto add = [&](const std::vector<KeySpec>& group) {
+    for (const auto& k : group)
+      if (!find_key(model.keys, k.name)) keys.push_back(&k);
+  };
+  if (o.methods) add(method_keys());
+  if (o.flows) add(companion_keys());
   return keys;
+}
+
+bool given_any(const Job& job, const std::vector<KeySpec>& keys) {
+  for (const auto& k : keys)
+    if (std::find(job.given.begin(), job.given.end(), k.name) != job.given.end()) return true;
+  return false;
+}
+
+// Is run column c in a file with the groups o?
+bool in_schema(const RunColumn& c, const SchemaOptions& o) {
+  switch (c.group) {
+    case ColumnGroup::Base: return true;
+    case ColumnGroup::Method: return o.methods;
+    case ColumnGroup::Flows: return o.flows;
+  }
+  return false;
 }
 
 }  // namespace
@@ -34,14 +55,14 @@ std::vector<const KeySpec*> run_key_columns(const ModelInfo& model) {
 SchemaOptions schema_options(const Job& job) {
   SchemaOptions o;
   o.refining = refine_spec(job).enabled();
-  for (const auto& k : method_keys())
-    o.methods = o.methods || std::find(job.given.begin(), job.given.end(), k.name) != job.given.end();
+  o.methods = given_any(job, method_keys());
+  o.flows = given_any(job, companion_keys());
   return o;
 }
 
 SchemaOptions schema_options(const std::vector<std::string>& header) {
   auto has = [&](const char* c) { return std::find(header.begin(), header.end(), c) != header.end(); };
-  return {.refining = has("refine_depth"), .methods = has("edge_level")};
+  return {.refining = has("refine_depth"), .methods = has("edge_level"), .flows = has("cf_loss_err")};
 }
 
 Schema::Schema(const ModelInfo& model, const SchemaOptions& options) : model_(model) {
@@ -55,10 +76,9 @@ Schema::Schema(const ModelInfo& model, const SchemaOptions& options) : model_(mo
   add("eta_rel", ColumnRole::EtaRel);
   add("eta_star", ColumnRole::EtaStar);
   add("steps", ColumnRole::Steps);
-  if (options.methods)
-    for (const KeySpec* k : run_key_columns(model)) add(k->name, ColumnRole::RunKey);
+  for (const KeySpec* k : run_key_columns(model, options)) add(k->name, ColumnRole::RunKey);
   for (std::size_t k = 0; k < run_columns().size(); ++k)
-    if (run_columns()[k].group == ColumnGroup::Base || options.methods) add(run_columns()[k].name, ColumnRole::Run, k);
+    if (in_schema(run_columns()[k], options)) add(run_columns()[k].name, ColumnRole::Run, k);
   for (std::size_t k = 0; k < model.tracked.size(); ++k) {
     add(final_column(model.tracked[k]), ColumnRole::TrackedFinal, k);
     add(tail_column(model.tracked[k]), ColumnRole::TrackedTail, k);
@@ -75,7 +95,7 @@ std::string Schema::old_value(const std::string& column) const {
   const int i = index(column);
   if (i < 0) return "";
   const Column& c = columns_[static_cast<std::size_t>(i)];
-  const KeySpec* k = c.role == ColumnRole::RunKey ? find_key(method_keys(), column)
+  const KeySpec* k = c.role == ColumnRole::RunKey ? find_key(runner_keys(), column)
                      : c.role == ColumnRole::Key   ? &model_.keys[c.slot]
                                                    : nullptr;
   return k && !k->default_value.empty() ? canonical_value(*k, k->default_value) : "";

@@ -47,6 +47,8 @@ struct CentralFlowRecord {
   double sharpness = 0;       // λ₁(H(w)) (cf_sharpness)
   std::vector<double> sigma2; // eigenvalues of X, largest first (empty off the edge)
   double sigma2_max() const { return sigma2.empty() ? 0.0 : sigma2.front(); }  // cf_sigma2
+  Vec top_direction;          // the unit eigenvector of Σ = UXUᵀ for sigma2_max, in parameter space
+                              // (empty off the edge): GD's swing about w is predicted along it
   int critical = 0;           // size of the critical set at the first substep
   int tracked = 0;            // eigenpairs tracked at the first substep
   // Costs of the whole step (all substeps): gradients, HVPs (eigen-solves), third-derivative

@@ -11,6 +11,8 @@
 
 namespace eos {
 
+class FlowCompanions;
+
 // When a run of cfg samples and averages: T steps, the tail is the last ⌈tail·T⌉ evaluations.
 struct Schedule {
   explicit Schedule(const RunConfig& cfg);
@@ -144,13 +146,16 @@ using TraceSink = std::function<void(long step, double loss, double sharpness, c
 
 // Every trace_every steps, a row to the sink: with eigs = k, λ₂..λ_k after the tracked scalars;
 // with a companion trajectory, the distance ‖θ − θ_companion‖; for a method other than gd its
-// edge level; for an adaptive method the preconditioned sharpness (NaN where not sampled).
+// edge level; for an adaptive method the preconditioned sharpness (NaN where not sampled); then
+// the flows' columns (gd/companions.h).
 class TraceRecorder final : public Observer {
  public:
   TraceRecorder(const RunConfig& cfg, const Schedule& sched, TraceSink sink);
   bool on_step(Step& s) override;
+  void companions(const FlowCompanions* c) { flows_ = c; }
 
  private:
+  const FlowCompanions* flows_ = nullptr;
   const Schedule& sched_;
   TraceSink sink_;
   long eigs_;

@@ -30,7 +30,8 @@ struct RunOutcome {
 };
 
 // The trace columns after the fixed ones: the model's tracked scalars, then lambda2..lambdaK with
-// eigs = K, then gd_distance (‖θ_flow − θ_GD‖ at the same step) for a flow run.
+// eigs = K, then gd_distance (‖θ_flow − θ_GD‖ at the same step) for a flow run, edge_level for a
+// method other than gd, psharpness for an adaptive one, then the flows' (gd/companions.h).
 std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg);
 
 // Run GD; never throws for a diverging run (that is a result). Throws Interrupted on stop.

@@ -14,6 +14,16 @@ namespace eos {
 // The runner's job keys, in declaration order.
 const std::vector<KeySpec>& runner_keys();
 
+// The companions of a GD run (gd/companions.h): the central flow and the gradient flow from the
+// same θ₀, compared with GD at the same times.
+struct FlowsSpec {
+  bool central = false, gradient = false;  // flows = central | gradient | central gradient
+  int substeps = 4;                        // cf_substeps: Euler substeps of the central flow per step
+  int max_tracked = 6;                     // cf_eigs: eigenpairs the central flow may track (k ≤ 6)
+  long window = 10;                        // cf_window: steps averaged for cf_loss_err
+  bool any() const { return central || gradient; }
+};
+
 struct RunConfig {
   long steps = 0;
   long sharpness_every = 100;
@@ -27,6 +37,7 @@ struct RunConfig {
   // The optional runner keys (model/run_options.h), for the models that offer them.
   long eigs = 1;                 // top eigenvalues per sample (λ₂... go to lambda2_* and traces)
   MethodSpec method;             // the update rule and its step size η (method.eta)
+  FlowsSpec flows;               // companions beside GD (none by default)
   double stop_loss = 0;          // stop once the loss is below (0: never)
   double stop_acc = 0;           // stop once the tracked train_acc is at least (0: never)
   bool keep_params = false;      // keep the final θ (save_params = final)
@@ -40,13 +51,17 @@ RunConfig run_config(const Params& p);
 // The method of a point (keys it lacks at their defaults; eta when it has one).
 MethodSpec method_spec(const Params& p);
 
+// The companion keys every model offers (flows, cf_substeps, cf_eigs, cf_window): keys added
+// since 0.1, in no id at their defaults.
+const std::vector<KeySpec>& companion_keys();
+
 // The method keys every model offers (method, momentum, beta1, beta2, eps, bias_correction,
 // frozen, flow_alpha, flow_max_step): keys added since 0.1, in no id at their defaults.
 const std::vector<KeySpec>& method_keys();
 
 // Checks of a resolved point's runner keys across keys (throws InputError naming the key): a
 // method key set for a method that does not use it (momentum with gd), frozen without an adaptive
-// method.
+// method; flows beside a method other than gd, or a cf_ key without flows = central.
 void check_run_keys(const Params& p);
 
 }  // namespace eos

@@ -38,6 +38,14 @@ struct RunStats {
   long mid_checks = 0;
   std::optional<double> hvps_per_estimate;             // set when Lanczos ran
   std::optional<double> solver_check_diff;             // set with solver = check
+  // Companions (flows): how well the central flow predicted the run over its edge part (from the
+  // first step with a critical direction on), and where the flows ended (NaN when not run).
+  double cf_loss_err = kNaN;       // largest |⟨cf_loss⟩ − ⟨L_GD⟩| over cf_window windows, over L_GD at the edge's start
+  double cf_sharpness_err = kNaN;  // largest |η·S_CF/2 − 1| over the edge part
+  double cf_dist_final = kNaN, gf_dist_final = kNaN;  // ‖θ_GD − w_CF‖, ‖θ_GD − θ_GF‖ at the end
+  double cf_gf_ratio = kNaN;       // cf_dist_final / gf_dist_final
+  long cf_edge_step = -1;          // the first step with a critical direction (−1: none)
+  double cf_hvps_per_step = kNaN, cf_thirds_per_step = kNaN;  // the central flow's cost
 };
 
 // What certifies, for a run's method, that it went beyond its edge (gd/method.h): a loss rise
@@ -61,6 +69,7 @@ Regime classify(const RunStats& s, const EdgeRule& rule = {});
 enum class ColumnGroup {
   Base,    // every results file
   Method,  // a job that gives a method key (method, momentum, …): edge_level, psharpness_*
+  Flows,   // a job that gives a companion key (flows, cf_…): cf_loss_err, cf_dist_final, …
 };
 
 // One of the runner's result columns.

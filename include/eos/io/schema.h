@@ -25,9 +25,13 @@ struct SchemaOptions {
   bool refining = false;  // refine_depth (0 for a grid point, k for a point added k bisections below)
   bool methods = false;   // the method keys the model does not declare itself (gd/settings.h
                           // method_keys) and ColumnGroup::Method's run columns (edge_level, psharpness_*)
-  SchemaOptions operator|(const SchemaOptions& o) const { return {refining || o.refining, methods || o.methods}; }
+  bool flows = false;     // the companion keys (companion_keys) and ColumnGroup::Flows's run columns
+  SchemaOptions operator|(const SchemaOptions& o) const {
+    return {refining || o.refining, methods || o.methods, flows || o.flows};
+  }
 };
-// The groups a job's rows need: refining when it refines, methods when it gives a method key.
+// The groups a job's rows need: refining when it refines, methods when it gives a method key,
+// flows when it gives a companion key.
 SchemaOptions schema_options(const Job& job);
 // The groups a results file's header holds.
 SchemaOptions schema_options(const std::vector<std::string>& header);
