@@ -138,6 +138,16 @@ job bias_bogus         "bias_correction: 'maybe' is not one of"    "${GOOD}metho
 job frozen_negative    "frozen: must be >= 0 (got -1)"             "${GOOD}method = adam"$'\nfrozen = -1'
 job frozen_fraction    "frozen: not an integer: '2.5'"             "${GOOD}method = adam"$'\nfrozen = 2.5'
 cmd run:set_momentum_gd "momentum: not used by method gd"          run "$J/good.ini" --out DIR --set momentum=0.5
+# Companions (gd/companions.h): beside GD only, the central flow's keys in range and only with it.
+job flows_polyak       "flows: the central and gradient flows run beside method gd, not polyak" "${GOOD}method = polyak"$'\nflows = central'
+job flows_adam_axis    "flows: the central and gradient flows run beside method gd, not adam" "${GOOD}method = gd, adam"$'\nflows = gradient'
+job flows_unknown      "flows: 'stable' is not one of"             "${GOOD}flows = stable"
+job cf_eigs_zero       "cf_eigs: must be >= 1 (got 0)"             "${GOOD}flows = central"$'\ncf_eigs = 0'
+job cf_eigs_seven      "cf_eigs: must be <= 6 (got 7)"             "${GOOD}flows = central"$'\ncf_eigs = 7'
+job cf_substeps_zero   "cf_substeps: must be >= 1 (got 0)"         "${GOOD}flows = central"$'\ncf_substeps = 0'
+job cf_substeps_alone  "cf_substeps: used by flows = central only (flows = none)" "${GOOD}cf_substeps = 8"
+job cf_eigs_gradient   "cf_eigs: used by flows = central only (flows = gradient)" "${GOOD}flows = gradient"$'\ncf_eigs = 2'
+job cf_window_zero     "cf_window: must be >= 1 (got 0)"           "${GOOD}flows = central"$'\ncf_window = 0'
 
 # The command line.
 cmd run:no_job        "missing job file"                     run --out DIR

@@ -99,6 +99,18 @@ eta_rel = 0.5, 0.8, 1.2, 1.5, 2
 seed = range(0, 6)
 method = adam
 EOF
+# The central and gradient flows beside GD (a sweep of its own, under srun like the others).
+cat >"$tmp/flows.job" <<'EOF'
+model = minimalist-2d
+lambda1 = 4, 8
+alpha0 = 0.1
+beta1_0 = 0.1
+beta2_0 = 0.1
+eta_rel = 0.8, 1.3
+steps = 2000
+sharpness_every = 10
+flows = central gradient
+EOF
 agg_args=(--x eta_rel --value bias_final)
 
 # Sorted rows of results files without the wall_s column (the only one that may differ).
@@ -135,6 +147,8 @@ step "submitting a sweep (2 tasks), an array of 3 shards and a long sweep, each 
   fail "submit (array) failed: $(cat "$tmp/array.sub")"
 "$src/slurm/submit" "$tmp/long.job" --out "$tmp/signal" -n 2 -t 10 "${agg_args[@]}" >"$tmp/signal.sub" ||
   fail "submit (signal) failed: $(cat "$tmp/signal.sub")"
+"$src/slurm/submit" "$tmp/flows.job" --out "$tmp/flows" -n 2 -t 10 --x eta_rel --value cf_gf_ratio >"$tmp/flows.sub" ||
+  fail "submit (flows) failed: $(cat "$tmp/flows.sub")"
 cat "$tmp/whole.sub"
 whole=$(job_id "sweep job" "$tmp/whole.sub")
 whole_agg=$(job_id "aggregate job" "$tmp/whole.sub")
@@ -142,7 +156,9 @@ array=$(job_id "sweep job" "$tmp/array.sub")
 array_agg=$(job_id "aggregate job" "$tmp/array.sub")
 sig=$(job_id "sweep job" "$tmp/signal.sub")
 sig_agg=$(job_id "aggregate job" "$tmp/signal.sub")
-for v in whole whole_agg array array_agg sig sig_agg; do
+flows=$(job_id "sweep job" "$tmp/flows.sub")
+flows_agg=$(job_id "aggregate job" "$tmp/flows.sub")
+for v in whole whole_agg array array_agg sig sig_agg flows flows_agg; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || fail "no job id for $v in the submit output"
 done
 grep -q "^figures: *$tmp/whole/figures/" "$tmp/whole.sub" || fail "submit did not say where the figures go"
@@ -168,9 +184,12 @@ step "local reference runs"
   fail "local run failed: $(cat "$tmp/local-small.err")"
 "$EOS_SWEEP" run "$tmp/long.job" --out "$tmp/local-long" --progress none 2>"$tmp/local-long.err" ||
   fail "local run failed: $(cat "$tmp/local-long.err")"
+"$EOS_SWEEP" run "$tmp/flows.job" --out "$tmp/local-flows" --progress none 2>"$tmp/local-flows.err" ||
+  fail "local run failed: $(cat "$tmp/local-flows.err")"
 
 step "waiting for every job to leave the queue"
-slurm_wait_gone 240 "$whole" "$whole_agg" "$array" "$array_agg" "$sig" "$sig_agg" || fail "jobs did not finish in time"
+slurm_wait_gone 240 "$whole" "$whole_agg" "$array" "$array_agg" "$sig" "$sig_agg" "$flows" "$flows_agg" ||
+  fail "jobs did not finish in time"
 
 # --- Whole sweep and array: same rows as the local run.
 step "checking results"
@@ -181,6 +200,9 @@ all_completed "$array" || fail "array $array did not complete: $(sl scontrol -o 
   fail "whole sweep: header differs from the local run's"
 diff <(rows "$tmp/local-small/results.csv") <(rows "$tmp/whole/results.csv") >"$tmp/whole.diff" ||
   fail "whole sweep: rows differ from the local run's: $(head -c 2000 "$tmp/whole.diff")"
+all_completed "$flows" || fail "flows sweep $flows did not complete: $(sl scontrol -o show job "$flows")"
+diff <(rows "$tmp/local-flows/results.csv") <(rows "$tmp/flows/results.csv") >"$tmp/flows.diff" ||
+  fail "flows sweep: rows differ from the local run's: $(head -c 2000 "$tmp/flows.diff")"
 shards=("$tmp"/array/results.shard-*-of-3.csv)
 [ ${#shards[@]} -eq 3 ] || fail "array: expected 3 shard files, found ${#shards[@]}"
 diff <(rows "$tmp/local-small/results.csv") <(rows "${shards[@]}") >"$tmp/array.diff" ||
@@ -230,6 +252,7 @@ small_rows=$(($(wc -l <"$tmp/local-small/results.csv") - 1))
 check_agg whole "$tmp/whole" "$whole_agg" 1 "$small_rows"
 check_agg array "$tmp/array" "$array_agg" 3 "$small_rows"
 check_agg signal "$tmp/signal" "$sig_agg" 1 30
+check_agg flows "$tmp/flows" "$flows_agg" 1 8
 if [ "$aggregate_works" -eq 0 ]; then
   step "NOTE: 'eos-sweep aggregate --help' fails: figures not checked (the aggregations ran, after their sweeps)"
 fi
