@@ -66,10 +66,7 @@ void FlowCompanions::compare_central(const Step& s) {
     ++cf_steps_;
     hvps_ += r.hvps;
     thirds_ += r.thirds;
-    if (r.critical > 0 && edge_step_ < 0) {
-      edge_step_ = s.t;
-      edge_loss_ = s.loss;
-    }
+    if (r.sigma2_max() > 0 && edge_step_ < 0) edge_step_ = s.t;  // the flow holds GD at the edge
   } catch (const std::exception&) {
     central_failed_ = true;  // (a flow that breaks down leaves GD's run as it is: NaN from here)
     cf_loss_ = cf_sharpness_ = cf_sigma2_ = cf_offset2_ = RunStats::kNaN;
@@ -80,7 +77,9 @@ void FlowCompanions::compare_central(const Step& s) {
   window_gd_ += s.loss;
   window_cf_ += cf_loss_;
   if (++window_n_ < spec_.window) return;
-  const double err = std::fabs(window_cf_ - window_gd_) / static_cast<double>(window_n_) / std::fabs(edge_loss_);
+  const double n = static_cast<double>(window_n_);
+  if (std::isnan(edge_loss_)) edge_loss_ = window_gd_ / n;  // GD's loss where the edge part begins
+  const double err = std::fabs(window_cf_ - window_gd_) / n / std::fabs(edge_loss_);
   loss_err_ = std::max(loss_err_, err);
   window_n_ = 0;
   window_gd_ = window_cf_ = 0;

@@ -94,7 +94,7 @@ const std::vector<RunColumn>& run_columns() {
        ColumnGroup::Flows},
       {"cf_gf_ratio", "‖θ_GD − w_CF‖ / ‖θ_GD − θ_GF‖ at the end", kNone,
        [](const RunStats& s) -> Field { return s.cf_gf_ratio; }, ColumnGroup::Flows},
-      {"cf_edge_step", "first step the central flow is at the edge", kNone,
+      {"cf_edge_step", "first step the central flow predicts an oscillation", kNone,
        [](const RunStats& s) -> Field { return s.cf_edge_step; }, ColumnGroup::Flows},
       {"cf_hvps_per_step", "central flow: HVPs per step", kNone,
        [](const RunStats& s) -> Field { return s.cf_hvps_per_step; }, ColumnGroup::Flows},

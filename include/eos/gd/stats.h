@@ -39,12 +39,14 @@ struct RunStats {
   std::optional<double> hvps_per_estimate;             // set when Lanczos ran
   std::optional<double> solver_check_diff;             // set with solver = check
   // Companions (flows): how well the central flow predicted the run over its edge part (from the
-  // first step with a critical direction on), and where the flows ended (NaN when not run).
-  double cf_loss_err = kNaN;       // largest |⟨cf_loss⟩ − ⟨L_GD⟩| over cf_window windows, over L_GD at the edge's start
+  // first step at which it predicts an oscillation, σ² > 0, on), and where the flows ended (NaN
+  // when not run).
+  double cf_loss_err = kNaN;       // largest |⟨cf_loss⟩ − ⟨L_GD⟩| over windows of cf_window steps,
+                                   // over ⟨L_GD⟩ in the first window (the edge part's start)
   double cf_sharpness_err = kNaN;  // largest |η·S_CF/2 − 1| over the edge part
   double cf_dist_final = kNaN, gf_dist_final = kNaN;  // ‖θ_GD − w_CF‖, ‖θ_GD − θ_GF‖ at the end
   double cf_gf_ratio = kNaN;       // cf_dist_final / gf_dist_final
-  long cf_edge_step = -1;          // the first step with a critical direction (−1: none)
+  long cf_edge_step = -1;          // the edge part's first step (−1: none)
   double cf_hvps_per_step = kNaN, cf_thirds_per_step = kNaN;  // the central flow's cost
 };
 
