@@ -124,10 +124,11 @@ BOOST_AUTO_TEST_CASE(many_rows_resume_in_one_pass) {
 
 BOOST_AUTO_TEST_CASE(schema_header_order_for_every_model) {
   for (const ModelInfo& m : model_registry())
-    for (const bool methods : {false, true}) {
-      const auto h = Schema(m, {.methods = methods}).header();
+    for (const int groups : {0, 1, 2, 3}) {
+      const bool methods = groups & 1, flows = groups & 2;
+      const auto h = Schema(m, {.methods = methods, .flows = flows}).header();
       std::set<std::string> names(h.begin(), h.end());
-      BOOST_TEST_CONTEXT(m.name << (methods ? " with the method columns" : "")) {
+      BOOST_TEST_CONTEXT(m.name << (methods ? " with the method columns" : "") << (flows ? " with the flows'" : "")) {
         // Every column named once — but single-neuron's theory columns x0 and y0 (the start, also
         // when it is given as gap and ratio) repeat the names of its keys. Renaming them would
         // refuse every existing single-neuron folder; kept, and known.
@@ -139,13 +140,16 @@ BOOST_AUTO_TEST_CASE(schema_header_order_for_every_model) {
         for (const auto& k : m.keys) BOOST_TEST(h[i++] == k.name);
         for (const char* c : {"eta", "eta_rel", "eta_star", "steps"}) BOOST_TEST(h[i++] == c);
         std::size_t run_keys = 0;
-        for (const auto& k : method_keys())
-          if (methods && !find_key(m.keys, k.name)) {
-            BOOST_TEST(h[i++] == k.name);
-            ++run_keys;
-          }
+        for (const auto* group : {&method_keys(), &companion_keys()})
+          for (const auto& k : *group)
+            if ((group == &method_keys() ? methods : flows) && !find_key(m.keys, k.name)) {
+              BOOST_TEST(h[i++] == k.name);
+              ++run_keys;
+            }
         for (const auto& c : run_columns())
-          if (methods || c.group == ColumnGroup::Base) BOOST_TEST(h[i++] == c.name);
+          if (c.group == ColumnGroup::Base || (c.group == ColumnGroup::Method && methods) ||
+              (c.group == ColumnGroup::Flows && flows))
+            BOOST_TEST(h[i++] == c.name);
         for (const auto& t : m.tracked) {
           BOOST_TEST(h[i++] == t + "_final");
           BOOST_TEST(h[i++] == t + "_tail");
@@ -161,6 +165,7 @@ BOOST_AUTO_TEST_CASE(schema_header_order_for_every_model) {
         BOOST_TEST((m.theory.empty() || static_cast<bool>(m.predict)));
         // The groups a header holds are read back from it.
         BOOST_TEST(schema_options(h).methods == methods);
+        BOOST_TEST(schema_options(h).flows == flows);
       }
     }
 }
