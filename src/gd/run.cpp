@@ -104,7 +104,8 @@ std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& c
 
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace) {
   Vec theta = model.initial();
-  SharpnessEstimator sharpness(model, theta.size(), cfg.solver, cfg.lanczos_cutoff, cfg.eigs);
+  const bool auto_block = cfg.solver == "auto" && info.auto_block_solver;
+  SharpnessEstimator sharpness(model, theta.size(), auto_block ? "auto-block" : cfg.solver, cfg.lanczos_cutoff, cfg.eigs);
   const Schedule sched(cfg);
   Watch w(cfg, sched, model, sharpness, info, trace);
   Stepper stepper(model, cfg, theta, static_cast<bool>(trace));

@@ -1,4 +1,4 @@
-// Dense and Lanczos sharpness.
+// Dense, Lanczos and block sharpness.
 #include "eos/gd/sharpness.h"
 
 #include <algorithm>
@@ -27,7 +27,9 @@ SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string
   if (solver == "dense") dense_ = true;
   else if (solver == "lanczos") dense_ = false;
   else if (solver == "check") dense_ = check_ = true;
+  else if (solver == "block") dense_ = false, block_ = true;
   else if (solver == "auto") dense_ = dim <= cutoff;
+  else if (solver == "auto-block") dense_ = dim <= cutoff, block_ = !dense_;
   else throw std::invalid_argument("unknown solver " + solver);
 }
 
@@ -38,13 +40,35 @@ double SharpnessEstimator::lanczos(const Vec& theta) {
   if (!dense_) last_values_ = first_values(r.values, eigs_);
   // A failed solve (value NaN: the runner skips the sample) keeps the last good warm start.
   if (r.converged) warm_ = r.start;
-  last_hvps_ = r.hvps;
-  total_hvps_ += r.hvps;
-  ++lanczos_estimates_;
+  count(r.hvps);
   return r.value;
 }
 
+void SharpnessEstimator::count(long hvps) {
+  last_hvps_ = hvps;
+  total_hvps_ += hvps;
+  ++lanczos_estimates_;
+}
+
+double SharpnessEstimator::block(const Vec& theta) {
+  BlockEigenOptions opt;
+  opt.nev = static_cast<int>(eigs_);
+  const BlockEigenResult r =
+      block_top_eigen([&](const Vec& x, Vec& out) { model_.hvp(theta, x, out); }, dim_, warm_block_, opt);
+  if (!r.converged) {  // rare: Spectra's solve with its cold retry (its products counted too)
+    const double value = lanczos(theta);
+    last_hvps_ += r.hvps;
+    total_hvps_ += r.hvps;
+    return value;
+  }
+  warm_block_ = r.vectors;
+  last_values_ = first_values(r.values, eigs_);
+  count(r.hvps);
+  return r.values[0];
+}
+
 double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess) {
+  if (block_) return block(theta);
   if (!dense_) return lanczos(theta);
   if (!hess) throw std::logic_error("dense sharpness needs the Hessian");
   double s = 0;

@@ -1,10 +1,13 @@
 // Sharpness: the largest (algebraic) eigenvalue of the loss Hessian, from the dense Hessian for
-// small models or by Lanczos (Spectra) over Hessian-vector products for large ones.
+// small models, or over Hessian-vector products for large ones: by Lanczos (Spectra, warm-started
+// from one vector) or by the block solver (numerics/block_eigen.h, warm-started from the last
+// solve's block of Ritz vectors).
 #pragma once
 #include <string>
 #include <vector>
 
 #include "eos/model/model.h"
+#include "eos/numerics/block_eigen.h"
 #include "eos/numerics/lanczos.h"
 
 namespace eos {
@@ -15,8 +18,8 @@ LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const 
 
 class SharpnessEstimator {
  public:
-  // solver: "dense", "lanczos", "check" (both, recording their difference) or "auto"
-  // (dense when dim <= cutoff).
+  // solver: "dense", "lanczos", "block", "check" (dense and lanczos, recording their difference),
+  // "auto" (dense when dim <= cutoff, else lanczos) or "auto-block" (dense or block).
   // eigs: how many of the top eigenvalues each estimate keeps (last_values).
   SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff, long eigs = 1);
   // Whether estimate() wants the dense Hessian of the same point (so the runner can ask the
@@ -24,7 +27,7 @@ class SharpnessEstimator {
   bool wants_dense() const { return dense_ || check_; }
   // Top eigenvalue at theta; hess is the dense Hessian there when wants_dense().
   double estimate(const Vec& theta, const Mat* hess);
-  // Hessian-vector products used by the last Lanczos estimate (0 for dense).
+  // Hessian-vector products used by the last Lanczos or block estimate (0 for dense).
   long last_hvps() const { return last_hvps_; }
   // The top eigenvalues of the last estimate, largest first (eigs of them; NaN where unknown).
   const std::vector<double>& last_values() const { return last_values_; }
@@ -36,11 +39,14 @@ class SharpnessEstimator {
 
  private:
   double lanczos(const Vec& theta);
+  double block(const Vec& theta);
+  void count(long hvps);
   Model& model_;
   long dim_, eigs_;
   std::vector<double> last_values_;
-  bool dense_ = true, check_ = false;
-  Vec warm_;  // previous top eigenvector (Lanczos warm start)
+  bool dense_ = true, check_ = false, block_ = false;
+  Vec warm_;         // previous top eigenvector (Lanczos warm start)
+  Mat warm_block_;   // previous Ritz vectors (block warm start)
   long last_hvps_ = 0, total_hvps_ = 0, lanczos_estimates_ = 0;
   double check_diff_ = 0;
 };
