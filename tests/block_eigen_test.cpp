@@ -1,8 +1,9 @@
 // The block eigensolver (numerics/block_eigen.h): the top eigenvalues against a dense solve
 // (largest algebraic, a crowded top, tiny dimensions), the block and one-vector forms alike, a
 // failure reported rather than thrown, the warm start's saving along a moving operator, and along
-// a real GD run of the mlp model every sample's sharpness within 1e-7 of a tight cold solve with
-// fewer products than Spectra's warm Lanczos, and through the SharpnessEstimator (solver = block).
+// a real GD run of the mlp model every sample's sharpness within 1e-7 (λ₂ within 1e-5) of a tight
+// cold solve with fewer products than Spectra's warm Lanczos, through the SharpnessEstimator
+// (solver = block).
 #define BOOST_TEST_MODULE block_eigen
 #include <boost/test/unit_test.hpp>
 #include <Eigen/Eigenvalues>
@@ -46,11 +47,13 @@ BOOST_AUTO_TEST_CASE(top_two_against_dense_largest_algebraic) {
   eigs[n - 1] = 3;
   const Mat a = spectrum_matrix(eigs, 1);
   long count = 0;
-  const BlockEigenResult r = block_top_eigen(times(a, &count), n, Mat());
+  BlockEigenOptions opt;
+  opt.tol_others = opt.tol;
+  const BlockEigenResult r = block_top_eigen(times(a, &count), n, Mat(), opt);
   BOOST_TEST(r.converged);
   BOOST_TEST(r.hvps == count);
-  BOOST_TEST(std::fabs(r.values[0] - 3) < 1e-9 * 3);
-  BOOST_TEST(std::fabs(r.values[1] - eigs[n - 2]) < 1e-9 * 3);
+  BOOST_TEST(std::fabs(r.values[0] - 3) < opt.tol * 3);  // the bound holds
+  BOOST_TEST(std::fabs(r.values[1] - eigs[n - 2]) < opt.tol * 3);
   BOOST_TEST(r.vectors.cols() == 4);  // nev + guard
   BOOST_TEST((r.vectors.transpose() * r.vectors - Mat::Identity(4, 4)).norm() < 1e-10);
 }
@@ -63,7 +66,7 @@ BOOST_AUTO_TEST_CASE(crowded_top_matches_dense) {
   eigs[n - 3] = 0.999;
   const Mat a = spectrum_matrix(eigs, 2);
   BlockEigenOptions opt;
-  opt.tol = 1e-10;
+  opt.tol = opt.tol_others = 1e-10;
   const BlockEigenResult r = block_top_eigen(times(a), n, Mat(), opt);
   BOOST_TEST(r.converged);
   BOOST_TEST(std::fabs(r.values[0] - 1.0) < 1e-9);
@@ -127,7 +130,7 @@ BOOST_AUTO_TEST_CASE(along_a_gd_run_within_1e_7_of_a_tight_solve) {
   Mlp model(MlpNet(shape, Activation::Tanh, LossKind::Mse, d.x_train, d.y_train), mlp_default_init(shape, 0), d);
   Vec theta = model.initial(), g;
   SharpnessEstimator block(model, theta.size(), "block", 64, 2), lanczos(model, theta.size(), "lanczos", 64, 2);
-  double worst = 0, edge = 0;
+  double worst = 0, worst2 = 0, edge = 0;
   for (int t = 0; t <= 400; ++t) {
     model.evaluate(theta, g, nullptr);
     if (t % 25 == 0) {
@@ -139,16 +142,17 @@ BOOST_AUTO_TEST_CASE(along_a_gd_run_within_1e_7_of_a_tight_solve) {
       const LanczosResult ref =
           lanczos_top_eigenvalue([&](const Vec& x, Vec& out) { model.hvp(theta, x, out); }, theta.size(), {}, tight);
       worst = std::max(worst, std::fabs(s - ref.value) / ref.value);
-      worst = std::max(worst, std::fabs(block.last_values()[1] - ref.values[1]) / ref.value);
+      worst2 = std::max(worst2, std::fabs(block.last_values()[1] - ref.values[1]) / ref.value);
       edge = std::max(edge, 0.5 * s * 0.5);
     }
     theta -= 0.5 * g;
   }
-  BOOST_TEST_MESSAGE("worst relative error " << worst << "; products per solve: block "
+  BOOST_TEST_MESSAGE("worst relative error " << worst << " (λ₂: " << worst2 << "); products per solve: block "
                      << static_cast<double>(block.total_hvps()) / block.lanczos_estimates() << ", lanczos "
                      << static_cast<double>(lanczos.total_hvps()) / lanczos.lanczos_estimates()
                      << "; largest η·S/2 " << edge);
-  BOOST_TEST(worst < 1e-7);
+  BOOST_TEST(worst < 1e-7);    // the sharpness: BlockEigenOptions::tol
+  BOOST_TEST(worst2 < 1e-5);   // λ₂: tol_others
   BOOST_TEST(edge > 0.95);  // the run reached the edge
   BOOST_TEST(block.total_hvps() < lanczos.total_hvps());
 }

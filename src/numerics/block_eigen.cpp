@@ -139,12 +139,16 @@ struct Search {
     }
   }
 
-  // Thick restart: V ← V·Y (the m Ritz vectors), so that the basis stays small.
+  // Thick restart: V ← its `keep` largest Ritz vectors (half the basis, at least m), so that the
+  // basis stays small and keeps most of what it has learnt of the top of the spectrum.
   void restart() {
-    v = v * y;
-    av = av * y;
-    g = theta.asDiagonal();
-    y = Mat::Identity(m, m);
+    Eigen::SelfAdjointEigenSolver<Mat> es(g);
+    const long k = g.rows(), keep = std::min(k, std::max(m, opt.max_basis / 2));
+    const Mat z = es.eigenvectors().rightCols(keep).rowwise().reverse();
+    v = v * z;
+    av = av * z;
+    g = es.eigenvalues().tail(keep).reverse().asDiagonal();
+    ritz();
   }
 
   // The residuals of the wanted Ritz vectors that are not yet accurate (none: done); errors
@@ -159,7 +163,7 @@ struct Search {
       const double rn = r.col(j).norm();
       const double gap = theta.size() > nev ? theta[j] - theta[nev] : 0.0;
       errors[static_cast<std::size_t>(j)] = rn <= floor ? 0.0 : ritz_error_bound(rn, gap);
-      if (errors[static_cast<std::size_t>(j)] > opt.tol * scale) cols.push_back(j);
+      if (errors[static_cast<std::size_t>(j)] > (j == 0 ? opt.tol : opt.tol_others) * scale) cols.push_back(j);
     }
     Mat w(r.rows(), static_cast<long>(cols.size()));
     for (std::size_t k = 0; k < cols.size(); ++k) w.col(static_cast<long>(k)) = r.col(cols[k]);

@@ -18,7 +18,8 @@ using BlockProduct = std::function<void(const Mat& x, Mat& out)>;
 struct BlockEigenOptions {
   int nev = 2;         // wanted: the nev largest algebraic eigenvalues
   int guard = 2;       // Ritz vectors kept beside them (warm start, restarts, the gap estimate)
-  double tol = 1e-9;   // stop when every wanted Ritz value's error bound is ≤ tol·|θ₁|
+  double tol = 1e-7;   // stop when the top Ritz value's error bound is ≤ tol·|θ₁|
+  double tol_others = 1e-5;  // and each other wanted one's ≤ tol_others·|θ₁|
   int maxit = 300;     // iterations (each costs one product per unconverged wanted column)
   long max_basis = 24;  // search space columns before a thick restart to the nev + guard Ritz vectors
   long dense_below = 0;  // dim below this (and below 4·(nev + guard)): dense from dim products
