@@ -19,7 +19,7 @@ namespace {
 
 // a ← a − q·(qᵀa) twice (block classical Gram–Schmidt, repeated: as good as modified); the
 // images follow: aa ← aa − aq·(qᵀa) when given.
-void project_out(const Mat& q, const Mat* aq, Mat& a, Mat* aa) {
+void project_out(const Eigen::Ref<const Mat>& q, const Mat* aq, Mat& a, Mat* aa) {
   if (q.cols() == 0 || a.cols() == 0) return;
   for (int pass = 0; pass < 2; ++pass) {
     const Mat c = q.transpose() * a;
@@ -93,12 +93,14 @@ BlockEigenResult dense_solve(const BlockProduct& op, long dim, long nev, long m)
 // The state of one solve: an orthonormal basis V of the search space (the warm block, then the
 // residuals of the unconverged wanted Ritz vectors, one block per iteration: a block Krylov
 // space), its images AV and the projection G = VᵀAV; when V reaches max_basis columns it is
-// restarted thick, to the `keep` largest Ritz vectors.
+// restarted thick, to the `keep` largest Ritz vectors. V and AV are allocated once, k columns
+// in use (no reallocation at the peak of memory).
 struct Search {
   const BlockProduct& op;
   const BlockEigenOptions& opt;
   long nev, m;
   Mat v, av, g;
+  long k = 0;
   Vec theta;  // the m largest Ritz values, largest first
   Mat y;      // their coefficients in V
   long hvps = 0;
@@ -106,31 +108,30 @@ struct Search {
   // Appends the columns w (orthonormalised against V and among themselves); false when the
   // operator gave a non-finite value.
   bool extend(Mat w) {
-    project_out(v, nullptr, w, nullptr);
+    project_out(v.leftCols(k), nullptr, w, nullptr);
     orthonormalize(w, nullptr, 1e-12);
-    project_out(v, nullptr, w, nullptr);
-    if (w.cols() == 0) return true;
+    project_out(v.leftCols(k), nullptr, w, nullptr);
+    const long b = std::min(w.cols(), v.cols() - k);
+    if (b == 0) return true;
     Mat aw;
-    op(w, aw);
-    hvps += w.cols();
+    op(w.leftCols(b), aw);
+    hvps += b;
     if (!aw.allFinite()) return false;
-    const long k = v.cols(), b = w.cols();
     Mat gn(k + b, k + b);
     gn.topLeftCorner(k, k) = g;
-    gn.topRightCorner(k, b) = v.transpose() * aw;
+    gn.topRightCorner(k, b) = v.leftCols(k).transpose() * aw;
     gn.bottomLeftCorner(b, k) = gn.topRightCorner(k, b).transpose();
-    gn.bottomRightCorner(b, b) = 0.5 * (w.transpose() * aw + aw.transpose() * w);
+    gn.bottomRightCorner(b, b) = 0.5 * (w.leftCols(b).transpose() * aw + aw.transpose() * w.leftCols(b));
     g = std::move(gn);
-    v.conservativeResize(Eigen::NoChange, k + b);
-    av.conservativeResize(Eigen::NoChange, k + b);
-    v.rightCols(b) = w;
-    av.rightCols(b) = aw;
+    v.middleCols(k, b) = w.leftCols(b);
+    av.middleCols(k, b) = aw;
+    k += b;
     return true;
   }
 
   void ritz() {
     Eigen::SelfAdjointEigenSolver<Mat> es(g);
-    const long k = g.rows(), take = std::min(m, k);
+    const long take = std::min(m, k);
     theta.resize(take);
     y.resize(k, take);
     for (long j = 0; j < take; ++j) {
@@ -143,18 +144,22 @@ struct Search {
   // basis stays small and keeps most of what it has learnt of the top of the spectrum.
   void restart() {
     Eigen::SelfAdjointEigenSolver<Mat> es(g);
-    const long k = g.rows(), keep = std::min(k, std::max(m, opt.max_basis / 2));
+    const long keep = std::min(k, std::max(m, opt.max_basis / 2));
     const Mat z = es.eigenvectors().rightCols(keep).rowwise().reverse();
-    v = v * z;
-    av = av * z;
+    Mat t = v.leftCols(k) * z;
+    v.leftCols(keep) = t;
+    t = av.leftCols(k) * z;
+    av.leftCols(keep) = t;
     g = es.eigenvalues().tail(keep).reverse().asDiagonal();
+    k = keep;
     ritz();
   }
 
   // The residuals of the wanted Ritz vectors that are not yet accurate (none: done); errors
   // gets each wanted value's bound.
   Mat unconverged(std::vector<double>& errors) const {
-    const Mat x = v * y.leftCols(nev), r = av * y.leftCols(nev) - x * theta.head(nev).asDiagonal();
+    const Mat x = v.leftCols(k) * y.leftCols(nev);
+    const Mat r = av.leftCols(k) * y.leftCols(nev) - x * theta.head(nev).asDiagonal();
     const double scale = std::max(std::fabs(theta[0]), 1e-300);
     const double floor = 1e-13 * theta.cwiseAbs().maxCoeff();
     errors.assign(static_cast<std::size_t>(nev), 0.0);
@@ -166,7 +171,7 @@ struct Search {
       if (errors[static_cast<std::size_t>(j)] > (j == 0 ? opt.tol : opt.tol_others) * scale) cols.push_back(j);
     }
     Mat w(r.rows(), static_cast<long>(cols.size()));
-    for (std::size_t k = 0; k < cols.size(); ++k) w.col(static_cast<long>(k)) = r.col(cols[k]);
+    for (std::size_t c = 0; c < cols.size(); ++c) w.col(static_cast<long>(c)) = r.col(cols[c]);
     return w;
   }
 };
@@ -183,7 +188,7 @@ BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& wa
   const long m = std::min<long>(nev + std::max(0, opt.guard), dim);
   if (dim < std::max(opt.dense_below, 4 * m)) return dense_solve(op, dim, nev, m);
   const long max_basis = std::max<long>(opt.max_basis, m + 2 * nev);
-  Search s{op, opt, nev, m, Mat(dim, 0), Mat(dim, 0), Mat(0, 0), {}, {}};
+  Search s{op, opt, nev, m, Mat(dim, max_basis), Mat(dim, max_basis), Mat(0, 0)};
   BlockEigenResult r;
   Mat start = start_block(warm, dim, m);
   orthonormalize(start, nullptr, 1e-12);
@@ -201,13 +206,13 @@ BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& wa
       break;
     }
     if (it == opt.maxit) break;
-    if (s.v.cols() + w.cols() > max_basis) s.restart();
+    if (s.k + w.cols() > max_basis) s.restart();
     if (!s.extend(std::move(w))) break;
   }
   r.hvps = s.hvps;
   if (!r.converged) return r;
   for (long j = 0; j < nev; ++j) r.values.push_back(s.theta[j]);
-  r.vectors = s.v * s.y;
+  r.vectors = s.v.leftCols(s.k) * s.y;
   return r;
 }
 
