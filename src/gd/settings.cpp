@@ -18,7 +18,7 @@ const std::vector<KeySpec>& runner_keys() {
       {.name = "tail", .default_value = "0.1", .doc = "fraction of the run averaged into the *_tail columns", .min = 0,
        .min_exclusive = true, .max = 1},
       {.name = "solver", .type = KeyType::Text, .default_value = "auto",
-       .doc = "sharpness: auto, dense, lanczos, block (LOBPCG warm-started from the last top Ritz vectors; "
+       .doc = "sharpness: auto, dense, lanczos, block (block Krylov warm-started from the last solve's Ritz vectors; "
               "mlp's auto), or check (dense and lanczos, compared)",
        .min = 0, .choices = {"auto", "dense", "lanczos", "block", "check"}, .in_id = false},
       {.name = "precision", .type = KeyType::Text, .default_value = "float64",

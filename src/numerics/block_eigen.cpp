@@ -11,28 +11,38 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "eos/numerics/blas.h"
 #include "eos/util/rng.h"
 
 namespace eos {
 namespace {
 
 
+// a·b through matmul (the tall products of the solver: OpenBLAS, not Eigen's baseline build).
+Mat times(const Eigen::Ref<const Mat>& a, bool ta, const Eigen::Ref<const Mat>& b) {
+  Mat out(ta ? a.cols() : a.rows(), b.cols());
+  matmul(a, ta, b, false, out);
+  return out;
+}
+
 // a ← a − q·(qᵀa) twice (block classical Gram–Schmidt, repeated: as good as modified); the
 // images follow: aa ← aa − aq·(qᵀa) when given.
 void project_out(const Eigen::Ref<const Mat>& q, const Mat* aq, Mat& a, Mat* aa) {
   if (q.cols() == 0 || a.cols() == 0) return;
+  Mat c(q.cols(), a.cols());
   for (int pass = 0; pass < 2; ++pass) {
-    const Mat c = q.transpose() * a;
-    a.noalias() -= q * c;
-    if (aa) aa->noalias() -= *aq * c;
+    matmul(q, true, a, false, c);
+    matmul(q, false, c, false, a, -1, 1);
+    if (aa) matmul(*aq, false, c, false, *aa, -1, 1);
   }
 }
+
 
 // Coefficients C with a·C orthonormal (SVQB: the Gram matrix scaled to unit diagonal, its
 // eigenvectors, directions below drop·the largest left out); C has fewer columns when a is
 // (numerically) rank deficient, none when a is zero.
 Mat orthonormalizer(const Mat& a, double drop) {
-  const Mat g = a.transpose() * a;
+  const Mat g = times(a, true, a);
   const Vec scale = g.diagonal().cwiseMax(0).cwiseSqrt();
   Vec inv(scale.size());
   for (long i = 0; i < scale.size(); ++i) inv[i] = scale[i] > 0 ? 1 / scale[i] : 0;
@@ -53,8 +63,8 @@ Mat orthonormalizer(const Mat& a, double drop) {
 void orthonormalize(Mat& a, Mat* aa, double drop) {
   for (int pass = 0; pass < 2 && a.cols() > 0; ++pass) {
     const Mat c = orthonormalizer(a, pass == 0 ? drop : 1e-14);
-    a = a * c;
-    if (aa) *aa = *aa * c;
+    a = times(a, false, c);
+    if (aa) *aa = times(*aa, false, c);
   }
 }
 
@@ -119,9 +129,10 @@ struct Search {
     if (!aw.allFinite()) return false;
     Mat gn(k + b, k + b);
     gn.topLeftCorner(k, k) = g;
-    gn.topRightCorner(k, b) = v.leftCols(k).transpose() * aw;
+    gn.topRightCorner(k, b) = times(v.leftCols(k), true, aw);
     gn.bottomLeftCorner(b, k) = gn.topRightCorner(k, b).transpose();
-    gn.bottomRightCorner(b, b) = 0.5 * (w.leftCols(b).transpose() * aw + aw.transpose() * w.leftCols(b));
+    const Mat wtaw = times(w.leftCols(b), true, aw);
+    gn.bottomRightCorner(b, b) = 0.5 * (wtaw + wtaw.transpose());
     g = std::move(gn);
     v.middleCols(k, b) = w.leftCols(b);
     av.middleCols(k, b) = aw;
@@ -146,9 +157,9 @@ struct Search {
     Eigen::SelfAdjointEigenSolver<Mat> es(g);
     const long keep = std::min(k, std::max(m, opt.max_basis / 2));
     const Mat z = es.eigenvectors().rightCols(keep).rowwise().reverse();
-    Mat t = v.leftCols(k) * z;
+    Mat t = times(v.leftCols(k), false, z);
     v.leftCols(keep) = t;
-    t = av.leftCols(k) * z;
+    t = times(av.leftCols(k), false, z);
     av.leftCols(keep) = t;
     g = es.eigenvalues().tail(keep).reverse().asDiagonal();
     k = keep;
@@ -158,8 +169,8 @@ struct Search {
   // The residuals of the wanted Ritz vectors that are not yet accurate (none: done); errors
   // gets each wanted value's bound.
   Mat unconverged(std::vector<double>& errors) const {
-    const Mat x = v.leftCols(k) * y.leftCols(nev);
-    const Mat r = av.leftCols(k) * y.leftCols(nev) - x * theta.head(nev).asDiagonal();
+    const Mat x = times(v.leftCols(k), false, y.leftCols(nev));
+    const Mat r = times(av.leftCols(k), false, y.leftCols(nev)) - x * theta.head(nev).asDiagonal();
     const double scale = std::max(std::fabs(theta[0]), 1e-300);
     const double floor = 1e-13 * theta.cwiseAbs().maxCoeff();
     errors.assign(static_cast<std::size_t>(nev), 0.0);
@@ -212,7 +223,7 @@ BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& wa
   r.hvps = s.hvps;
   if (!r.converged) return r;
   for (long j = 0; j < nev; ++j) r.values.push_back(s.theta[j]);
-  r.vectors = s.v.leftCols(s.k) * s.y;
+  r.vectors = times(s.v.leftCols(s.k), false, s.y);
   return r;
 }
 
