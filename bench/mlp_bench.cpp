@@ -1,17 +1,20 @@
-// The mlp model's parts, timed: one gradient (forward and backward), one Hessian-vector product
-// at the same θ, and one top-2 Lanczos solve (HVPs per solve), on Cohen et al.'s fc-tanh 200-200
-// with digits (n = 1797, float64, one thread), best of a few repetitions. Prints one JSON line
-// (bench/mlp_speedup.sh reads it beside the PyTorch baseline).
+// The mlp model's parts, timed beside the machine's limit in the same process: a large
+// single-core DGEMM and SGEMM (2000³, through the same matmul and OpenBLAS kernel), then for
+// float64 and float32 one gradient (forward and backward) with its rate in GFLOP/s (the products'
+// flop count), and one Hessian-vector product at the same θ, on Cohen et al.'s fc-tanh 200-200
+// with digits (n = 1500 by default, one thread), best of a few repetitions. Prints one JSON line
+// (bench/mlp_speedup.sh reads it).
 //
 //   build/bench/mlp_bench [n] [width] [depth]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "eos/data/prepare.h"
-#include "eos/gd/sharpness.h"
 #include "eos/models/mlp.h"
 #include "eos/numerics/blas.h"
+#include "eos/numerics/simd.h"
 
 using namespace eos;
 
@@ -28,23 +31,54 @@ double best_seconds(int reps, F&& fn) {
   return best;
 }
 
+// GFLOP/s of a k × k by k × k product.
+template <class M>
+double gemm_rate(long k) {
+  const M a = M::Random(k, k), b = M::Random(k, k);
+  M c(k, k);
+  const double s = best_seconds(3, [&] { matmul(a, false, b, false, c); });
+  return 2.0 * static_cast<double>(k * k * k) / s * 1e-9;
+}
+
+// Flops of the products of one gradient: forward W·a per layer, backward a·δᵀ per layer and Wᵀδ
+// for every layer but the first.
+double gradient_flops(const MlpShape& s, long n) {
+  double f = 0;
+  for (long l = 0; l < s.layers(); ++l) f += 2.0 * static_cast<double>(n * s.in(l) * s.out(l)) * (l > 0 ? 3 : 2);
+  return f;
+}
+
+struct Parts {
+  double grad_s, hvp_s;
+};
+
+Parts time_parts(const MlpShape& shape, const PreparedData& d, Precision precision) {
+  Mlp model(MlpNet(shape, Activation::Tanh, LossKind::Mse, d.x_train, d.y_train, precision), mlp_default_init(shape, 0),
+            d);
+  const Vec theta = model.initial();
+  Vec g, hv, v = Vec::Ones(theta.size()) / std::sqrt(static_cast<double>(theta.size()));
+  Parts p{};
+  p.grad_s = best_seconds(10, [&] { model.evaluate(theta, g, nullptr); });
+  model.evaluate(theta, g, nullptr);
+  p.hvp_s = best_seconds(10, [&] { model.hvp(theta, v, hv); });
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const long n = argc > 1 ? std::atol(argv[1]) : 1797, width = argc > 2 ? std::atol(argv[2]) : 200,
+  const long n = argc > 1 ? std::atol(argv[1]) : 1500, width = argc > 2 ? std::atol(argv[2]) : 200,
              depth = argc > 3 ? std::atol(argv[3]) : 2;
   PreparedData d = prepare_data(load_data("digits"), n, 0, 10);
   const MlpShape shape = mlp_shape(d.x_train.rows(), width, depth, 10);
-  Mlp model(MlpNet(shape, Activation::Tanh, LossKind::Mse, d.x_train, d.y_train), mlp_default_init(shape, 0), d);
-  const Vec theta = model.initial();
-  Vec g, hv, v = Vec::Ones(theta.size()) / std::sqrt(static_cast<double>(theta.size()));
-  const double grad_s = best_seconds(10, [&] { model.evaluate(theta, g, nullptr); });
-  model.evaluate(theta, g, nullptr);
-  const double hvp_s = best_seconds(10, [&] { model.hvp(theta, v, hv); });
-  LanczosResult r;
-  const double solve_s = best_seconds(3, [&] { r = lanczos_sharpness(model, theta, theta.size(), {}); });
-  std::printf("{\"n\": %ld, \"width\": %ld, \"depth\": %ld, \"params\": %ld, \"matmul\": \"%s\", \"grad_ms\": %.3f, "
-              "\"hvp_ms\": %.3f, \"cold_solve_ms\": %.1f, \"cold_solve_hvps\": %ld, \"sharpness\": %.12g}\n",
-              n, width, depth, static_cast<long>(theta.size()), matmul_backend().c_str(), grad_s * 1e3, hvp_s * 1e3,
-              solve_s * 1e3, r.hvps, r.value);
+  const double dgemm = gemm_rate<Mat>(2000), sgemm = gemm_rate<MatF>(2000);
+  const Parts f64 = time_parts(shape, d, Precision::Float64), f32 = time_parts(shape, d, Precision::Float32);
+  const double flops = gradient_flops(shape, n);
+  std::printf("{\"n\": %ld, \"width\": %ld, \"depth\": %ld, \"params\": %ld, \"matmul\": \"%s\", \"simd\": \"%s\", "
+              "\"dgemm_gflops\": %.1f, \"sgemm_gflops\": %.1f, \"grad_gflop\": %.4f, "
+              "\"grad_ms\": %.3f, \"hvp_ms\": %.3f, \"grad_gflops\": %.1f, "
+              "\"grad32_ms\": %.3f, \"hvp32_ms\": %.3f, \"grad32_gflops\": %.1f}\n",
+              n, width, depth, shape.dim(), matmul_backend().c_str(), simd_name(simd_path()), dgemm, sgemm, flops * 1e-9,
+              f64.grad_s * 1e3, f64.hvp_s * 1e3, flops / f64.grad_s * 1e-9, f32.grad_s * 1e3, f32.hvp_s * 1e3,
+              flops / f32.grad_s * 1e-9);
 }

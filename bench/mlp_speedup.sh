@@ -1,62 +1,115 @@
 #!/usr/bin/env bash
-# eos-sweep's mlp against PyTorch, side by side in one run: fc-tanh 200-200 on the 1797 digits,
-# MSE, float64, η = 0.2, 300 GD steps, the top-2 Hessian eigenvalues every 50 steps (PyTorch:
-# double-backward HVPs and scipy's eigsh, which='LA', tol 1e-8, warm start), one thread each,
-# from the same initial parameters. PyTorch runs twice: with OpenBLAS as installed (its own CPU
-# detection) and with the kernel eos-sweep chose (OPENBLAS_CORETYPE), so the ratio is not a
-# kernel choice. Also prints the parts (build/bench/mlp_bench: gradient, HVP, HVPs per solve)
-# and how far the two runs' losses, sharpness and final parameters are apart.
+# eos-sweep's mlp against PyTorch and against Cohen et al.'s gd.py, all in one run on this machine,
+# one thread each, from the same initial parameters:
+#   1. the machine's limit and the parts (build/bench/mlp_bench): a large single-core DGEMM and
+#      SGEMM, a gradient (its GFLOP/s) and a Hessian-vector product, float64 and float32;
+#   2. fc-tanh 200-200 on the first 1500 digits, MSE, η = 0.2, 300 GD steps, the top-2 Hessian
+#      eigenvalues every 50 steps: eos-sweep (float64, float32) against PyTorch 1.13 (double-
+#      backward HVPs, scipy's eigsh which='LA' warm-started: bench/mlp_torch.py) in float64 and in
+#      float32, each PyTorch run twice, with OpenBLAS's own CPU detection (OPENBLAS_CORETYPE unset)
+#      and forced to eos-sweep's kernel, the faster one counting;
+#   3. with a checkout of locuslab/edge-of-stability as second argument: their unmodified gd.py
+#      as its README runs it (float32, eigsh's defaults, top 2 every 50 steps) on the CPU through
+#      bench/cohen_gd.py, 1000 steps at η = 0.2 on the first 1000 digits (next 200 for testing),
+#      beside eos-sweep on the same data from the same initialisation.
+# Prints the CPU, each side's OpenBLAS kernel, every time and the ratios: of CPU seconds (user +
+# system: the whole eos-sweep process; PyTorch's and gd.py's loop, their imports left out), which a
+# shared machine disturbs little, and of wall seconds (eos-sweep: the point's time).
 #
-#   bench/mlp_speedup.sh [BUILD_DIR]      (needs scripts/setup.sh --with-bench)
+#   bench/mlp_speedup.sh [BUILD_DIR [EDGE_OF_STABILITY_CHECKOUT]]    (needs scripts/setup.sh --with-bench)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
+cohen=${2:-}
 py=${EOS_PYTHON:-/usr/bin/python3}
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
+unset OPENBLAS_CORETYPE  # each side's own choice unless forced below
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 OMPI_MCA_ess_singleton_isolated=1
+
+echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), family $(lscpu | sed -n 's/^CPU family: *//p'), $(nproc --all) cores"
+parts=$("$build/bench/mlp_bench" 1500)
+echo "$parts" > "$t/parts.json"
+core=$(echo "$parts" | sed -n 's/.*"matmul": "openblas \([^"]*\)".*/\1/p')
+
 "$py" - "$t/init.npy" <<'PY'
 import sys, numpy as np
 rng, sizes = np.random.default_rng(0), [64, 200, 200, 10]
 np.save(sys.argv[1], np.concatenate([rng.uniform(-1, 1, o * i + o) / np.sqrt(i) for i, o in zip(sizes[:-1], sizes[1:])]))
 PY
-cat > "$t/job.ini" <<JOB
-model = mlp
-dataset = digits
-n = 1797
-n_test = 0
-width = 200
-depth = 2
-eta = 0.2
-steps = 300
-sharpness_every = 50
-trace_every = 50
-eigs = 2
-solver = lanczos
-init_params = $t/init.npy
-save_params = final
-JOB
-"$build/eos-sweep" run "$t/job.ini" --out "$t/eos" --progress none 2> /dev/null
-parts=$("$build/bench/mlp_bench")
-core=$(echo "$parts" | sed -n 's/.*"matmul": "openblas \([^"]*\)".*/\1/p')
-"$py" "$root/bench/mlp_torch.py" --init "$t/init.npy" --save "$t/torch.npy" > "$t/torch.json"
-OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$core} "$py" "$root/bench/mlp_torch.py" --init "$t/init.npy" > "$t/torch_same.json"
-"$py" - "$t" "$parts" "${OPENBLAS_CORETYPE:-$core}" <<'PY'
-import csv, json, sys, numpy as np
-t, parts, core = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
-row = list(csv.DictReader(open(f"{t}/eos/results.csv")))[0]
-trace = list(csv.DictReader(open(f"{t}/eos/traces/{row['id']}.csv")))
-torch, same = json.load(open(f"{t}/torch.json")), json.load(open(f"{t}/torch_same.json"))
-eos_s = float(row["wall_s"])
-loss = max(abs(float(r["loss"]) - torch["loss"][int(r["step"])]) / torch["loss"][int(r["step"])] for r in trace)
-sharp = max(abs(float(r["sharpness"]) - s[1]) / s[1] for r, s in zip(trace, torch["sharpness"]))
-final = np.load(f"{t}/eos/params/{row['id']}.npy")
-tp = np.load(f"{t}/torch.npy")
-print(f"eos-sweep mlp: {eos_s:.2f} s ({parts['matmul']}), {float(row['hvps_per_estimate']):.1f} HVPs per solve")
-print(f"  parts: gradient {parts['grad_ms']:.2f} ms, HVP {parts['hvp_ms']:.2f} ms (n = {parts['n']}, {parts['params']} parameters)")
-print(f"PyTorch {torch['torch']}, OpenBLAS as detected: {torch['wall_s']:.2f} s, {torch['hvps_per_solve']:.1f} HVPs per solve"
-      f"  -> eos-sweep {torch['wall_s'] / eos_s:.1f}x faster")
-print(f"PyTorch, OPENBLAS_CORETYPE={core}: {same['wall_s']:.2f} s  -> eos-sweep {same['wall_s'] / eos_s:.1f}x faster")
-print(f"agreement (relative): loss every 50 steps {loss:.1e}, sharpness {sharp:.1e}, "
-      f"final parameters {np.linalg.norm(final - tp) / np.linalg.norm(tp):.1e}")
+# eos-sweep on a job: NAME, then job lines.
+eos_run() {
+  local name=$1
+  shift
+  printf '%s\n' "model = mlp" "dataset = digits" "width = 200" "depth = 2" "eta = 0.2" "eigs = 2" \
+    "sharpness_every = 50" "trace_every = 50" "save_params = final" "$@" > "$t/$name.ini"
+  /usr/bin/time -f "%U %S" -o "$t/$name.time" "$build/eos-sweep" run "$t/$name.ini" --out "$t/$name" --progress none 2> /dev/null
+}
+eos_run eos64 "n = 1500" "n_test = 0" "steps = 300" "init_params = $t/init.npy"
+eos_run eos32 "n = 1500" "n_test = 0" "steps = 300" "init_params = $t/init.npy" "precision = float32"
+torch_run() {  # DTYPE: own detection, then forced to eos-sweep's kernel
+  "$py" "$root/bench/mlp_torch.py" --init "$t/init.npy" --dtype "$1" --save "$t/torch_$1.npy" > "$t/torch_$1_own.json"
+  OPENBLAS_CORETYPE=$core "$py" "$root/bench/mlp_torch.py" --init "$t/init.npy" --dtype "$1" > "$t/torch_$1_forced.json"
+}
+torch_run float64
+torch_run float32
+if [ -n "$cohen" ]; then
+  "$py" "$root/bench/cohen_gd.py" "$cohen" --init "$t/cohen_init.npy" > "$t/cohen.json"
+  for p in float64 float32; do
+    eos_run "cohen_$p" "n = 1000" "n_test = 200" "steps = 1000" "init_params = $t/cohen_init.npy" "precision = $p"
+  done
+fi
+
+"$py" - "$t" "$core" <<'PY'
+import csv, json, os, sys, numpy as np
+t, core = sys.argv[1], sys.argv[2]
+parts = json.load(open(f"{t}/parts.json"))
+
+def row(name):
+    r = list(csv.DictReader(open(f"{t}/{name}/results.csv")))[0]
+    r["cpu_s"] = sum(float(x) for x in open(f"{t}/{name}.time").read().split()[-2:])
+    return r, list(csv.DictReader(open(f"{t}/{name}/traces/{r['id']}.csv")))
+
+def best(dtype):
+    own, forced = (json.load(open(f"{t}/torch_{dtype}_{k}.json")) for k in ("own", "forced"))
+    return min(own, forced, key=lambda d: d["cpu_s"]), own, forced
+
+def times(d):
+    return f"{float(d['cpu_s']):.2f} s CPU ({float(d['wall_s']):.2f} s wall)"
+
+p = parts
+print(f"eos-sweep: OpenBLAS kernel {core} ({p['matmul']}), vector path {p['simd']}")
+print(f"machine limit (one core, 2000^3): DGEMM {p['dgemm_gflops']:.1f} GFLOP/s, SGEMM {p['sgemm_gflops']:.1f} GFLOP/s")
+print(f"gradient (n = {p['n']}, {p['params']} parameters, {p['grad_gflop']:.3f} GFLOP): float64 {p['grad_ms']:.2f} ms = "
+      f"{p['grad_gflops']:.1f} GFLOP/s ({100 * p['grad_gflops'] / p['dgemm_gflops']:.0f}% of DGEMM); float32 "
+      f"{p['grad32_ms']:.2f} ms = {p['grad32_gflops']:.1f} GFLOP/s ({100 * p['grad32_gflops'] / p['sgemm_gflops']:.0f}% of SGEMM)")
+print(f"Hessian-vector product: float64 {p['hvp_ms']:.2f} ms ({p['hvp_ms'] / p['grad_ms']:.2f} gradients), "
+      f"float32 {p['hvp32_ms']:.2f} ms ({p['hvp32_ms'] / p['grad32_ms']:.2f} gradients)")
+e64, tr64 = row("eos64")
+e32, tr32 = row("eos32")
+print(f"\nfc-tanh 200-200, 1500 digits, 300 steps, top-2 every 50 steps:")
+print(f"  eos-sweep float64 {times(e64)}, {float(e64['hvps_per_estimate']):.1f} products per solve (the first cold); "
+      f"float32 {times(e32)}, {float(e32['hvps_per_estimate']):.1f}: float32 {e64['cpu_s'] / e32['cpu_s']:.2f}x faster "
+      f"(wall {float(e64['wall_s']) / float(e32['wall_s']):.2f}x)")
+for dtype, e in (("float64", e64), ("float32", e32)):
+    b, own, forced = best(dtype)
+    print(f"  PyTorch {own['torch']} {dtype}: own detection ({own['blas']}) {times(own)}, forced ({forced['blas']}) "
+          f"{times(forced)}, {own['hvps_per_solve']:.1f} products per solve -> eos-sweep {dtype} "
+          f"{b['cpu_s'] / e['cpu_s']:.2f}x faster than the better (wall {b['wall_s'] / float(e['wall_s']):.2f}x)")
+torch64 = json.load(open(f"{t}/torch_float64_own.json"))
+sharp = max(abs(float(r["sharpness"]) - s[1]) / s[1] for r, s in zip(tr64, torch64["sharpness"]))
+sharp32 = max(abs(float(a["sharpness"]) - float(b["sharpness"])) / float(a["sharpness"]) for a, b in zip(tr64, tr32))
+final = np.load(f"{t}/eos64/params/{e64['id']}.npy")
+tp = np.load(f"{t}/torch_float64.npy")
+print(f"  agreement (relative): sharpness eos-sweep/PyTorch float64 {sharp:.1e}, final parameters "
+      f"{np.linalg.norm(final - tp) / np.linalg.norm(tp):.1e}; eos-sweep float32/float64 sharpness {sharp32:.1e}")
+if os.path.exists(f"{t}/cohen.json"):
+    c = json.load(open(f"{t}/cohen.json"))
+    print(f"\nCohen et al.'s gd.py (float32, eigsh defaults), 1000 steps at eta 0.2 on 1000 digits: {times(c)} "
+          f"(final loss {c['final_train_loss']}, last eigenvalues {c['eigenvalues'][-1]})")
+    for p in ("float64", "float32"):
+        r, _ = row(f"cohen_{p}")
+        print(f"  eos-sweep {p}: {times(r)} (final loss {float(r['loss_final']):.3f}, "
+              f"{float(r['hvps_per_estimate']):.1f} products per solve) -> {c['cpu_s'] / r['cpu_s']:.2f}x faster "
+              f"(wall {c['wall_s'] / float(r['wall_s']):.2f}x)")
 PY

@@ -73,6 +73,9 @@ job tail_zero          "tail: must be > 0 (got 0)"                  "${M}eta = 1
 job tail_above_1       "tail: must be <= 1 (got 1.5)"               "${M}eta = 1e-3"$'\ntail = 1.5'
 job list_non_axis      "sharpness_every: is not a sweep axis"       "${M}eta = 1e-3"$'\nsharpness_every = 10, 20'
 job bad_choice         "solver: 'fast' is not one of"               "${M}eta = 1e-3"$'\nsolver = fast'
+job precision_float16  "precision: 'float16' is not one of"          "${M}eta = 1e-3"$'\nprecision = float16'
+job precision_no_path  "precision: model sparse-relu has no float32 path" "${M}eta = 1e-3"$'\nprecision = float32'
+job precision_in_axis  "precision: model sparse-relu has no float32 path" "${M}eta = 1e-3"$'\nprecision = float64, float32'
 job too_many_steps     "horizon: horizon/eta = "                    "${M}eta = 1e-300"
 job grid_1e12          "grid: 1e+12 points (seed 1e+06 x eta 1e+06), more than the limit" \
                        "${M}eta = linspace(1e-4, 1e-2, 1e6)"$'\nseed = range(0, 1e6)'

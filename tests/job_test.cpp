@@ -405,7 +405,7 @@ BOOST_AUTO_TEST_CASE(bad_jobs_give_one_line_naming_the_key_or_file) {
       {m + "eta = 1\ntail = 0\n", {}, "tail: must be > 0"},
       {m + "eta = 1\ntail = 1.01\n", {}, "tail: must be <= 1"},
       {m + "eta = 1\nsharpness_every = 1, 2\n", {}, "sharpness_every: is not a sweep axis"},
-      {m + "eta = 1\nsolver = fast\n", {}, "solver: 'fast' is not one of: auto, dense, lanczos, check"},
+      {m + "eta = 1\nsolver = fast\n", {}, "solver: 'fast' is not one of: auto, dense, lanczos, block, check"},
       {m + "eta = 1\nd\n", {}, "test.ini:3: 'd' is not KEY = VALUE"},
       {"[job]\n" + m + "eta = 1\n", {}, "test.ini:1: INI sections"},
       {m + "eta = 1\n", {"eta"}, "--set: expected KEY=VALUE, got 'eta'"},

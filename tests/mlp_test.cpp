@@ -228,7 +228,7 @@ BOOST_AUTO_TEST_CASE(trace_rows_sample_the_sharpness_only_when_asked) {
     BOOST_TEST(std::isnan(l2[k]) == (k % 2 == 1));
     BOOST_TEST(std::isfinite(all[k]));
     BOOST_TEST(std::isfinite(all2[k]));
-    if (k % 2 == 0) BOOST_TEST(std::fabs(s[k] - all[k]) < 1e-9 * all[k]);  // other warm starts
+    if (k % 2 == 0) BOOST_TEST(std::fabs(s[k] - all[k]) < 1e-7 * all[k]);  // other warm starts (tol 1e-7)
   }
 }
 

@@ -63,9 +63,13 @@ bool diverging(double loss, const Vec& grad, const RunConfig& cfg) {
 // The sharpness estimators of a run: the Hessian's, and for an adaptive method the
 // preconditioned Hessian's (each with its own warm start).
 struct Estimators {
-  Estimators(Model& model, long dim, const RunConfig& cfg)
-      : raw(model, dim, cfg.solver, cfg.lanczos_cutoff, cfg.eigs) {
-    if (cfg.method.adaptive()) preconditioned.emplace(model, dim, cfg.solver, cfg.lanczos_cutoff, 1);
+  Estimators(Model& model, long dim, const RunConfig& cfg, const ModelInfo& info)
+      : raw(model, dim, solver_of(cfg, info), cfg.lanczos_cutoff, cfg.eigs) {
+    if (cfg.method.adaptive()) preconditioned.emplace(model, dim, solver_of(cfg, info), cfg.lanczos_cutoff, 1);
+  }
+  // The solver: auto means the block solver for a model that asks for it (mlp).
+  static std::string solver_of(const RunConfig& cfg, const ModelInfo& info) {
+    return cfg.solver == "auto" && info.auto_block_solver ? "auto-block" : cfg.solver;
   }
   SharpnessEstimator raw;
   std::optional<SharpnessEstimator> preconditioned;
@@ -133,7 +137,7 @@ std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& c
 
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace) {
   Vec theta = model.initial();
-  Estimators est(model, theta.size(), cfg);
+  Estimators est(model, theta.size(), cfg, info);
   const Schedule sched(cfg);
   Watch w(cfg, sched, model, est.raw, info, trace, theta);
   const auto method = make_method(cfg.method, model, theta, static_cast<bool>(trace));

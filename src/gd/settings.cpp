@@ -122,8 +122,13 @@ const std::vector<KeySpec>& runner_keys() {
       {.name = "tail", .default_value = "0.1", .doc = "fraction of the run averaged into the *_tail columns", .min = 0,
        .min_exclusive = true, .max = 1},
       {.name = "solver", .type = KeyType::Text, .default_value = "auto",
-       .doc = "sharpness: auto, dense, lanczos, or check (both, compared)", .min = 0,
-       .choices = {"auto", "dense", "lanczos", "check"}, .in_id = false},
+       .doc = "sharpness: auto, dense, lanczos, block (block Krylov warm-started from the last solve's Ritz vectors; "
+              "mlp's auto), or check (dense and lanczos, compared)",
+       .min = 0, .choices = {"auto", "dense", "lanczos", "block", "check"}, .in_id = false},
+      {.name = "precision", .type = KeyType::Text, .default_value = "float64",
+       .doc = "float64, or float32: single-precision matrices and products, double-precision reductions "
+              "(models with a float32 path: mlp)",
+       .axis = true, .min = 0, .choices = {"float64", "float32"}, .in_id_at_default = false},
       {.name = "lanczos_cutoff", .type = KeyType::Integer, .default_value = "64",
        .doc = "auto solver: dense up to this many parameters", .min = 1, .in_id = false},
       {.name = "diverge_loss", .default_value = "1e12", .doc = "a loss above this counts as diverged", .min = 0,

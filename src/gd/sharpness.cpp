@@ -1,4 +1,4 @@
-// Dense and Lanczos sharpness.
+// Dense, Lanczos and block sharpness.
 #include "eos/gd/sharpness.h"
 
 #include <algorithm>
@@ -7,17 +7,18 @@
 
 namespace eos {
 
+HessianProduct hessian_product(Model& model, const Vec& theta, const Vec* d) {
+  if (!d) return [&model, &theta](const Vec& x, Vec& out) { model.hvp(theta, x, out); };
+  return [&model, &theta, d, dx = Vec()](const Vec& x, Vec& out) mutable {
+    dx = d->cwiseProduct(x);
+    model.hvp(theta, dx, out);
+    out.array() *= d->array();
+  };
+}
+
 LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm, const LanczosOptions& opt,
                                 const Vec* d) {
-  if (!d) return lanczos_top_eigenvalue([&](const Vec& x, Vec& out) { model.hvp(theta, x, out); }, dim, warm, opt);
-  Vec dx;
-  return lanczos_top_eigenvalue(
-      [&](const Vec& x, Vec& out) {
-        dx = d->cwiseProduct(x);
-        model.hvp(theta, dx, out);
-        out.array() *= d->array();
-      },
-      dim, warm, opt);
+  return lanczos_top_eigenvalue(hessian_product(model, theta, d), dim, warm, opt);
 }
 
 namespace {
@@ -36,7 +37,9 @@ SharpnessEstimator::SharpnessEstimator(Model& model, long dim, const std::string
   if (solver == "dense") dense_ = true;
   else if (solver == "lanczos") dense_ = false;
   else if (solver == "check") dense_ = check_ = true;
+  else if (solver == "block") dense_ = false, block_ = true;
   else if (solver == "auto") dense_ = dim <= cutoff;
+  else if (solver == "auto-block") dense_ = dim <= cutoff, block_ = !dense_;
   else throw std::invalid_argument("unknown solver " + solver);
 }
 
@@ -47,13 +50,34 @@ double SharpnessEstimator::lanczos(const Vec& theta, const Vec* d) {
   if (!dense_) last_values_ = first_values(r.values, eigs_);
   // A failed solve (value NaN: the runner skips the sample) keeps the last good warm start.
   if (r.converged) warm_ = r.start;
-  last_hvps_ = r.hvps;
-  total_hvps_ += r.hvps;
-  ++lanczos_estimates_;
+  count(r.hvps);
   return r.value;
 }
 
+void SharpnessEstimator::count(long hvps) {
+  last_hvps_ = hvps;
+  total_hvps_ += hvps;
+  ++lanczos_estimates_;
+}
+
+double SharpnessEstimator::block(const Vec& theta, const Vec* d) {
+  BlockEigenOptions opt;
+  opt.nev = static_cast<int>(eigs_);
+  const BlockEigenResult r = block_top_eigen(hessian_product(model_, theta, d), dim_, warm_block_, opt);
+  if (!r.converged) {  // rare: Spectra's solve with its cold retry (its products counted too)
+    const double value = lanczos(theta, d);
+    last_hvps_ += r.hvps;
+    total_hvps_ += r.hvps;
+    return value;
+  }
+  warm_block_ = r.vectors;
+  last_values_ = first_values(r.values, eigs_);
+  count(r.hvps);
+  return r.values[0];
+}
+
 double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess, const Vec* d) {
+  if (block_) return block(theta, d);
   if (!dense_) return lanczos(theta, d);
   if (!hess) throw std::logic_error("dense sharpness needs the Hessian");
   Mat scaled;

@@ -14,6 +14,12 @@
 namespace eos {
 namespace {
 
+// precision = float32 only for a model with a single-precision path.
+void check_precision(const ModelInfo& model, const Params& params) {
+  if (!model.float32 && params.has("precision") && params.text("precision") == "float32")
+    throw InputError("precision: model " + model.name + " has no float32 path: precision = float64 only");
+}
+
 // steps = ⌈horizon/η⌉, where a quotient within rounding of a whole number counts as that number.
 long horizon_steps(double horizon, double eta) {
   const double t = horizon / eta;
@@ -37,6 +43,7 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
     params.set("steps", std::to_string(steps), static_cast<double>(steps));
   }
   if (model.resolve) model.resolve(params);
+  check_precision(model, params);
   if (model.check) model.check(params);
   check_run_keys(params);
 }
@@ -150,6 +157,7 @@ void GridWalker::derive(Params& params) {
     params.set_at(steps_slot_, std::to_string(steps), static_cast<double>(steps), true);
   }
   if (job_.model->resolve) job_.model->resolve(params);
+  check_precision(*job_.model, params);
   if (job_.model->check) job_.model->check(params);
   check_run_keys(params);
 }

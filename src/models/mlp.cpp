@@ -73,7 +73,9 @@ std::unique_ptr<Model> make_mlp(const Params& p) {
   }
   Mat x = std::move(data.x_train);
   std::vector<int> y = std::move(data.y_train);
-  MlpNet net(shape, activation_named(p.text("activation")), loss_named(p.text("loss")), std::move(x), std::move(y));
+  const Precision precision = p.has("precision") ? precision_named(p.text("precision")) : Precision::Float64;
+  MlpNet net(shape, activation_named(p.text("activation")), loss_named(p.text("loss")), std::move(x), std::move(y),
+             precision);
   return std::make_unique<Mlp>(std::move(net), std::move(theta0), std::move(data));
 }
 
@@ -210,6 +212,8 @@ ModelInfo mlp_info() {
       .trace_panels = {"loss", "sharpness", "train_acc"},
       .step_cost = step_cost_of,
       .dim = [](const Params& p) { return shape_of(p, source_of(p)).dim(); },
+      .auto_block_solver = true,
+      .float32 = true,
       .check = check_mlp,
       .id_entries = {"dataset_digest", "init_params_digest"},
       .resolve = resolve_mlp,

@@ -1,4 +1,4 @@
-// matmul through cblas_dgemm of the serial OpenBLAS, loaded at first use (dlopen), or Eigen.
+// matmul through cblas_dgemm / cblas_sgemm of the serial OpenBLAS, loaded at first use (dlopen), or Eigen.
 // OpenBLAS picks its kernels from the CPU model and falls back to its slowest ones on models it
 // does not know (this project's virtual Xeons: "Prescott", a quarter of the speed); unless
 // OPENBLAS_CORETYPE is set, the kernel is named here from the CPU's features before OpenBLAS
@@ -16,6 +16,7 @@ namespace {
 
 using Dgemm = void (*)(int, int, int, int, int, int, double, const double*, int, const double*, int, double, double*,
                        int);
+using Sgemm = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*, int);
 constexpr int kColMajor = 102, kNoTrans = 111, kTrans = 112;
 
 // The kernel for this CPU's features, when OPENBLAS_CORETYPE is not set.
@@ -39,6 +40,7 @@ const char* const kChosenCore = [] {
 
 struct Blas {
   Dgemm dgemm = nullptr;
+  Sgemm sgemm = nullptr;
   std::string name = "eigen";
 };
 
@@ -51,6 +53,8 @@ const Blas& blas() {
     void* h = dlopen(EOS_OPENBLAS_PATH, RTLD_NOW | RTLD_LOCAL);
     if (!h) return;
     b.dgemm = reinterpret_cast<Dgemm>(dlsym(h, "cblas_dgemm"));
+    b.sgemm = reinterpret_cast<Sgemm>(dlsym(h, "cblas_sgemm"));
+    if (!b.sgemm) b.dgemm = nullptr;  // both or neither: one backend for both precisions
     auto corename = reinterpret_cast<char* (*)()>(dlsym(h, "openblas_get_corename"));
     if (b.dgemm) b.name = std::string("openblas ") + (corename ? corename() : "?");
 #endif
@@ -58,16 +62,16 @@ const Blas& blas() {
   return b;
 }
 
-}  // namespace
-
-void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, double beta) {
+// The product through OpenBLAS's gemm (when loaded) or Eigen.
+template <class Gemm, class View, class Out, class S>
+void product(Gemm gemm, const View& a, bool ta, const View& b, bool tb, Out& out, S alpha, S beta) {
   const long m = out.rows(), n = out.cols(), k = ta ? a.rows() : a.cols();
   if (m == 0 || n == 0) return;
   if (k == 0) {
     out *= beta;
     return;
   }
-  if (const Dgemm gemm = blas().dgemm) {
+  if (gemm) {
     gemm(kColMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, static_cast<int>(m), static_cast<int>(n),
          static_cast<int>(k), alpha, a.data(), static_cast<int>(a.outerStride()), b.data(),
          static_cast<int>(b.outerStride()), beta, out.data(), static_cast<int>(out.outerStride()));
@@ -79,6 +83,16 @@ void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, do
   else if (ta) out.noalias() += alpha * a.transpose() * b;
   else if (tb) out.noalias() += alpha * a * b.transpose();
   else out.noalias() += alpha * a * b;
+}
+
+}  // namespace
+
+void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, double beta) {
+  product(blas().dgemm, a, ta, b, tb, out, alpha, beta);
+}
+
+void matmul(MatViewF a, bool ta, MatViewF b, bool tb, MatOutF out, float alpha, float beta) {
+  product(blas().sgemm, a, ta, b, tb, out, alpha, beta);
 }
 
 std::string matmul_backend() { return blas().name; }

@@ -28,7 +28,7 @@ struct RunConfig {
   long steps = 0;
   long sharpness_every = 100;
   double tail = 0.1;
-  std::string solver = "auto";   // auto | dense | lanczos | check
+  std::string solver = "auto";   // auto | dense | lanczos | block | check
   long lanczos_cutoff = 64;      // auto: dense up to this many parameters
   double diverge_loss = 1e12;    // a loss above this counts as diverged
   double rise_tol = 1e-9;        // a loss rise counts when L_{t+1} > L_t + rise_tol·max(L_t, 1e-300)

@@ -1,15 +1,21 @@
 // Sharpness: the largest (algebraic) eigenvalue of the loss Hessian, from the dense Hessian for
-// small models or by Lanczos (Spectra) over Hessian-vector products for large ones; and of the
-// preconditioned Hessian DHD, D = P^{−½} diagonal (an adaptive method's), the same two ways.
+// small models, or over Hessian-vector products for large ones: by Lanczos (Spectra, warm-started
+// from one vector) or by the block solver (numerics/block_eigen.h, warm-started from the last
+// solve's block of Ritz vectors); and of the preconditioned Hessian DHD, D = P^{−½} diagonal (an
+// adaptive method's), the same ways.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "eos/model/model.h"
+#include "eos/numerics/block_eigen.h"
 #include "eos/numerics/lanczos.h"
 
 namespace eos {
 
+// The products of the model's Hessian at theta, or with d of DHD (D = diag(d)); theta and d must
+// outlive the callable.
+HessianProduct hessian_product(Model& model, const Vec& theta, const Vec* d = nullptr);
 // Lanczos over the model's Hessian-vector products at theta (dim parameters); with d, over the
 // products of DHD (D = diag(d)).
 LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const Vec& warm,
@@ -17,8 +23,8 @@ LanczosResult lanczos_sharpness(Model& model, const Vec& theta, long dim, const 
 
 class SharpnessEstimator {
  public:
-  // solver: "dense", "lanczos", "check" (both, recording their difference) or "auto"
-  // (dense when dim <= cutoff).
+  // solver: "dense", "lanczos", "block", "check" (dense and lanczos, recording their difference),
+  // "auto" (dense when dim <= cutoff, else lanczos) or "auto-block" (dense or block).
   // eigs: how many of the top eigenvalues each estimate keeps (last_values).
   SharpnessEstimator(Model& model, long dim, const std::string& solver, long cutoff, long eigs = 1);
   // Whether estimate() wants the dense Hessian of the same point (so the runner can ask the
@@ -28,7 +34,7 @@ class SharpnessEstimator {
   // eigenvalue of DHD (D = diag(d)) instead: keep one estimator for each operator, so that each
   // keeps its own warm start.
   double estimate(const Vec& theta, const Mat* hess, const Vec* d = nullptr);
-  // Hessian-vector products used by the last Lanczos estimate (0 for dense).
+  // Hessian-vector products used by the last Lanczos or block estimate (0 for dense).
   long last_hvps() const { return last_hvps_; }
   // The top eigenvalues of the last estimate, largest first (eigs of them; NaN where unknown).
   const std::vector<double>& last_values() const { return last_values_; }
@@ -40,11 +46,14 @@ class SharpnessEstimator {
 
  private:
   double lanczos(const Vec& theta, const Vec* d);
+  double block(const Vec& theta, const Vec* d);
+  void count(long hvps);
   Model& model_;
   long dim_, eigs_;
   std::vector<double> last_values_;
-  bool dense_ = true, check_ = false;
-  Vec warm_;  // previous top eigenvector (Lanczos warm start)
+  bool dense_ = true, check_ = false, block_ = false;
+  Vec warm_;         // previous top eigenvector (Lanczos warm start)
+  Mat warm_block_;   // previous Ritz vectors (block warm start)
   long last_hvps_ = 0, total_hvps_ = 0, lanczos_estimates_ = 0;
   double check_diff_ = 0;
 };

@@ -84,6 +84,11 @@ struct ModelInfo {
   std::function<double(const Params&)> step_cost;
   // Parameter count of a point (chooses dense or Lanczos sharpness).
   std::function<long(const Params&)> dim;
+  // What solver = auto uses above lanczos_cutoff parameters: false, Lanczos (Spectra); true, the
+  // warm-started block solver (numerics/block_eigen.h).
+  bool auto_block_solver = false;
+  // Whether the model has a single-precision path (precision = float32 is refused otherwise).
+  bool float32 = false;
   // Checks across keys of one point (throws InputError); may be empty.
   std::function<void(const Params&)> check;
   // Entries of a point's id that are not keys, set by resolve on the point's params when it is

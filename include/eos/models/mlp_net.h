@@ -1,8 +1,10 @@
 // A fully connected network (Cohen et al.'s fc nets): `depth` hidden layers of `width` units, each
 // affine then the activation, then an affine output layer, trained on the mean squared error to
 // one-hot targets or the mean cross-entropy. Loss, gradient (backpropagation) and exact
-// Hessian-vector products (forward-over-reverse, the R-operator) reusing the forward pass at θ.
+// Hessian-vector products (forward-over-reverse, the R-operator) reusing the forward pass at θ,
+// in double or single precision (models/mlp_passes.h does the passes).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,9 +14,12 @@ namespace eos {
 
 enum class Activation { Tanh, Relu, Elu, Softplus, Gelu, Identity };
 enum class LossKind { Mse, Ce };
+// The passes' matrices and products: float64, or float32 (SGEMM; reductions stay in double).
+enum class Precision { Float64, Float32 };
 
 Activation activation_named(const std::string& name);
 LossKind loss_named(const std::string& name);
+Precision precision_named(const std::string& name);
 
 // σ, σ' and σ'' of an activation at z.
 struct ActivationValues {
@@ -35,16 +40,32 @@ struct MlpShape {
 };
 MlpShape mlp_shape(long inputs, long width, long depth, long classes);
 
+// Mean loss over the columns of the outputs f against labels y (in double whatever f's type);
+// err (when not null) gets ∂L/∂f (the 1/n included), p (ce) the softmax.
+template <class M>
+double output_loss(const M& f, const std::vector<int>& y, LossKind kind, M* err, M* p);
+// The fraction of columns of f whose largest entry is at the label.
+template <class M>
+double accuracy(const M& f, const std::vector<int>& y);
+
+template <class T>
+class MlpPasses;
+
 class MlpNet {
  public:
   // x: features × samples; y: class labels.
-  MlpNet(MlpShape shape, Activation act, LossKind loss, Mat x, std::vector<int> y);
+  MlpNet(MlpShape shape, Activation act, LossKind loss, Mat x, std::vector<int> y,
+         Precision precision = Precision::Float64);
+  MlpNet(MlpNet&&) noexcept;
+  MlpNet& operator=(MlpNet&&) noexcept;
+  ~MlpNet();
   const MlpShape& shape() const { return shape_; }
-  long samples() const { return x_.cols(); }
+  Precision precision() const { return precision_; }
+  long samples() const { return x_->cols(); }
   // What the network was built from (read by the third-derivative product, mlp_third.h).
   Activation activation() const { return act_; }
   LossKind loss_kind() const { return loss_kind_; }
-  const Mat& inputs() const { return x_; }
+  const Mat& inputs() const { return *x_; }
   const std::vector<int>& labels() const { return y_; }
   // Loss at θ and its gradient (the forward and backward passes are kept for hvp at the same θ).
   double loss_grad(const Vec& theta, Vec& grad);
@@ -56,28 +77,14 @@ class MlpNet {
   double train_accuracy(const Vec& theta) const;
 
  private:
-  // Forward pass at θ into the kept state (activations, σ', outputs); loss and its output error.
-  void forward(const Vec& theta);
-  void backward(const Vec& theta, Vec& grad);
-  void prepare_hvp(const Vec& theta);
-  bool at(const Vec& theta) const { return have_ && at_.size() == theta.size() && at_ == theta; }
-
   MlpShape shape_;
   Activation act_;
   LossKind loss_kind_;
-  Mat x_;
+  Precision precision_;
+  std::shared_ptr<const Mat> x_;  // shared with the float64 passes (the float32 ones hold a copy)
   std::vector<int> y_;
-  // The kept passes at at_: a_[l] the input of layer l (a_[0] = x), s1_/s2_ σ' and σ'' of the
-  // hidden pre-activations, f_ the outputs (p_ their softmax for ce), delta_[l] ∂L/∂z of layer l,
-  // u_[l] = W_{l+1}ᵀ δ_{l+1} at hidden layer l.
-  Vec at_;
-  bool have_ = false, have_s2_ = false;
-  double loss_ = 0;
-  std::vector<Mat> a_, s1_, s2_, delta_, u_;
-  Mat f_, p_;
-  // Work space of hvp.
-  std::vector<Mat> zdot_, adot_;
-  Mat ddot_, ddot_prev_;
+  std::unique_ptr<MlpPasses<double>> f64_;
+  std::unique_ptr<MlpPasses<float>> f32_;
 };
 
 }  // namespace eos

@@ -1,6 +1,6 @@
 // Dense matrix products for the large models: out = α·op(a)·op(b) + β·out on column-major
-// matrices, by the serial OpenBLAS when the build found it (one thread, kernels for the CPU,
-// loaded at first use), else by Eigen.
+// matrices, in double (DGEMM) or single precision (SGEMM), by the serial OpenBLAS when the build
+// found it (one thread, kernels for the CPU, loaded at first use), else by Eigen.
 #pragma once
 #include <string>
 
@@ -13,6 +13,10 @@ using MatOut = Eigen::Ref<Mat>;
 
 // op(x) is x or xᵀ (ta, tb); out must already have the product's shape.
 void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha = 1, double beta = 0);
+
+using MatViewF = Eigen::Ref<const MatF>;
+using MatOutF = Eigen::Ref<MatF>;
+void matmul(MatViewF a, bool ta, MatViewF b, bool tb, MatOutF out, float alpha = 1, float beta = 0);
 
 // Which implementation matmul uses: "openblas KERNEL" or "eigen" (EOS_MATMUL=eigen forces Eigen).
 std::string matmul_backend();

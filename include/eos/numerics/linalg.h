@@ -1,4 +1,5 @@
-// The vector and matrix types of every numerical layer (Eigen, double precision), and the dense
+// The vector and matrix types of every numerical layer (Eigen, double precision; single for the
+// float32 passes), and the dense
 // top eigenvalue of a symmetric matrix.
 #pragma once
 #include <Eigen/Dense>
@@ -8,6 +9,9 @@ namespace eos {
 
 using Vec = Eigen::VectorXd;
 using Mat = Eigen::MatrixXd;
+// Single precision, for the float32 passes of the large models (reductions stay in double).
+using VecF = Eigen::VectorXf;
+using MatF = Eigen::MatrixXf;
 
 // Largest algebraic eigenvalue of a symmetric matrix.
 double top_eigenvalue(const Mat& sym);

@@ -1,0 +1,67 @@
+// The passes of the fully connected network at one θ, in double (T = double) or single precision
+// (T = float: the matrices and products in float, SGEMM; the loss, the bias sums and every
+// parameter-space vector in double): the forward pass with the bias add and the activation fused
+// into one vectorised sweep (numerics/activation_simd.h), backpropagation, and the R-operator
+// reusing both. Kept state per hidden layer: the activations a, σ' and δ (and, for activations
+// other than tanh, relu and identity, the pre-activations and Wᵀδ that σ'' needs).
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "eos/models/mlp_net.h"
+
+namespace eos {
+
+template <class T>
+class MlpPasses {
+ public:
+  using M = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  using V = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+  MlpPasses(const MlpShape& shape, Activation act, LossKind loss, std::shared_ptr<const M> x, const std::vector<int>& y);
+  double loss_grad(const Vec& theta, Vec& grad);
+  void hvp(const Vec& theta, const Vec& v, Vec& out);
+  bool at(const Vec& theta) const { return have_ && at_.size() == theta.size() && at_ == theta; }
+  const M& outputs() const { return f_; }
+
+ private:
+  // θ (or v) in T: a view of theta itself in double, a converted copy in float.
+  const T* params(const Vec& theta, V& buf) const;
+  void forward(const Vec& theta);
+  void backward(Vec& grad);
+  void prepare_hvp();
+  void tangent_forward(const T* v);
+  void tangent_backward(const T* v, Vec& out);
+  // Where a gradient-shaped result is written in T (grad itself in double, a buffer in float).
+  T* out_params(Vec& out);
+  void finish_out(Vec& out);
+  // The layer's weights, its transpose map (in × out) and bias, in T.
+  Eigen::Map<const M> wt(const T* p, long l) const;
+  // out = a·bᵀ summed into the gradient block of layer l (weights), rows of d into its biases.
+  void bias_sums(const M& d, double* out) const;
+
+  MlpShape shape_;
+  Activation act_;
+  LossKind loss_kind_;
+  bool simd_act_;  // tanh, relu or identity: no pre-activations kept
+  std::shared_ptr<const M> x_;
+  std::vector<int> y_;
+  Vec at_;
+  bool have_ = false, have_hvp_ = false;
+  double loss_ = 0;
+  V theta_buf_, v_buf_, out_buf_;
+  const T* p_ = nullptr;  // θ in T at at_
+  // a_[l] the input of layer l (a_[0] unused: x), s1_ σ', z_ the pre-activations (other
+  // activations only), u_ = W_{l+1}ᵀδ_{l+1} (other activations only), su_ = σ''∘u (filled by
+  // prepare_hvp, other activations only), delta_[l] ∂L/∂z_l, f_ outputs, p_soft_ their softmax.
+  std::vector<M> a_, s1_, z_, u_, su_, delta_;
+  M f_, p_soft_;
+  // Work space of hvp.
+  std::vector<M> zdot_, adot_;
+  M ddot_, ddot_prev_;
+};
+
+extern template class MlpPasses<double>;
+extern template class MlpPasses<float>;
+
+}  // namespace eos

@@ -1,0 +1,24 @@
+// The activation sweeps of a dense layer, vectorised: a = σ(z + b) and d = σ'(z + b) for every
+// column of a features × samples matrix in one pass (bias add and activation fused, no
+// temporary), for tanh and relu, in double and in single precision (computed in double, then
+// rounded). One table per vector path (numerics/simd.h), compiled from one source
+// (activation_kernels.h) per instruction set; every table gives bit-identical results.
+#pragma once
+#include "eos/numerics/simd.h"
+
+namespace eos {
+
+struct ActivationKernels {
+  // rows × cols column-major matrices with leading dimension rows; b has rows entries. z may be
+  // the same memory as a.
+  void (*tanh_f64)(long rows, long cols, const double* z, const double* b, double* a, double* d);
+  void (*relu_f64)(long rows, long cols, const double* z, const double* b, double* a, double* d);
+  void (*tanh_f32)(long rows, long cols, const float* z, const float* b, float* a, float* d);
+  void (*relu_f32)(long rows, long cols, const float* z, const float* b, float* a, float* d);
+};
+
+// The table of a supported path (throws std::invalid_argument otherwise), and simd_path()'s.
+const ActivationKernels& activation_kernels(SimdPath path);
+const ActivationKernels& activation_kernels();
+
+}  // namespace eos

@@ -1,0 +1,243 @@
+// The block solver: a block Krylov search space started from the warm block and grown by the
+// residuals of the wanted Ritz vectors that are not yet accurate (Davidson's method without a
+// preconditioner, which is block Lanczos in exact arithmetic), a Rayleigh–Ritz step on the whole
+// space each iteration (its projection kept up to date, so each iteration costs one product per
+// new column and O(dim·k) work besides), and a thick restart to the kept Ritz vectors when the
+// space is full.
+#include "eos/numerics/block_eigen.h"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "eos/numerics/blas.h"
+#include "eos/util/rng.h"
+
+namespace eos {
+namespace {
+
+
+// a·b through matmul (the tall products of the solver: OpenBLAS, not Eigen's baseline build).
+Mat times(const Eigen::Ref<const Mat>& a, bool ta, const Eigen::Ref<const Mat>& b) {
+  Mat out(ta ? a.cols() : a.rows(), b.cols());
+  matmul(a, ta, b, false, out);
+  return out;
+}
+
+// a ← a − q·(qᵀa) twice (block classical Gram–Schmidt, repeated: as good as modified); the
+// images follow: aa ← aa − aq·(qᵀa) when given.
+void project_out(const Eigen::Ref<const Mat>& q, const Mat* aq, Mat& a, Mat* aa) {
+  if (q.cols() == 0 || a.cols() == 0) return;
+  Mat c(q.cols(), a.cols());
+  for (int pass = 0; pass < 2; ++pass) {
+    matmul(q, true, a, false, c);
+    matmul(q, false, c, false, a, -1, 1);
+    if (aa) matmul(*aq, false, c, false, *aa, -1, 1);
+  }
+}
+
+
+// Coefficients C with a·C orthonormal (SVQB: the Gram matrix scaled to unit diagonal, its
+// eigenvectors, directions below drop·the largest left out); C has fewer columns when a is
+// (numerically) rank deficient, none when a is zero.
+Mat orthonormalizer(const Mat& a, double drop) {
+  const Mat g = times(a, true, a);
+  const Vec scale = g.diagonal().cwiseMax(0).cwiseSqrt();
+  Vec inv(scale.size());
+  for (long i = 0; i < scale.size(); ++i) inv[i] = scale[i] > 0 ? 1 / scale[i] : 0;
+  const Mat gs = inv.asDiagonal() * g * inv.asDiagonal();
+  Eigen::SelfAdjointEigenSolver<Mat> es(gs);
+  const Vec& d = es.eigenvalues();
+  const double top = d.size() ? d.maxCoeff() : 0;
+  std::vector<long> keep;
+  for (long i = 0; i < d.size(); ++i)
+    if (top > 0 && d[i] > drop * top) keep.push_back(i);
+  Mat c(a.cols(), static_cast<long>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k)
+    c.col(static_cast<long>(k)) = inv.asDiagonal() * es.eigenvectors().col(keep[k]) / std::sqrt(d[keep[k]]);
+  return c;
+}
+
+// a (and its images aa, when given) made orthonormal, twice for rounding.
+void orthonormalize(Mat& a, Mat* aa, double drop) {
+  for (int pass = 0; pass < 2 && a.cols() > 0; ++pass) {
+    const Mat c = orthonormalizer(a, pass == 0 ? drop : 1e-14);
+    a = times(a, false, c);
+    if (aa) *aa = times(*aa, false, c);
+  }
+}
+
+// The first m columns of warm (finite ones), then deterministic random columns.
+Mat start_block(const Mat& warm, long dim, long m) {
+  Mat x(dim, m);
+  long k = 0;
+  if (warm.rows() == dim)
+    for (long j = 0; j < warm.cols() && k < m; ++j)
+      if (warm.col(j).allFinite() && warm.col(j).norm() > 0) x.col(k++) = warm.col(j);
+  for (long j = k; j < m; ++j) {
+    Rng rng("block-eigen-start", {static_cast<double>(dim), static_cast<double>(j)});
+    for (long i = 0; i < dim; ++i) x(i, j) = rng.normal();
+  }
+  return x;
+}
+
+// Dense solve for small dimensions: the matrix from dim products on the unit vectors.
+BlockEigenResult dense_solve(const BlockProduct& op, long dim, long nev, long m) {
+  BlockEigenResult r;
+  Mat h;
+  op(Mat::Identity(dim, dim), h);
+  r.hvps = dim;
+  r.iterations = 1;
+  if (!h.allFinite()) return r;
+  h = 0.5 * (h + h.transpose()).eval();
+  Eigen::SelfAdjointEigenSolver<Mat> es(h);
+  r.vectors.resize(dim, m);
+  for (long j = 0; j < m; ++j) r.vectors.col(j) = es.eigenvectors().col(dim - 1 - j);
+  for (long j = 0; j < nev; ++j) r.values.push_back(es.eigenvalues()[dim - 1 - j]);
+  r.errors.assign(static_cast<std::size_t>(nev), 0.0);
+  r.converged = true;
+  return r;
+}
+
+// The state of one solve: an orthonormal basis V of the search space (the warm block, then the
+// residuals of the unconverged wanted Ritz vectors, one block per iteration: a block Krylov
+// space), its images AV and the projection G = VᵀAV; when V reaches max_basis columns it is
+// restarted thick, to the `keep` largest Ritz vectors. V and AV are allocated once, k columns
+// in use (no reallocation at the peak of memory).
+struct Search {
+  const BlockProduct& op;
+  const BlockEigenOptions& opt;
+  long nev, m;
+  Mat v, av, g;
+  long k = 0;
+  Vec theta;  // the m largest Ritz values, largest first
+  Mat y;      // their coefficients in V
+  long hvps = 0;
+
+  // Appends the columns w (orthonormalised against V and among themselves); false when the
+  // operator gave a non-finite value.
+  bool extend(Mat w) {
+    project_out(v.leftCols(k), nullptr, w, nullptr);
+    orthonormalize(w, nullptr, 1e-12);
+    project_out(v.leftCols(k), nullptr, w, nullptr);
+    const long b = std::min(w.cols(), v.cols() - k);
+    if (b == 0) return true;
+    Mat aw;
+    op(w.leftCols(b), aw);
+    hvps += b;
+    if (!aw.allFinite()) return false;
+    Mat gn(k + b, k + b);
+    gn.topLeftCorner(k, k) = g;
+    gn.topRightCorner(k, b) = times(v.leftCols(k), true, aw);
+    gn.bottomLeftCorner(b, k) = gn.topRightCorner(k, b).transpose();
+    const Mat wtaw = times(w.leftCols(b), true, aw);
+    gn.bottomRightCorner(b, b) = 0.5 * (wtaw + wtaw.transpose());
+    g = std::move(gn);
+    v.middleCols(k, b) = w.leftCols(b);
+    av.middleCols(k, b) = aw;
+    k += b;
+    return true;
+  }
+
+  void ritz() {
+    Eigen::SelfAdjointEigenSolver<Mat> es(g);
+    const long take = std::min(m, k);
+    theta.resize(take);
+    y.resize(k, take);
+    for (long j = 0; j < take; ++j) {
+      theta[j] = es.eigenvalues()[k - 1 - j];
+      y.col(j) = es.eigenvectors().col(k - 1 - j);
+    }
+  }
+
+  // Thick restart: V ← its `keep` largest Ritz vectors (half the basis, at least m), so that the
+  // basis stays small and keeps most of what it has learnt of the top of the spectrum.
+  void restart() {
+    Eigen::SelfAdjointEigenSolver<Mat> es(g);
+    const long keep = std::min(k, std::max(m, opt.max_basis / 2));
+    const Mat z = es.eigenvectors().rightCols(keep).rowwise().reverse();
+    Mat t = times(v.leftCols(k), false, z);
+    v.leftCols(keep) = t;
+    t = times(av.leftCols(k), false, z);
+    av.leftCols(keep) = t;
+    g = es.eigenvalues().tail(keep).reverse().asDiagonal();
+    k = keep;
+    ritz();
+  }
+
+  // The residuals of the wanted Ritz vectors that are not yet accurate (none: done); errors
+  // gets each wanted value's bound.
+  Mat unconverged(std::vector<double>& errors) const {
+    const Mat x = times(v.leftCols(k), false, y.leftCols(nev));
+    const Mat r = times(av.leftCols(k), false, y.leftCols(nev)) - x * theta.head(nev).asDiagonal();
+    const double scale = std::max(std::fabs(theta[0]), 1e-300);
+    const double floor = 1e-13 * theta.cwiseAbs().maxCoeff();
+    errors.assign(static_cast<std::size_t>(nev), 0.0);
+    std::vector<long> cols;
+    for (long j = 0; j < nev; ++j) {
+      const double rn = r.col(j).norm();
+      const double gap = theta.size() > nev ? theta[j] - theta[nev] : 0.0;
+      errors[static_cast<std::size_t>(j)] = rn <= floor ? 0.0 : ritz_error_bound(rn, gap);
+      if (errors[static_cast<std::size_t>(j)] > (j == 0 ? opt.tol : opt.tol_others) * scale) cols.push_back(j);
+    }
+    Mat w(r.rows(), static_cast<long>(cols.size()));
+    for (std::size_t c = 0; c < cols.size(); ++c) w.col(static_cast<long>(c)) = r.col(cols[c]);
+    return w;
+  }
+};
+
+}  // namespace
+
+double ritz_error_bound(double residual, double gap) {
+  if (!(gap > 0)) return residual;
+  return std::min(residual, residual * residual / gap);
+}
+
+BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt) {
+  const long nev = std::clamp<long>(opt.nev, 1, std::max(1L, dim));
+  const long m = std::min<long>(nev + std::max(0, opt.guard), dim);
+  if (dim < std::max(opt.dense_below, 4 * m)) return dense_solve(op, dim, nev, m);
+  const long max_basis = std::max<long>(opt.max_basis, m + 2 * nev);
+  Search s{op, opt, nev, m, Mat(dim, max_basis), Mat(dim, max_basis), Mat(0, 0)};
+  BlockEigenResult r;
+  Mat start = start_block(warm, dim, m);
+  orthonormalize(start, nullptr, 1e-12);
+  if (start.cols() < m) start = start_block(Mat(), dim, m), orthonormalize(start, nullptr, 1e-12);
+  if (start.cols() < m || !s.extend(std::move(start))) {
+    r.hvps = s.hvps;
+    return r;
+  }
+  for (int it = 0; it <= opt.maxit; ++it) {
+    r.iterations = it;
+    s.ritz();
+    Mat w = s.unconverged(r.errors);
+    if (w.cols() == 0) {
+      r.converged = true;
+      break;
+    }
+    if (it == opt.maxit) break;
+    if (s.k + w.cols() > max_basis) s.restart();
+    if (!s.extend(std::move(w))) break;
+  }
+  r.hvps = s.hvps;
+  if (!r.converged) return r;
+  for (long j = 0; j < nev; ++j) r.values.push_back(s.theta[j]);
+  r.vectors = times(s.v.leftCols(s.k), false, s.y);
+  return r;
+}
+
+BlockEigenResult block_top_eigen(const VectorProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt) {
+  const BlockProduct block = [&op](const Mat& x, Mat& out) {
+    out.resize(x.rows(), x.cols());
+    Vec in, col;
+    for (long j = 0; j < x.cols(); ++j) {
+      in = x.col(j);
+      op(in, col);
+      out.col(j) = col;
+    }
+  };
+  return block_top_eigen(block, dim, warm, opt);
+}
+
+}  // namespace eos
