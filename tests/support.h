@@ -24,7 +24,7 @@ class TestJob {
   const ModelInfo& model() const { return *job_.model; }
   const std::vector<Point>& points() const { return points_; }
   // Run a point (watch gets every trace row when the job sets trace_every).
-  PointResult run(const Point& p, TraceSink watch = {}) const { return run_point(model(), p, {nullptr, "", watch}); }
+  PointResult run(const Point& p, TraceSink watch = {}) const { return run_point(model(), p, {nullptr, nullptr, watch}); }
   // A value of the point's row as a number (NaN for an empty field) or as text.
   double number(const Point& p, const PointResult& r, const std::string& column) const {
     BOOST_REQUIRE_MESSAGE(schema_.index(column) >= 0, "no column " << column);

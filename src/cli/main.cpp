@@ -21,6 +21,7 @@ const char* kUsage =
     "  boundary RESULTS... [--along AXIS] [--by AXIS] [--value PHASE]\n"
     "                                            phase boundaries, their fit and figure\n"
     "  keys [MODEL]                              the job-file reference (Markdown)\n"
+    "  files DIR [--all]                         a results folder's files (for scripts)\n"
     "  --version                                 version and git commit\n"
     "\n"
     "'eos-sweep COMMAND --help' describes a command. See README.md for job keys.\n";
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   if (cmd == "trace") return eos::cmd_trace(argc - 1, argv + 1);
   if (cmd == "boundary") return eos::cmd_boundary(argc - 1, argv + 1);
   if (cmd == "keys") return eos::cmd_keys(argc - 1, argv + 1);
+  if (cmd == "files") return eos::cmd_files(argc - 1, argv + 1);
   std::fprintf(stderr, "eos-sweep: error: unknown command '%s' (eos-sweep --help lists the commands)\n", cmd.c_str());
   return eos::kExitBadInput;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "eos/cli/cli.h"
+#include "eos/io/results_store.h"
 #include "eos/io/trace_file.h"
 #include "eos/post/flows_figure.h"
 #include "eos/post/overlay_figure.h"
@@ -57,11 +58,13 @@ std::optional<int> parse_args(int argc, char** argv, TraceArgs& a) {
   return std::nullopt;
 }
 
-// A sweep folder stands for its traces/ folder (the one a user names first).
+// A sweep folder (one with results files) stands for its traces/ folder (the one a user names
+// first).
 std::string trace_folder(const std::string& in) {
   std::error_code ec;
-  if (!fs::is_directory(in, ec) || !fs::exists(fs::path(in) / "results.csv", ec)) return in;
-  if (fs::is_directory(fs::path(in) / "traces", ec)) return (fs::path(in) / "traces").string();
+  const ResultsStore store(in);
+  if (!fs::is_directory(in, ec) || store.results_files().empty()) return in;
+  if (fs::is_directory(store.traces(), ec)) return store.traces();
   throw InputError(in + ": a sweep folder without traces (run the job with trace_every = K to write them)");
 }
 

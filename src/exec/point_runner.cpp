@@ -38,7 +38,7 @@ PointResult run_point(const ModelInfo& model, const Point& point, const PointHoo
     cfg.stop = hooks.stop;
     auto m = model.make(point.params);
     std::optional<TraceWriter> trace;
-    if (traced(point) && !hooks.trace_dir.empty()) trace.emplace(trace_columns(model, cfg), cfg.method.eta);
+    if (traced(point) && hooks.store) trace.emplace(trace_columns(model, cfg), cfg.method.eta);
     TraceSink sink;
     if (trace || hooks.watch)
       sink = [&](long t, double loss, double s, const std::vector<double>& tr) {
@@ -48,8 +48,8 @@ PointResult run_point(const ModelInfo& model, const Point& point, const PointHoo
     PointResult r;
     r.run = run_gd(*m, model, cfg, sink);
     r.theory = theory_of(model, point, r.run.finite_params);
-    if (trace) trace->save(hooks.trace_dir, point.id);
-    if (r.run.final_params.size() && !hooks.params_dir.empty()) save_params(hooks.params_dir, point.id, r.run.final_params);
+    if (trace) trace->save(hooks.store->trace(point.id));
+    if (r.run.final_params.size() && hooks.store) save_params(hooks.store->params_file(point.id), r.run.final_params);
     r.wall_s = elapsed();
     return r;
   } catch (const Interrupted&) {

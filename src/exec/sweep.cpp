@@ -17,11 +17,6 @@
 
 namespace eos {
 
-std::string results_name(const SweepOptions& o) {
-  if (o.shard_n == 1) return "results.csv";
-  return "results.shard-" + std::to_string(o.shard_i) + "-of-" + std::to_string(o.shard_n) + ".csv";
-}
-
 namespace {
 
 void warn(const std::string& msg) { std::fprintf(stderr, "eos-sweep run: warning: %s\n", msg.c_str()); }
@@ -59,10 +54,10 @@ class Recorder {
  public:
   Recorder(const MpiContext& mpi, const Job& job, const RefineSpec& refine, const SweepOptions& o, const Schema& schema,
            ResultsFile& file)
-      : mpi_(mpi), job_(job), refine_(refine), o_(o), schema_(schema), writer_(schema_, file),
-        manifest_(o.out + "/manifest.jsonl") {
+      : mpi_(mpi), job_(job), refine_(refine), o_(o), store_(o.out), schema_(schema), writer_(schema_, file),
+        manifest_(store_.manifest()) {
     if (refine.enabled()) {
-      known_ = known_phases(o.out + "/" + results_name(o), refine);
+      known_ = known_phases(store_.results(o.shard_i, o.shard_n), refine);
       refine_work_ = std::make_unique<RefineWork>(job, refine, known_, o.shard_i, o.shard_n);
     } else {
       grid_work_ = std::make_unique<GridWork>(job, file.done(), o.shard_i, o.shard_n);
@@ -93,6 +88,7 @@ class Recorder {
   const Job& job_;
   const RefineSpec& refine_;
   const SweepOptions& o_;
+  ResultsStore store_;
   const Schema& schema_;
   CsvRowWriter writer_;
   std::string manifest_;
@@ -117,7 +113,7 @@ void Recorder::finish(const ScheduleOutcome& outcome) {
     std::fprintf(stderr,
                  "eos-sweep run: %zu points ended in an error row (see the message column; --retry-errors reruns them)\n",
                  errors_);
-  std::fprintf(stderr, "eos-sweep run: results in %s/%s\n", o_.out.c_str(), results_name(o_).c_str());
+  std::fprintf(stderr, "eos-sweep run: results in %s\n", store_.results(o_.shard_i, o_.shard_n).c_str());
 }
 
 void Recorder::report_refinement() const {
@@ -136,7 +132,7 @@ bool open_results(const MpiContext& mpi, const Job& job, const SweepOptions& o, 
   if (mpi.rank() == 0) {
     try {
       prepare_dir(o.out);
-      const std::string path = o.out + "/" + results_name(o);
+      const std::string path = ResultsStore(o.out).results(o.shard_i, o.shard_n);
       schema.emplace(*job.model, schema_options(job) | schema_options(existing_header(path)));
       const Schema& s = *schema;
       file = std::make_unique<ResultsFile>(path, s.header(), o.retry_errors,
@@ -162,7 +158,8 @@ SweepResult run_sweep(const MpiContext& mpi, const Job& job, const SweepOptions&
   const auto hosts = mpi.hosts();
   if (master) master->start(hosts);
 
-  const PointHooks hooks{&stop, o.out + "/traces", {}, o.out + "/params"};
+  const ResultsStore store(o.out);
+  const PointHooks hooks{&stop, &store, {}};
   RunFn run = [&](const WorkItem& item) -> std::optional<PointResult> {
     try {
       return run_point(*job.model, refine_point(job, refine, item), hooks);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "eos/io/results_store.h"
 #include "eos/numerics/simd.h"
 #include "eos/util/version.h"
 
@@ -96,7 +97,7 @@ std::map<std::string, std::string> results_job(const std::vector<std::string>& i
   std::error_code ec;
   for (const auto& in : inputs) {
     const fs::path dir = fs::is_directory(in, ec) ? fs::path(in) : fs::path(in).parent_path();
-    auto job = last_job((dir / "manifest.jsonl").string());
+    auto job = last_job(ResultsStore(dir.string()).manifest());
     if (!job.empty()) return job;
   }
   return {};

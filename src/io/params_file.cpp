@@ -7,9 +7,9 @@
 
 namespace eos {
 
-void save_params(const std::string& dir, const std::string& id, const Vec& theta) {
-  std::filesystem::create_directories(dir);
-  write_npy_vector(dir + "/" + id + ".npy", theta.data(), theta.size());
+void save_params(const std::string& path, const Vec& theta) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  write_npy_vector(path, theta.data(), theta.size());
 }
 
 }  // namespace eos

@@ -39,9 +39,9 @@ void TraceWriter::add(long step, double loss, double sharpness, const std::vecto
   text_ += '\n';
 }
 
-void TraceWriter::save(const std::string& dir, const std::string& id) const {
-  std::filesystem::create_directories(dir);
-  write_atomic(dir + "/" + id + ".csv", text_);
+void TraceWriter::save(const std::string& path) const {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  write_atomic(path, text_);
 }
 
 int TraceTable::column(const std::string& name) const { return index_of(columns, name); }

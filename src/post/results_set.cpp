@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "eos/io/results_file.h"
+#include "eos/io/results_store.h"
 #include "eos/io/schema.h"
 #include "eos/util/error.h"
 #include "eos/util/files.h"
@@ -21,11 +22,6 @@ namespace eos {
 namespace {
 
 constexpr std::size_t kMaxDifferWarnings = 5;
-
-// results.csv and the shards results.shard-I-of-N.csv: every results*.csv.
-bool is_results_file(const std::string& name) {
-  return name.rfind("results", 0) == 0 && name.size() >= 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
-}
 
 // The files without repeats (a folder and one of its files name it twice).
 std::vector<std::string> unique_files(const std::vector<std::string>& files) {
@@ -157,7 +153,7 @@ struct MergedResults::Ids {
 
 std::vector<std::string> find_results_files(const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw InputError("no results file or folder given");
-  return unique_files(input_files(inputs, is_results_file, "no results*.csv file in this folder"));
+  return unique_files(input_files(inputs, ResultsStore::is_results_name, "no results*.csv file in this folder"));
 }
 
 int ResultsHead::column(const std::string& name) const { return index_of(header, name); }

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "eos/io/results_file.h"
+#include "eos/io/results_store.h"
 #include "eos/io/schema.h"
 #include "eos/model/registry.h"
 #include "eos/post/aggregate.h"
@@ -117,10 +118,10 @@ TraceSource trace_source(const std::string& path) {
   const fs::path trace(path);
   TraceSource s{.id = trace.stem().string()};
   s.title = s.id;
-  if (trace.parent_path().filename() != "traces") return s;
-  const fs::path sweep = trace.parent_path().parent_path();
+  const auto sweep = ResultsStore::sweep_of_trace(path);
+  if (!sweep) return s;
   try {
-    for (const auto& f : find_results_files({sweep.empty() ? "." : sweep.string()})) {
+    for (const auto& f : find_results_files({*sweep})) {
       const ResultsTable t = read_results(f);
       for (const auto& row : t.rows)
         if (row.size() >= 2 && row[0] == s.id) {

@@ -18,6 +18,7 @@ int cmd_aggregate(int argc, char** argv);
 int cmd_trace(int argc, char** argv);
 int cmd_boundary(int argc, char** argv);
 int cmd_keys(int argc, char** argv);
+int cmd_files(int argc, char** argv);
 
 // Print "eos-sweep CMD: error: MSG" on stderr and return kExitBadInput.
 int input_error(const std::string& cmd, const std::string& msg);

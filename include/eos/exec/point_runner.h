@@ -6,6 +6,7 @@
 
 #include "eos/grid/grid.h"
 #include "eos/io/result.h"
+#include "eos/io/results_store.h"
 
 namespace eos {
 
@@ -15,9 +16,8 @@ bool traced(const Point& point);
 // What a run of one point may be watched by.
 struct PointHooks {
   const std::atomic<bool>* stop = nullptr;  // raised: the run throws Interrupted
-  std::string trace_dir;                    // folder for per-step trace files (traced points); empty: none
+  const ResultsStore* store = nullptr;      // where traces and final parameters go; null: nowhere
   TraceSink watch;                          // receives every trace row (trace_every > 0), file or not
-  std::string params_dir;                   // folder for final parameters (save_params = final); empty: none
 };
 
 // The row of the point. Throws Interrupted when the stop flag is raised.

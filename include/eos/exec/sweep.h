@@ -20,9 +20,6 @@ struct SweepOptions {
   std::string command;             // the command line, for the manifest
 };
 
-// "results.csv", or "results.shard-I-of-N.csv" for a shard.
-std::string results_name(const SweepOptions& o);
-
 enum class SweepEnd { Complete, Interrupted, Failed, BadOutput };
 
 struct SweepResult {

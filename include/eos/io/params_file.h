@@ -7,7 +7,7 @@
 
 namespace eos {
 
-// Write DIR/ID.npy (creating DIR); throws std::runtime_error.
-void save_params(const std::string& dir, const std::string& id, const Vec& theta);
+// Write the parameters to path (creating its folder); throws std::runtime_error.
+void save_params(const std::string& path, const Vec& theta);
 
 }  // namespace eos

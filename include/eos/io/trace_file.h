@@ -21,8 +21,11 @@ class TraceWriter {
  public:
   TraceWriter(const std::vector<std::string>& tracked, double eta);
   void add(long step, double loss, double sharpness, const std::vector<double>& tracked);
-  // Write DIR/ID.csv whole (creating DIR); throws std::runtime_error.
-  void save(const std::string& dir, const std::string& id) const;
+  // Write the trace whole to path (creating its folder); throws std::runtime_error.
+  void save(const std::string& path) const;
+  // The rows so far as text (what a checkpoint keeps), and the same restored.
+  const std::string& text() const { return text_; }
+  void restore(std::string text) { text_ = std::move(text); }
 
  private:
   std::string text_;
