@@ -211,11 +211,12 @@ BOOST_AUTO_TEST_CASE(a_restored_state_continues_bit_for_bit) {
     Vec a = th0, b;
     const auto whole = make_method(m, q, a, true);
     steps(*whole, a, 0, 5);
-    std::stringstream bytes;
-    write_state(bytes, whole->state());
+    StateWriter bytes;
+    save_state(bytes, whole->state());
     b = a;
     const auto resumed = make_method(m, q, th0, false);
-    resumed->restore(read_state(bytes));
+    StateReader in(bytes.bytes());
+    resumed->restore(load_state(in));
     BOOST_TEST((resumed->state() == whole->state()));
     steps(*whole, a, 5, 12);
     steps(*resumed, b, 5, 12);
@@ -230,12 +231,19 @@ BOOST_AUTO_TEST_CASE(state_bytes_are_checked) {
   MethodState s;
   s.updates = 3;
   s.velocity = vec({1, 2});
-  std::stringstream ok;
-  write_state(ok, s);
-  const std::string bytes = ok.str();
-  std::stringstream cut(bytes.substr(0, bytes.size() - 3)), bad("xxxxxxxx" + bytes.substr(8));
-  BOOST_CHECK_THROW(read_state(cut), std::runtime_error);
-  BOOST_CHECK_THROW(read_state(bad), std::runtime_error);
-  std::stringstream again(bytes);
-  BOOST_TEST((read_state(again) == s));
+  StateWriter ok;
+  save_state(ok, s);
+  const std::string bytes = ok.bytes();
+  StateReader cut(std::string_view(bytes).substr(0, bytes.size() - 3));
+  BOOST_CHECK_THROW(load_state(cut), StateError);
+  std::string other = bytes;
+  other[5] = 'X';  // inside the record's text: not a method state
+  StateReader bad(other);
+  BOOST_CHECK_THROW(load_state(bad), StateError);
+  StateWriter w;
+  w.put(2.5);  // a record of another type where the text is expected
+  StateReader wrong(w.bytes());
+  BOOST_CHECK_THROW(load_state(wrong), StateError);
+  StateReader again(bytes);
+  BOOST_TEST((load_state(again) == s));
 }

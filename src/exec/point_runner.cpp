@@ -2,8 +2,10 @@
 #include "eos/exec/point_runner.h"
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
+#include "eos/exec/checkpoint.h"
 #include "eos/io/params_file.h"
 #include "eos/io/trace_file.h"
 #include "eos/util/text.h"
@@ -30,6 +32,67 @@ std::vector<double> theory_of(const ModelInfo& model, const Point& point, bool f
 
 }  // namespace
 
+namespace {
+
+void warn(const std::string& msg) { std::fprintf(stderr, "eos-sweep run: warning: %s\n", msg.c_str()); }
+
+// A point's run and its checkpoints (exec/checkpoint.h): continued from a checkpoint that matches
+// the point (one that does not, or whose state the run refuses, is set aside, and the run starts
+// again from θ₀), with its state written every checkpoint_every seconds and when the sweep stops.
+class CheckpointedRun {
+ public:
+  CheckpointedRun(const Point& point, const PointHooks& hooks, const RunConfig& cfg, std::optional<TraceWriter>& trace)
+      : point_(point), store_(hooks.store), trace_(trace) {
+    if (!store_ || !(cfg.checkpoint_every > 0)) return;
+    checkpoints_.every_s = cfg.checkpoint_every;
+    checkpoints_.write = [this](const std::string& state, long step) { write(state, step); };
+    std::string why;
+    if (auto c = read_checkpoint(*store_, point_, why)) resume(*c);
+    else if (!why.empty()) warn(why);
+  }
+  RunOutcome run(Model& m, const ModelInfo& model, const RunConfig& cfg, const TraceSink& sink) {
+    try {
+      return run_gd(m, model, cfg, sink, checkpoints_.write ? &checkpoints_ : nullptr);
+    } catch (const StateError& e) {  // a checkpoint of this point and build that the run refuses
+      warn(set_checkpoint_aside(*store_, point_, std::string("its state does not fit the run (") + e.what() + ")"));
+      checkpoints_.resume.clear();
+      before_s_ = 0;
+      if (trace_) trace_->restore(first_trace_);
+      auto fresh = model.make(point_.params);
+      return run_gd(*fresh, model, cfg, sink, &checkpoints_);
+    }
+  }
+  double before_s() const { return before_s_; }   // seconds of earlier runs of the point
+  bool written() const { return written_; }
+
+ private:
+  void resume(const Checkpoint& c) {
+    checkpoints_.resume = c.run_state;
+    before_s_ = c.wall_s;
+    if (trace_) {
+      first_trace_ = trace_->text();
+      trace_->restore(c.trace);
+    }
+    std::fprintf(stderr, "eos-sweep run: point %s continues from its checkpoint at step %ld\n", point_.id.c_str(),
+                 c.step);
+  }
+  void write(const std::string& state, long step) {
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    write_checkpoint(*store_, point_, {step, state, trace_ ? trace_->text() : std::string(), before_s_ + now});
+    written_ = true;
+  }
+  const Point& point_;
+  const ResultsStore* store_;
+  std::optional<TraceWriter>& trace_;
+  RunCheckpoints checkpoints_;
+  std::string first_trace_;
+  double before_s_ = 0;
+  bool written_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
 PointResult run_point(const ModelInfo& model, const Point& point, const PointHooks& hooks) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -45,12 +108,14 @@ PointResult run_point(const ModelInfo& model, const Point& point, const PointHoo
         if (trace) trace->add(t, loss, s, tr);
         if (hooks.watch) hooks.watch(t, loss, s, tr);
       };
+    CheckpointedRun run(point, hooks, cfg, trace);
     PointResult r;
-    r.run = run_gd(*m, model, cfg, sink);
+    r.run = run.run(*m, model, cfg, sink);
     r.theory = theory_of(model, point, r.run.finite_params);
     if (trace) trace->save(hooks.store->trace(point.id));
     if (r.run.final_params.size() && hooks.store) save_params(hooks.store->params_file(point.id), r.run.final_params);
-    r.wall_s = elapsed();
+    r.checkpointed = run.written() || run.before_s() > 0;
+    r.wall_s = run.before_s() + elapsed();
     return r;
   } catch (const Interrupted&) {
     throw;

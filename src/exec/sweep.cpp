@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "eos/exec/checkpoint.h"
 #include "eos/exec/grid_work.h"
 #include "eos/exec/point_runner.h"
 #include "eos/exec/refine_work.h"
@@ -74,6 +75,10 @@ class Recorder {
   void write(const WorkItem& item, const PointResult& r) {
     const Point p = refine_work_ ? refine_work_->point(item) : point_at(job_, static_cast<std::size_t>(item.index));
     writer_.write(p, r);
+    if (r.checkpointed) {  // the row is on disk before its checkpoint goes
+      writer_.flush();
+      remove_checkpoint(store_, p);
+    }
     errors_ += r.error();
     if (refine_work_) refine_work_->finished(item, phase_of(p, r));
   }

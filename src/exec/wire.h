@@ -5,6 +5,7 @@
 #include <boost/serialization/utility.hpp>
 #include <boost/serialization/vector.hpp>
 #include <optional>
+#include <type_traits>
 
 #include "eos/io/result.h"
 
@@ -37,16 +38,15 @@ void serialize(Ar& ar, std::optional<T>& v, unsigned version) {
 
 template <class Ar>
 void serialize(Ar& ar, eos::RunStats& s, unsigned) {
-  int regime = static_cast<int>(s.regime);
-  ar & regime;
-  s.regime = static_cast<eos::Regime>(regime);
-  ar & s.steps_run & s.diverged_step & s.loss_final & s.loss_max & s.loss_rises & s.last_rise_step;
-  ar & s.grad_norm_final & s.converged & s.sharpness_final & s.sharpness_tail & s.sharpness_max;
-  ar & s.edge_final & s.edge_tail & s.edge_max & s.first_edge_step & s.edge_samples & s.sharpness_samples;
-  ar & s.step_edge_max & s.step_edge_tail & s.mid_edge_max & s.mid_checks & s.hvps_per_estimate;
-  ar & s.solver_check_diff & s.edge_level & s.psharpness_final & s.psharpness_tail & s.psharpness_max;
-  ar & s.cf_loss_err & s.cf_sharpness_err & s.cf_dist_final & s.gf_dist_final & s.cf_gf_ratio & s.cf_edge_step;
-  ar & s.cf_hvps_per_step & s.cf_thirds_per_step;
+  eos::for_each_field(s, [&ar](auto& field) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(field)>, eos::Regime>) {
+      int regime = static_cast<int>(field);
+      ar & regime;
+      field = static_cast<eos::Regime>(regime);
+    } else {
+      ar & field;
+    }
+  });
 }
 
 template <class Ar>
@@ -56,7 +56,7 @@ void serialize(Ar& ar, eos::RunOutcome& r, unsigned) {
 
 template <class Ar>
 void serialize(Ar& ar, eos::PointResult& r, unsigned) {
-  ar & r.run & r.theory & r.wall_s & r.message;
+  ar & r.run & r.theory & r.wall_s & r.message & r.checkpointed;
 }
 
 }  // namespace boost::serialization

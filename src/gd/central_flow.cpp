@@ -123,4 +123,18 @@ const CentralFlowRecord& CentralFlow::step() {
   return last_;
 }
 
+void CentralFlow::save(StateWriter& w) const {
+  w.put(w_);
+  w.put(steps_);
+  w.put(tracked_);
+  w.put(block_);
+}
+
+void CentralFlow::load(StateReader& r) {
+  r.get(w_);
+  r.get(steps_);
+  r.get(tracked_);
+  r.get(block_);
+}
+
 }  // namespace eos

@@ -109,6 +109,34 @@ void FlowCompanions::finish(const RunEnd&, RunStats& out) {
   if (central_ && gradient_) out.cf_gf_ratio = dist_cf_ / dist_gf_;
 }
 
+void FlowCompanions::save(StateWriter& w) const {
+  if (central_) central_->save(w);
+  w.put(central_failed_);
+  if (gradient_) {
+    w.put(gradient_->theta);
+    save_state(w, gradient_->flow->state());
+    gradient_->estimator.save(w);
+  }
+  for (double v : {cf_loss_, cf_sharpness_, cf_sigma2_, cf_offset2_, dist_cf_, gf_loss_, gf_sharpness_, dist_gf_})
+    w.put(v);
+  for (long v : {edge_step_, window_n_, cf_steps_, hvps_, thirds_}) w.put(v);
+  for (double v : {edge_loss_, window_gd_, window_cf_, loss_err_, sharpness_err_}) w.put(v);
+}
+
+void FlowCompanions::load(StateReader& r) {
+  if (central_) central_->load(r);
+  r.get(central_failed_);
+  if (gradient_) {
+    r.get(gradient_->theta);
+    gradient_->flow->restore(load_state(r));
+    gradient_->estimator.load(r);
+  }
+  for (double* v : {&cf_loss_, &cf_sharpness_, &cf_sigma2_, &cf_offset2_, &dist_cf_, &gf_loss_, &gf_sharpness_, &dist_gf_})
+    r.get(*v);
+  for (long* v : {&edge_step_, &window_n_, &cf_steps_, &hvps_, &thirds_}) r.get(*v);
+  for (double* v : {&edge_loss_, &window_gd_, &window_cf_, &loss_err_, &sharpness_err_}) r.get(*v);
+}
+
 void FlowCompanions::append_trace(std::vector<double>& row) const {
   if (central_)
     for (double v : {cf_loss_, cf_sharpness_, cf_sigma2_, cf_offset2_, dist_cf_}) row.push_back(v);

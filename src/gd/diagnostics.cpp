@@ -22,6 +22,14 @@ class EosLossPeak final : public Diagnostic {
     return false;
   }
   double value() const override { return peak_; }
+  void save(StateWriter& w) const override {
+    w.put(at_edge_);
+    w.put(peak_);
+  }
+  void load(StateReader& r) override {
+    r.get(at_edge_);
+    r.get(peak_);
+  }
 
  private:
   double scale_;
@@ -48,6 +56,16 @@ class Lambda2 final : public Diagnostic {
     if (kind_ == Final) return last_;
     if (kind_ == Max) return max_;
     return tail_.count ? tail_.value() : last_;
+  }
+  void save(StateWriter& w) const override {
+    w.put(last_);
+    w.put(max_);
+    tail_.save(w);
+  }
+  void load(StateReader& r) override {
+    r.get(last_);
+    r.get(max_);
+    tail_.load(r);
   }
 
  private:

@@ -3,10 +3,7 @@
 #include "eos/gd/method.h"
 
 #include <cmath>
-#include <cstdint>
 #include <cstring>
-#include <istream>
-#include <ostream>
 #include <stdexcept>
 
 namespace eos {
@@ -92,47 +89,19 @@ bool MethodState::operator==(const MethodState& o) const {
   return updates == o.updates && std::memcmp(&flow_sharpness, &o.flow_sharpness, sizeof(double)) == 0;
 }
 
-namespace {
-
-constexpr char kStateMagic[8] = {'e', 'o', 's', 'm', 's', 't', '0', '1'};
-
-void put(std::ostream& out, const void* p, std::size_t n) { out.write(static_cast<const char*>(p), static_cast<std::streamsize>(n)); }
-
-void get(std::istream& in, void* p, std::size_t n) {
-  if (!in.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw std::runtime_error("method state: cut short");
+void save_state(StateWriter& out, const MethodState& s) {
+  out.put(std::string("method state 1"));
+  out.put(s.updates);
+  out.put(s.flow_sharpness);
+  for (const auto& [name, v] : s.arrays()) out.put(*v);
 }
 
-}  // namespace
-
-// Magic, updates, flow_sharpness, then per array (in arrays() order) its length and doubles.
-void write_state(std::ostream& out, const MethodState& s) {
-  put(out, kStateMagic, sizeof kStateMagic);
-  const std::int64_t updates = s.updates;
-  put(out, &updates, sizeof updates);
-  put(out, &s.flow_sharpness, sizeof s.flow_sharpness);
-  for (const auto& [name, v] : s.arrays()) {
-    const std::int64_t n = v->size();
-    put(out, &n, sizeof n);
-    put(out, v->data(), sizeof(double) * static_cast<std::size_t>(n));
-  }
-}
-
-MethodState read_state(std::istream& in) {
-  char magic[sizeof kStateMagic];
-  get(in, magic, sizeof magic);
-  if (std::memcmp(magic, kStateMagic, sizeof magic) != 0) throw std::runtime_error("method state: not one (bad magic)");
+MethodState load_state(StateReader& in) {
+  if (in.value<std::string>() != "method state 1") throw StateError("not a method state");
   MethodState s;
-  std::int64_t updates = 0;
-  get(in, &updates, sizeof updates);
-  s.updates = static_cast<long>(updates);
-  get(in, &s.flow_sharpness, sizeof s.flow_sharpness);
-  for (auto& [name, v] : s.arrays()) {
-    std::int64_t n = 0;
-    get(in, &n, sizeof n);
-    if (n < 0 || n > (std::int64_t{1} << 40)) throw std::runtime_error("method state: bad length of " + name);
-    v->resize(n);
-    get(in, v->data(), sizeof(double) * static_cast<std::size_t>(n));
-  }
+  in.get(s.updates);
+  in.get(s.flow_sharpness);
+  for (auto& [name, v] : s.arrays()) in.get(*v);
   return s;
 }
 

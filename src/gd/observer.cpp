@@ -1,6 +1,9 @@
 // The GD observers' shared view of a step: its lazily computed sharpness and tracked scalars.
 #include "eos/gd/observer.h"
 
+#include <optional>
+#include <type_traits>
+
 namespace eos {
 
 Step::Step(long t_, const Vec& theta_, double loss_, const Vec& grad_, const Vec* prev, double norm, bool sample_,
@@ -54,6 +57,43 @@ const std::vector<double>& Step::tracked() {
     have_tracked_ = true;
   }
   return tracked_;
+}
+
+namespace {
+
+// One field as records: an optional as a flag and its value, the regime as an integer.
+template <class T>
+void put_field(StateWriter& w, const T& v) {
+  if constexpr (std::is_same_v<T, Regime>) w.put(static_cast<long>(v));
+  else if constexpr (std::is_same_v<T, std::optional<long>> || std::is_same_v<T, std::optional<double>> ||
+                     std::is_same_v<T, std::optional<bool>>) {
+    w.put(v.has_value());
+    if (v) w.put(*v);
+  } else {
+    w.put(v);
+  }
+}
+
+template <class T>
+void get_field(StateReader& r, T& v) {
+  if constexpr (std::is_same_v<T, Regime>) v = static_cast<Regime>(r.value<long>());
+  else if constexpr (std::is_same_v<T, std::optional<long>> || std::is_same_v<T, std::optional<double>> ||
+                     std::is_same_v<T, std::optional<bool>>) {
+    v.reset();
+    if (r.value<bool>()) v = r.value<typename T::value_type>();
+  } else {
+    r.get(v);
+  }
+}
+
+}  // namespace
+
+void save_stats(StateWriter& w, const RunStats& s) {
+  for_each_field(s, [&w](const auto& field) { put_field(w, field); });
+}
+
+void load_stats(StateReader& r, RunStats& s) {
+  for_each_field(s, [&r](auto& field) { get_field(r, field); });
 }
 
 }  // namespace eos

@@ -233,3 +233,87 @@ void GradientStop::finish(const RunEnd& end, RunStats& out) {
 }
 
 }  // namespace eos
+
+namespace eos {
+
+// The observers' state between steps (checkpoints). The live statistics they share are saved
+// with the run (save_stats); here each keeps its own.
+
+void LossWatch::save(StateWriter& w) const {
+  w.put(prev_);
+  w.put(last_);
+  w.put(max_);
+}
+
+void LossWatch::load(StateReader& r) {
+  r.get(prev_);
+  r.get(last_);
+  r.get(max_);
+}
+
+void StepCurvature::save(StateWriter& w) const {
+  w.put(max_);
+  tail_.save(w);
+}
+
+void StepCurvature::load(StateReader& r) {
+  r.get(max_);
+  tail_.load(r);
+}
+
+void MidpointCheck::save(StateWriter& w) const {
+  w.put(reversals_);
+  w.put(checks_);
+  w.put(max_);
+}
+
+void MidpointCheck::load(StateReader& r) {
+  r.get(reversals_);
+  r.get(checks_);
+  r.get(max_);
+}
+
+void SharpnessSampler::Series::save(StateWriter& w) const {
+  w.put(final);
+  w.put(max);
+  w.put(samples);
+  tail.save(w);
+}
+
+void SharpnessSampler::Series::load(StateReader& r) {
+  r.get(final);
+  r.get(max);
+  r.get(samples);
+  tail.load(r);
+}
+
+void SharpnessSampler::save(StateWriter& w) const {
+  raw_.save(w);
+  judged_.save(w);
+  w.put(edge_samples_);
+  w.put(first_edge_);
+}
+
+void SharpnessSampler::load(StateReader& r) {
+  raw_.load(r);
+  judged_.load(r);
+  r.get(edge_samples_);
+  r.get(first_edge_);
+}
+
+void TrackedMeans::save(StateWriter& w) const {
+  w.put(last_);
+  w.put(sums_);
+  w.put(count_);
+}
+
+void TrackedMeans::load(StateReader& r) {
+  r.get(last_);
+  r.get(sums_);
+  r.get(count_);
+}
+
+void GradientStop::save(StateWriter& w) const { w.put(last_); }
+void GradientStop::load(StateReader& r) { r.get(last_); }
+
+}  // namespace eos

@@ -1,6 +1,7 @@
 // The GD loop and the observers it runs.
 #include "eos/gd/run.h"
 
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -79,48 +80,136 @@ struct Estimators {
   }
 };
 
-// θ_t → θ_{t+1} by the method from θ₀ = theta until the last step, an early stop or a divergence.
-RunEnd descend(Model& model, Vec& theta, const RunConfig& cfg, const Schedule& sched, Estimators& est,
-               const std::vector<Observer*>& observers, std::size_t ntracked, Method& method, RunStats& stats) {
-  const long dim = theta.size();
-  Vec grad(dim), prev_grad(dim);
-  Mat hess;
+// One run's descent: θ_t → θ_{t+1} by the method from θ₀ until the last step, an early stop or a
+// divergence, with its whole state between steps (for checkpoints) in one place.
+class Descent {
+ public:
+  Descent(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace, const RunCheckpoints* ckpt)
+      : model_(model),
+        cfg_(cfg),
+        ckpt_(ckpt),
+        sched_(cfg),
+        theta_(model.initial()),
+        est_(model, theta_.size(), cfg, info),
+        watch_(cfg, sched_, model, est_.raw, info, trace, theta_),
+        method_(make_method(cfg.method, model, theta_, static_cast<bool>(trace))),
+        ntracked_(info.tracked.size()) {
+    grad_.resize(theta_.size());
+    prev_grad_.resize(theta_.size());
+    if (ckpt_ && !ckpt_->resume.empty()) restore(ckpt_->resume);
+  }
+  RunEnd run(RunStats& stats);
+  const Vec& theta() const { return theta_; }
+  Watch& watch() { return watch_; }
+  Estimators& estimators() { return est_; }
+
+ private:
+  bool step(RunStats& stats, RunEnd& end);
+  void checkpoint_if_due();
+  std::string state() const;
+  void restore(const std::string& bytes);
+  Model& model_;
+  const RunConfig& cfg_;
+  const RunCheckpoints* ckpt_;
+  const Schedule sched_;
+  Vec theta_, grad_, prev_grad_;
+  Mat hess_;
+  Estimators est_;
+  Watch watch_;
+  std::unique_ptr<Method> method_;
+  std::size_t ntracked_;
+  long t_ = 0, start_ = 0;  // the next step, and the step the run started (or was restored) at
+  std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
+};
+
+RunEnd Descent::run(RunStats& stats) {
   RunEnd end;
-  for (long t = 0;; ++t) {
-    if (cfg.stop && (t & 255) == 0 && cfg.stop->load(std::memory_order_relaxed)) throw Interrupted();
-    const bool sample = sched.samples(t);
-    const bool with_hess = sample && est.raw.wants_dense();
-    const double loss = model.evaluate(theta, grad, with_hess ? &hess : nullptr);
-    stats.steps_run = t;
-    if (diverging(loss, grad, cfg)) {
-      stats.diverged_step = t;
-      break;
-    }
-    stats.grad_norm_final = grad.norm();
-    Step step(t, theta, loss, grad, t > 0 ? &prev_grad : nullptr, stats.grad_norm_final, sample, model, est.raw,
-              with_hess ? &hess : nullptr, ntracked);
-    step.companion = method.companion();
-    step.prev_step = method.last_step();
-    if (est.preconditioned) step.precondition(&*est.preconditioned, method.inverse_sqrt_precondition());
-    bool stop = false;
-    for (Observer* o : observers) stop = o->on_step(step) || stop;
-    if (t == sched.steps) break;
-    if (stop) {
-      for (Observer* o : observers) o->on_early_stop(step);
-      end.early_stop = true;
-      break;
-    }
-    method.advance(theta, grad, step);
-    prev_grad.swap(grad);
-    if (!theta.allFinite()) {
-      stats.diverged_step = t + 1;
-      stats.steps_run = t + 1;
-      break;
-    }
+  for (; step(stats, end); ++t_) {
   }
   end.diverged = stats.diverged_step.has_value();
-  end.finite_params = theta.allFinite();
+  end.finite_params = theta_.allFinite();
   return end;
+}
+
+// Step t_: false when the run ends there.
+bool Descent::step(RunStats& stats, RunEnd& end) {
+  const long t = t_;
+  checkpoint_if_due();
+  const bool sample = sched_.samples(t);
+  const bool with_hess = sample && est_.raw.wants_dense();
+  const double loss = model_.evaluate(theta_, grad_, with_hess ? &hess_ : nullptr);
+  stats.steps_run = t;
+  if (diverging(loss, grad_, cfg_)) {
+    stats.diverged_step = t;
+    return false;
+  }
+  stats.grad_norm_final = grad_.norm();
+  Step step(t, theta_, loss, grad_, t > 0 ? &prev_grad_ : nullptr, stats.grad_norm_final, sample, model_, est_.raw,
+            with_hess ? &hess_ : nullptr, ntracked_);
+  step.companion = method_->companion();
+  step.prev_step = method_->last_step();
+  if (est_.preconditioned) step.precondition(&*est_.preconditioned, method_->inverse_sqrt_precondition());
+  bool stop = false;
+  for (Observer* o : watch_.all) stop = o->on_step(step) || stop;
+  if (t == sched_.steps) return false;
+  if (stop) {
+    for (Observer* o : watch_.all) o->on_early_stop(step);
+    end.early_stop = true;
+    return false;
+  }
+  method_->advance(theta_, grad_, step);
+  prev_grad_.swap(grad_);
+  if (theta_.allFinite()) return true;
+  stats.diverged_step = t + 1;
+  stats.steps_run = t + 1;
+  return false;
+}
+
+// At the top of a step: on a stop, the state (when checkpoints are on) and Interrupted; every
+// every_s seconds, the state. Not at the step the run started from: nothing to keep yet.
+void Descent::checkpoint_if_due() {
+  if ((t_ & 15) != 0) return;  // (the clock and the flag every 16 steps: a fast step is a microsecond)
+  const bool stopping = cfg_.stop && cfg_.stop->load(std::memory_order_relaxed);
+  const bool on = ckpt_ && ckpt_->write && t_ > start_;
+  const auto now = std::chrono::steady_clock::now();
+  if (on && (stopping || (ckpt_->every_s > 0 && std::chrono::duration<double>(now - last_checkpoint_).count() >=
+                                                      ckpt_->every_s))) {
+    ckpt_->write(state(), t_);
+    last_checkpoint_ = now;
+  }
+  if (stopping) throw Interrupted();
+}
+
+// The run between steps, as records: the next step, θ, the last gradient, the method's state, the
+// estimators' warm starts, the live statistics and every observer's state, in their order.
+std::string Descent::state() const {
+  StateWriter w;
+  w.put(std::string("run state 1"));
+  w.put(t_);
+  w.put(theta_);
+  w.put(prev_grad_);
+  save_state(w, method_->state());
+  est_.raw.save(w);
+  if (est_.preconditioned) est_.preconditioned->save(w);
+  save_stats(w, watch_.live);
+  for (const Observer* o : watch_.all) o->save(w);
+  return w.bytes();
+}
+
+void Descent::restore(const std::string& bytes) {
+  StateReader r(bytes);
+  if (r.value<std::string>() != "run state 1") throw StateError("not a run state");
+  r.get(t_);
+  r.get(theta_);
+  r.get(prev_grad_);
+  method_->restore(load_state(r));
+  est_.raw.load(r);
+  if (est_.preconditioned) est_.preconditioned->load(r);
+  load_stats(r, watch_.live);
+  for (Observer* o : watch_.all) o->load(r);
+  if (!r.at_end()) throw StateError("run state longer than this run's");
+  if (theta_.size() != grad_.size() || prev_grad_.size() != grad_.size()) throw StateError("run state of another size");
+  start_ = t_;
 }
 
 }  // namespace
@@ -135,15 +224,14 @@ std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& c
   return cols;
 }
 
-RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace) {
-  Vec theta = model.initial();
-  Estimators est(model, theta.size(), cfg, info);
-  const Schedule sched(cfg);
-  Watch w(cfg, sched, model, est.raw, info, trace, theta);
-  const auto method = make_method(cfg.method, model, theta, static_cast<bool>(trace));
+RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace,
+                  const RunCheckpoints* checkpoints) {
+  Descent d(model, info, cfg, trace, checkpoints);
   RunOutcome out;
-  const RunEnd end = descend(model, theta, cfg, sched, est, w.all, info.tracked.size(), *method, out.stats);
-  if (cfg.keep_params && end.finite_params) out.final_params = theta;
+  const RunEnd end = d.run(out.stats);
+  Watch& w = d.watch();
+  Estimators& est = d.estimators();
+  if (cfg.keep_params && end.finite_params) out.final_params = d.theta();
   for (Observer* o : w.all) o->finish(end, out.stats);
   if (est.lanczos_estimates())
     out.stats.hvps_per_estimate = static_cast<double>(est.total_hvps()) / static_cast<double>(est.lanczos_estimates());
@@ -155,7 +243,7 @@ RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, con
   out.reports.assign(info.reports.size(), RunStats::kNaN);
   out.diagnostics.assign(info.diagnostics.size(), RunStats::kNaN);
   if (!end.finite_params) return out;
-  if (!out.reports.empty()) model.report(theta, out.reports.data());
+  if (!out.reports.empty()) model.report(d.theta(), out.reports.data());
   for (std::size_t k = 0; k < w.diagnostics.size(); ++k) out.diagnostics[k] = w.diagnostics[k]->value();
   return out;
 }

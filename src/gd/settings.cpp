@@ -141,6 +141,10 @@ const std::vector<KeySpec>& runner_keys() {
        .doc = "write a per-step trace every k steps (0: none)", .min = 0, .in_id = false},
       {.name = "trace_points", .type = KeyType::Text, .default_value = "all",
        .doc = "points to trace: all, or a list of ids or grid indices", .min = 0, .in_id = false},
+      {.name = "checkpoint_every", .default_value = "600",
+       .doc = "a point running longer writes its whole state to DIR/checkpoints every this many seconds and "
+              "when the sweep is stopped, and a rerun continues it from there (0: never)",
+       .min = 0, .in_id = false, .in_id_at_default = false},
     };
     all.insert(all.end(), method_keys().begin(), method_keys().end());
     all.insert(all.end(), companion_keys().begin(), companion_keys().end());
@@ -178,6 +182,7 @@ RunConfig run_config(const Params& p) {
   c.rise_tol = p.real("rise_tol");
   c.stop_grad_tol = p.real("stop_grad_tol");
   c.trace_every = p.integer("trace_every");
+  if (p.has("checkpoint_every")) c.checkpoint_every = p.real("checkpoint_every");
   if (p.has("eigs")) c.eigs = p.integer("eigs");
   c.method = method_spec(p);
   if (p.has("flows")) {

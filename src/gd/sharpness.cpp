@@ -99,4 +99,24 @@ double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess, const Vec
   return s;
 }
 
+void SharpnessEstimator::save(StateWriter& w) const {
+  w.put(warm_);
+  w.put(warm_block_);
+  w.put(last_values_);
+  w.put(last_hvps_);
+  w.put(total_hvps_);
+  w.put(lanczos_estimates_);
+  w.put(check_diff_);
+}
+
+void SharpnessEstimator::load(StateReader& r) {
+  r.get(warm_);
+  r.get(warm_block_);
+  r.get(last_values_);
+  r.get(last_hvps_);
+  r.get(total_hvps_);
+  r.get(lanczos_estimates_);
+  r.get(check_diff_);
+}
+
 }  // namespace eos

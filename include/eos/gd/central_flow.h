@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "eos/gd/central_flow_eigs.h"
+#include "eos/gd/state_io.h"
 #include "eos/model/model.h"
 
 namespace eos {
@@ -69,6 +70,9 @@ class CentralFlow {
   const Vec& w() const { return w_; }
   long steps() const { return steps_; }
   double eta() const { return eta_; }
+  // Its state between steps (checkpoints): w, the time, the tracked set and the warm block.
+  void save(StateWriter& w) const;
+  void load(StateReader& r);
 
  private:
   // One Euler substep of length dt (in steps); fills rec's per-substep fields when first.

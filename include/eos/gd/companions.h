@@ -26,6 +26,8 @@ class FlowCompanions final : public Observer {
   // Compares GD's θ_t with the flows at time t, then moves them to t + 1 (not past the last step).
   bool on_step(Step& s) override;
   void finish(const RunEnd& end, RunStats& out) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   // The values of companion_trace_columns at the last step seen.
   void append_trace(std::vector<double>& row) const;
 

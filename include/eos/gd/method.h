@@ -4,12 +4,12 @@
 // preconditioned Hessian's P^{−½}HP^{−½}. GD, gradient flow, heavy-ball and Nesterov momentum,
 // RMSProp and Adam are implementations, in PyTorch's conventions (docs/methods.md).
 #pragma once
-#include <iosfwd>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "eos/gd/state_io.h"
 #include "eos/gd/stats.h"
 #include "eos/model/model.h"
 
@@ -77,10 +77,10 @@ struct MethodState {
   std::vector<std::pair<std::string, const Vec*>> arrays() const;
   bool operator==(const MethodState& o) const;
 };
-// The state as bytes and back (a tagged little-endian record; throws std::runtime_error when the
-// bytes are not one).
-void write_state(std::ostream& out, const MethodState& s);
-MethodState read_state(std::istream& in);
+// The state as records of a run's state (gd/state_io.h) and back (throws StateError when the
+// records are not one).
+void save_state(StateWriter& out, const MethodState& s);
+MethodState load_state(StateReader& in);
 
 class Method {
  public:

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "eos/gd/sharpness.h"
+#include "eos/gd/state_io.h"
 #include "eos/gd/stats.h"
 #include "eos/model/model.h"
 
@@ -75,6 +76,14 @@ class Observer {
   virtual void on_early_stop(Step&) {}
   // Write the final statistics.
   virtual void finish(const RunEnd&, RunStats&) {}
+  // The observer's state between steps, for a checkpoint: saved and loaded in the same order, so a
+  // run restored at step t continues exactly (an observer without state keeps the defaults).
+  virtual void save(StateWriter&) const {}
+  virtual void load(StateReader&) {}
 };
+
+// Every field of the run statistics, as records (the live statistics of a checkpoint).
+void save_stats(StateWriter& w, const RunStats& s);
+void load_stats(StateReader& r, RunStats& s);
 
 }  // namespace eos

@@ -34,6 +34,14 @@ struct Mean {
     ++count;
   }
   double value() const { return count ? sum / static_cast<double>(count) : RunStats::kNaN; }
+  void save(StateWriter& w) const {
+    w.put(sum);
+    w.put(count);
+  }
+  void load(StateReader& r) {
+    r.get(sum);
+    r.get(count);
+  }
 };
 
 // loss_final, loss_max, loss_rises and last_rise_step (live: loss_rises).
@@ -41,6 +49,8 @@ class LossWatch final : public Observer {
  public:
   explicit LossWatch(const RunConfig& cfg, RunStats& live) : rise_tol_(cfg.rise_tol), live_(live) {}
   bool on_step(Step& s) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   void finish(const RunEnd&, RunStats& out) override;
 
  private:
@@ -59,6 +69,8 @@ class StepCurvature final : public Observer {
   StepCurvature(const MethodSpec& method, const Schedule& sched, RunStats& live)
       : geometry_(step_geometry(method)), scale_(edge_scale(method)), sched_(sched), live_(live) {}
   bool on_step(Step& s) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   void finish(const RunEnd&, RunStats& out) override;
 
  private:
@@ -79,6 +91,8 @@ class MidpointCheck final : public Observer {
  public:
   MidpointCheck(const RunConfig& cfg, Model& model, SharpnessEstimator& sharpness, RunStats& live);
   bool on_step(Step& s) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   void finish(const RunEnd&, RunStats& out) override;
 
  private:
@@ -104,6 +118,8 @@ class SharpnessSampler final : public Observer {
  public:
   SharpnessSampler(const RunConfig& cfg, const Schedule& sched, RunStats& live);
   bool on_step(Step& s) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   void on_early_stop(Step& s) override;
   void finish(const RunEnd&, RunStats& out) override;
 
@@ -115,6 +131,8 @@ class SharpnessSampler final : public Observer {
     Mean tail;
     void add(double v, bool in_tail);
     double tail_or_final() const { return tail.count ? tail.value() : final; }
+    void save(StateWriter& w) const;
+    void load(StateReader& r);
   };
   void add(Step& s, bool in_tail);
   double scale_, level_;
@@ -130,6 +148,8 @@ class TrackedMeans final : public Observer {
  public:
   TrackedMeans(const Schedule& sched, std::size_t n) : sched_(sched), last_(n, 0.0), sums_(n, 0.0) {}
   bool on_step(Step& s) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   // Final values and tail means; NaN after a divergence.
   std::vector<double> finals(const RunEnd& end) const;
   std::vector<double> tails(const RunEnd& end) const;
@@ -181,6 +201,8 @@ class GradientStop final : public Observer {
  public:
   explicit GradientStop(const RunConfig& cfg) : tol_(cfg.stop_grad_tol) {}
   bool on_step(Step& s) override;
+  void save(StateWriter& w) const override;
+  void load(StateReader& r) override;
   void finish(const RunEnd& end, RunStats& out) override;
 
  private:

@@ -2,7 +2,9 @@
 // of gd/observers.h and the model's diagnostics — and its typed result. Knows nothing of MPI,
 // files or the grid.
 #pragma once
+#include <functional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "eos/gd/observers.h"
@@ -34,7 +36,19 @@ struct RunOutcome {
 // method other than gd, psharpness for an adaptive one, then the flows' (gd/companions.h).
 std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg);
 
-// Run GD; never throws for a diverging run (that is a result). Throws Interrupted on stop.
-RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace = {});
+// Checkpoints of a run: its whole state at the top of a step (gd/state_io.h records), handed to
+// write every every_s seconds and when the stop flag is raised (then Interrupted is thrown), and a
+// state written so to continue from. What a run continued from a state computes is bit for bit
+// what it would have computed without the interruption.
+struct RunCheckpoints {
+  double every_s = 0;                                                 // 0: not on time
+  std::function<void(const std::string& state, long step)> write;     // empty: no checkpoints
+  std::string resume;                                                 // empty: from θ₀
+};
+
+// Run GD; never throws for a diverging run (that is a result). Throws Interrupted on stop, and
+// StateError when checkpoints->resume is not a state of this run.
+RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace = {},
+                  const RunCheckpoints* checkpoints = nullptr);
 
 }  // namespace eos

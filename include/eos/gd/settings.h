@@ -42,6 +42,7 @@ struct RunConfig {
   double stop_acc = 0;           // stop once the tracked train_acc is at least (0: never)
   bool keep_params = false;      // keep the final θ (save_params = final)
   bool trace_samples = true;     // every trace row samples the sharpness (trace_sharpness = rows)
+  double checkpoint_every = 600; // seconds between a point's checkpoints (0: none; exec/checkpoint.h)
   const std::atomic<bool>* stop = nullptr;  // checked every 256 steps
 };
 

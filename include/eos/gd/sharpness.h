@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "eos/gd/state_io.h"
 #include "eos/model/model.h"
 #include "eos/numerics/block_eigen.h"
 #include "eos/numerics/lanczos.h"
@@ -43,6 +44,10 @@ class SharpnessEstimator {
   // Largest relative difference |dense − lanczos| / |dense| seen in check mode.
   double check_diff() const { return check_diff_; }
   bool uses_lanczos() const { return !dense_ || check_; }
+  // The warm starts and counts between estimates (checkpoints): a restored estimator gives the
+  // same next estimate.
+  void save(StateWriter& w) const;
+  void load(StateReader& r);
 
  private:
   double lanczos(const Vec& theta, const Vec* d);

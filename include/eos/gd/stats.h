@@ -50,6 +50,19 @@ struct RunStats {
   double cf_hvps_per_step = kNaN, cf_thirds_per_step = kNaN;  // the central flow's cost
 };
 
+// Every field of the statistics, in one order, for what writes and reads them all (the MPI wire,
+// checkpoints): f(field) for each. A field added to RunStats is added here, and nowhere else.
+template <class Stats, class F>
+void for_each_field(Stats& s, F&& f) {
+  f(s.regime), f(s.steps_run), f(s.diverged_step), f(s.loss_final), f(s.loss_max), f(s.loss_rises);
+  f(s.last_rise_step), f(s.grad_norm_final), f(s.converged), f(s.sharpness_final), f(s.sharpness_tail);
+  f(s.sharpness_max), f(s.edge_final), f(s.edge_tail), f(s.edge_max), f(s.edge_level), f(s.psharpness_final);
+  f(s.psharpness_tail), f(s.psharpness_max), f(s.first_edge_step), f(s.edge_samples), f(s.sharpness_samples);
+  f(s.step_edge_max), f(s.step_edge_tail), f(s.mid_edge_max), f(s.mid_checks), f(s.hvps_per_estimate);
+  f(s.solver_check_diff), f(s.cf_loss_err), f(s.cf_sharpness_err), f(s.cf_dist_final), f(s.gf_dist_final);
+  f(s.cf_gf_ratio), f(s.cf_edge_step), f(s.cf_hvps_per_step), f(s.cf_thirds_per_step);
+}
+
 // What certifies, for a run's method, that it went beyond its edge (gd/method.h): a loss rise
 // does for GD alone (below the edge a GD step cannot raise the loss; a momentum or adaptive step
 // can); nothing does for gradient flow, which has no edge.

@@ -12,8 +12,9 @@ namespace eos {
 struct PointResult {
   RunOutcome run;              // run.stats.regime == Regime::Error for an error row
   std::vector<double> theory;  // per ModelInfo::theory (NaN when the final θ is not finite)
-  double wall_s = 0;           // seconds the point took
+  double wall_s = 0;           // seconds the point took (over every run of it, with checkpoints)
   std::string message;         // why the point failed (error rows)
+  bool checkpointed = false;   // a checkpoint of the point was written: remove it once the row is
 
   bool error() const { return run.stats.regime == Regime::Error; }
   // An error row.
