@@ -136,6 +136,7 @@ std::optional<Checkpoint> read_checkpoint(const ResultsStore& store, const Point
 void remove_checkpoint(const ResultsStore& store, const Point& p) {
   std::error_code ec;
   fs::remove(store.checkpoint(p.id), ec);
+  fs::remove(store.checkpoint(p.id) + ".tmp", ec);  // a write a kill cut short
 }
 
 }  // namespace eos
