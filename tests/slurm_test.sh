@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SLURM end to end on a real single-node cluster (tests/slurm_cluster.sh): slurm/submit queues a
 # sweep with its aggregation and an array-sharded sweep, and their rows equal a local run's; a
-# sweep sent the time-limit warning signal requeues itself, resumes and ends complete, nothing
-# lost or duplicated; the harness stops its daemons by PID even when a test fails.
+# sweep sent the time-limit warning signal checkpoints its points in flight, requeues itself,
+# continues them from their checkpoints and ends complete, nothing lost or duplicated; the harness
+# stops its daemons by PID even when a test fails.
 #
 # Needs root (skipped otherwise, with the reason) and the packages slurm-wlm and munge
 # (scripts/setup.sh --with-slurm); fails, never skips, when they are missing. Run by ctest with EOS_SWEEP, EOS_SOURCE_DIR and EOS_TEST_TMP set;
@@ -222,6 +223,11 @@ log=$tmp/signal/logs/sweep-$sig.out
 grep -q "SIGUSR1 received" "$log" || fail "the batch shell did not see SIGUSR1"
 grep -q "requeueing job $sig" "$log" || fail "the sweep did not requeue itself"
 grep -q "restart 1," "$log" || fail "the log has no second run"
+# The points in flight when the signal came wrote checkpoints; the requeued run continued them.
+grep -q "continues from its checkpoint at step" "$log" ||
+  fail "no point in flight continued from a checkpoint after the requeue: $(grep 'eos-sweep' "$log" | tail -5)"
+step "  $(grep -o 'point [0-9a-f]* continues from its checkpoint at step [0-9]*' "$log" | head -2 | tr '\n' ';')"
+[ -z "$(ls "$tmp/signal/checkpoints" 2>/dev/null)" ] || fail "checkpoints left after the sweep: $(ls "$tmp/signal/checkpoints")"
 events=$(grep -o '"event": "end", [^}]*"status": "[a-z]*"' "$tmp/signal/manifest.jsonl" | grep -o '"status": "[a-z]*"' | tr '\n' ' ')
 [[ "$events" == *interrupted*complete* ]] ||
   fail "manifest: expected an interrupted run and then a complete one, got: $events"
