@@ -240,6 +240,11 @@ BOOST_AUTO_TEST_CASE(state_bytes_are_checked) {
   other[5] = 'X';  // inside the record's text: not a method state
   StateReader bad(other);
   BOOST_CHECK_THROW(load_state(bad), StateError);
+  std::string huge = bytes;
+  const std::int64_t enormous = std::int64_t{1} << 39;  // a damaged length: refused, not allocated
+  std::memcpy(huge.data() + 1, &enormous, sizeof enormous);
+  StateReader big(huge);
+  BOOST_CHECK_THROW(load_state(big), StateError);
   StateWriter w;
   w.put(2.5);  // a record of another type where the text is expected
   StateReader wrong(w.bytes());

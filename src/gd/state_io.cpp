@@ -68,14 +68,13 @@ void StateReader::expect(char tag) {
   if (t != tag) throw StateError(std::string("state record of another type (") + t + " for " + tag + ")");
 }
 
-namespace {
-
-std::int64_t length(std::int64_t n) {
-  if (n < 0 || n > kMaxLength) throw StateError("state record of a bad length");
+// A record's count of items of `width` bytes, checked against the bytes left before anything is
+// allocated: a damaged length is an error, never a huge allocation.
+std::int64_t StateReader::count(std::int64_t n, std::size_t width) const {
+  if (n < 0 || n > kMaxLength || static_cast<std::size_t>(n) > (in_.size() - pos_) / width)
+    throw StateError("state record of a bad length");
   return n;
 }
-
-}  // namespace
 
 void StateReader::get(double& v) {
   expect(kReal);
@@ -106,7 +105,7 @@ void StateReader::get(std::string& s) {
   expect(kText);
   std::int64_t n = 0;
   raw(&n, sizeof n);
-  s.resize(static_cast<std::size_t>(length(n)));
+  s.resize(static_cast<std::size_t>(count(n, 1)));
   raw(s.data(), s.size());
 }
 
@@ -114,7 +113,7 @@ void StateReader::get(Vec& v) {
   expect(kVec);
   std::int64_t n = 0;
   raw(&n, sizeof n);
-  v.resize(length(n));
+  v.resize(count(n, sizeof(double)));
   raw(v.data(), sizeof(double) * static_cast<std::size_t>(n));
 }
 
@@ -123,8 +122,10 @@ void StateReader::get(Mat& m) {
   std::int64_t r = 0, c = 0;
   raw(&r, sizeof r);
   raw(&c, sizeof c);
-  m.resize(length(r), length(c));
-  if (r * c > kMaxLength) throw StateError("state record of a bad length");
+  count(c, sizeof(double));
+  if (c > 0) count(r, sizeof(double) * static_cast<std::size_t>(c));
+  else count(r, 1);
+  m.resize(r, c);
   raw(m.data(), sizeof(double) * static_cast<std::size_t>(r * c));
 }
 
@@ -132,7 +133,7 @@ void StateReader::get(std::vector<double>& v) {
   expect(kReals);
   std::int64_t n = 0;
   raw(&n, sizeof n);
-  v.resize(static_cast<std::size_t>(length(n)));
+  v.resize(static_cast<std::size_t>(count(n, sizeof(double))));
   raw(v.data(), sizeof(double) * v.size());
 }
 

@@ -55,6 +55,7 @@ class StateReader {
  private:
   void raw(void* p, std::size_t n);
   void expect(char tag);
+  std::int64_t count(std::int64_t n, std::size_t width) const;
   std::string_view in_;
   std::size_t pos_ = 0;
 };
