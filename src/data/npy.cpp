@@ -1,5 +1,6 @@
 // NPY and NPZ files: the header parsed (descr, fortran_order, shape), the numeric types numpy
-// writes for features and labels, zip archives stored or deflated; flat float64 vectors written.
+// writes for features and labels, zip archives stored or deflated; flat float64 vectors and NPZ
+// archives of named arrays written.
 #include <zlib.h>
 
 #include <cmath>
@@ -14,13 +15,6 @@
 
 namespace eos {
 namespace {
-
-// An array as read: its shape and its values as doubles.
-struct NpyArray {
-  std::string descr;
-  std::vector<long> shape;
-  std::vector<double> values;
-};
 
 std::string shape_text(const std::vector<long>& shape) {
   std::string s = "(";
@@ -79,6 +73,24 @@ void parse_header(const std::string& h, NpyArray& a, const std::string& path) {
     a.shape.push_back(std::stol(it->str()));
 }
 
+// A byte string: one of numpy's '|Sn' (a 0-d array or one of one element).
+bool is_string(const NpyArray& a) { return a.descr.size() > 2 && a.descr.compare(0, 2, "|S") == 0; }
+
+NpyArray read_string(const std::string& data, NpyArray a, const std::string& path) {
+  long width = 0;
+  for (std::size_t k = 2; k < a.descr.size(); ++k) {
+    if (a.descr[k] < '0' || a.descr[k] > '9' || width > 1000000) throw InputError(path + ": bad NPY string type '" + a.descr + "'");
+    width = 10 * width + (a.descr[k] - '0');
+  }
+  long count = 1;
+  for (long d : a.shape) count *= d;
+  if (count != 1) throw InputError(path + ": an NPY array of strings, not one string");
+  if (static_cast<long>(data.size()) < width) throw InputError(path + ": short NPY file (its string cut off)");
+  a.text = data.substr(0, static_cast<std::size_t>(width));
+  a.text.erase(a.text.find_last_not_of('\0') + 1);
+  return a;
+}
+
 NpyArray parse_npy(const std::string& b, const std::string& path) {
   if (b.size() < 10 || b.compare(0, 6, "\x93NUMPY") != 0) throw InputError(path + ": not an NPY file (wrong magic)");
   const int major = static_cast<unsigned char>(b[6]);
@@ -91,6 +103,7 @@ NpyArray parse_npy(const std::string& b, const std::string& path) {
   if (b.size() < start) throw InputError(path + ": short NPY file (header cut off)");
   NpyArray a;
   parse_header(b.substr(8 + lenbytes, hlen), a, path);
+  if (is_string(a)) return read_string(b.substr(start), std::move(a), path);
   const std::size_t es = element_size(a.descr, path);
   double count = 1;
   for (long d : a.shape) count *= static_cast<double>(d);
@@ -198,16 +211,97 @@ std::vector<double> read_npy_vector(const std::string& path) {
   return a.values;
 }
 
-void write_npy_vector(const std::string& path, const double* values, long count) {
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(count) + ",), }";
+namespace {
+
+// An NPY file's bytes: version 1.0 header (padded to 64 bytes) and the raw little-endian data.
+std::string npy_bytes(const std::string& descr, const std::vector<long>& shape, const char* data, std::size_t size) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
   while ((10 + header.size() + 1) % 64 != 0) header += ' ';
   header += '\n';
   std::string out = std::string("\x93NUMPY\x01\x00", 8);
   out += static_cast<char>(header.size() & 0xff);
   out += static_cast<char>(header.size() >> 8);
   out += header;
-  out.append(reinterpret_cast<const char*>(values), static_cast<std::size_t>(count) * sizeof(double));
-  write_atomic(path, out);
+  out.append(data, size);
+  return out;
+}
+
+// The array's values in its descr: <f8 doubles, <i8 integers, |u1 bytes, |Sn a string.
+std::string raw_values(const NpyArray& a, const std::string& name) {
+  if (is_string(a)) return a.text + std::string(std::stoul(a.descr.substr(2)) - a.text.size(), '\0');
+  std::string raw;
+  auto put = [&raw](const auto& v) { raw.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  for (double v : a.values) {
+    if (a.descr == "<f8") put(v);
+    else if (a.descr == "<i8") put(static_cast<std::int64_t>(v));
+    else if (a.descr == "|u1") put(static_cast<std::uint8_t>(v));
+    else throw std::runtime_error("write_npz: array " + name + " of unsupported type " + a.descr);
+  }
+  return raw;
+}
+
+void put_le(std::string& out, std::uint32_t v, int bytes) {
+  for (int k = 0; k < bytes; ++k) out += static_cast<char>((v >> (8 * k)) & 0xff);
+}
+
+// A zip archive of stored (uncompressed) members, as numpy.savez writes.
+std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string out, directory;
+  for (const auto& [name, data] : members) {
+    if (data.size() >= 0xffffffffu || out.size() >= 0xffffffffu) throw std::runtime_error("write_npz: archive over 4 GiB");
+    const auto crc = static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(data.data()),
+                                                      static_cast<uInt>(data.size())));
+    const auto offset = static_cast<std::uint32_t>(out.size()), size = static_cast<std::uint32_t>(data.size());
+    std::string common;  // version needed, flags, method (stored), time, date, crc, sizes, name length
+    put_le(common, 20, 2), put_le(common, 0, 2), put_le(common, 0, 2), put_le(common, 0, 2), put_le(common, 0x21, 2);
+    put_le(common, crc, 4), put_le(common, size, 4), put_le(common, size, 4);
+    put_le(common, static_cast<std::uint32_t>(name.size()), 2);
+    put_le(out, 0x04034b50, 4);
+    out += common;
+    put_le(out, 0, 2);  // extra length
+    out += name;
+    out += data;
+    put_le(directory, 0x02014b50, 4);
+    put_le(directory, 20, 2);  // version made by
+    directory += common;
+    put_le(directory, 0, 2), put_le(directory, 0, 2), put_le(directory, 0, 2), put_le(directory, 0, 2);
+    put_le(directory, 0, 4), put_le(directory, offset, 4);  // external attributes, local header's offset
+    directory += name;
+  }
+  const auto dir_offset = static_cast<std::uint32_t>(out.size()), dir_size = static_cast<std::uint32_t>(directory.size());
+  out += directory;
+  put_le(out, 0x06054b50, 4);
+  put_le(out, 0, 2), put_le(out, 0, 2);
+  put_le(out, static_cast<std::uint32_t>(members.size()), 2), put_le(out, static_cast<std::uint32_t>(members.size()), 2);
+  put_le(out, dir_size, 4), put_le(out, dir_offset, 4), put_le(out, 0, 2);
+  return out;
+}
+
+}  // namespace
+
+void write_npy_vector(const std::string& path, const double* values, long count) {
+  write_atomic(path, npy_bytes("<f8", {count}, reinterpret_cast<const char*>(values),
+                               static_cast<std::size_t>(count) * sizeof(double)));
+}
+
+NamedArrays read_npz_arrays(const std::string& path) {
+  NamedArrays out;
+  for (const auto& [name, bytes] : zip_members(read_file_bytes(path), path)) {
+    const std::string stem = name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0
+                                 ? name.substr(0, name.size() - 4)
+                                 : name;
+    out.emplace_back(stem, parse_npy(bytes, path + ":" + name));
+  }
+  return out;
+}
+
+void write_npz(const std::string& path, const NamedArrays& arrays) {
+  std::vector<std::pair<std::string, std::string>> members;
+  for (const auto& [name, a] : arrays) {
+    const std::string raw = raw_values(a, name);
+    members.emplace_back(name + ".npy", npy_bytes(a.descr, a.shape, raw.data(), raw.size()));
+  }
+  write_atomic(path, zip_stored(members));
 }
 
 }  // namespace eos
