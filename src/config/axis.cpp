@@ -126,6 +126,7 @@ std::vector<std::string> checked_items(const KeySpec& spec, const std::string& t
 }  // namespace
 
 double axis_size(const KeySpec& spec, const std::string& text) {
+  if (spec.list) return 1;
   double n = 0;
   for (const std::string& item : checked_items(spec, text))
     n += is_range(spec, item) ? static_cast<double>(parse_range(spec.name, item).count) : 1.0;
@@ -133,6 +134,7 @@ double axis_size(const KeySpec& spec, const std::string& text) {
 }
 
 std::vector<std::string> expand_axis(const KeySpec& spec, const std::string& text) {
+  if (spec.list) return {canonical_value(spec, trim(text))};
   const std::vector<std::string> items = checked_items(spec, text);
   const double size = axis_size(spec, text);
   if (!spec.axis && size > 1)

@@ -18,6 +18,7 @@ struct KeySpec {
   std::string default_value;  // empty: the key has no default (must be given, or is optional)
   std::string doc;
   bool axis = false;          // may hold a list or range of values (a sweep axis)
+  bool list = false;          // one value that is itself a list: its commas separate items, not points
   double min = -std::numeric_limits<double>::infinity();
   bool min_exclusive = false;
   double max = std::numeric_limits<double>::infinity();
