@@ -20,7 +20,7 @@ struct Outcome {
   std::map<long, std::vector<double>> trace;  // step → loss, sharpness, extras
 };
 
-Outcome run(const test::TestJob& job, const RunCheckpoints* ck) {
+Outcome run(const test::TestJob& job, const RunStates* ck) {
   const Point& p = job.points().at(0);
   const RunConfig cfg = run_config(p.params);
   auto model = job.model().make(p.params);
@@ -62,7 +62,7 @@ void check_same(const RunOutcome& a, const RunOutcome& b) {
 void resumes_exactly(const std::string& text, const std::vector<std::string>& sets = {}) {
   const test::TestJob job(text, sets);
   std::map<long, std::string> states;
-  RunCheckpoints every{.every_s = 1e-12, .write = [&](const std::string& s, long t) { states[t] = s; }};
+  RunStates every{.every_s = 1e-12, .write = [&](const std::string& s, long t) { states[t] = s; }};
   const Outcome whole = run(job, &every);
   BOOST_REQUIRE_GE(states.size(), 3u);
   const Outcome plain = run(job, nullptr);  // handing out states changes nothing
@@ -71,7 +71,7 @@ void resumes_exactly(const std::string& text, const std::vector<std::string>& se
                              states.rbegin()->first};
   for (long t : picks) {
     BOOST_TEST_CONTEXT("resumed at step " << t) {
-      RunCheckpoints from{.resume = states.at(t)};
+      RunStates from{.resume = states.at(t)};
       const Outcome r = run(job, &from);
       check_same(whole.out, r.out);
       BOOST_TEST(r.trace.begin()->first >= t);
@@ -113,14 +113,14 @@ BOOST_AUTO_TEST_CASE(model_diagnostics) { resumes_exactly(kMinimalist); }  // eo
 BOOST_AUTO_TEST_CASE(states_of_other_runs_are_refused) {
   const test::TestJob job(kSparse), other(kMlp);
   std::map<long, std::string> states;
-  RunCheckpoints every{.every_s = 1e-12, .write = [&](const std::string& s, long t) { states[t] = s; }};
+  RunStates every{.every_s = 1e-12, .write = [&](const std::string& s, long t) { states[t] = s; }};
   run(job, &every);
   const std::string good = states.rbegin()->second;
-  RunCheckpoints foreign{.resume = good};
+  RunStates foreign{.resume = good};
   BOOST_CHECK_THROW(run(other, &foreign), StateError);  // another model's run
-  RunCheckpoints cut{.resume = good.substr(0, good.size() - 5)};
+  RunStates cut{.resume = good.substr(0, good.size() - 5)};
   BOOST_CHECK_THROW(run(job, &cut), StateError);
   const test::TestJob adam(kSparse, {"method=adam"});
-  RunCheckpoints method{.resume = good};
+  RunStates method{.resume = good};
   BOOST_CHECK_THROW(run(adam, &method), StateError);  // another method's state
 }

@@ -156,4 +156,36 @@ std::shared_ptr<const std::vector<double>> load_vector(const std::string& path) 
                                        [&] { return std::make_shared<const std::vector<double>>(read_npy_vector(path)); });
 }
 
+namespace {
+
+const NpyArray& member(const NamedArrays& arrays, const std::string& name, const std::string& path) {
+  for (const auto& [n, a] : arrays)
+    if (n == name) return a;
+  throw InputError(path + ": not a saved state of eos-sweep (no array '" + name + "')");
+}
+
+StateHeader read_state_header(const std::string& path) {
+  const NamedArrays arrays = read_npz_arrays(path);
+  auto text = [&](const char* name) {
+    const NpyArray& a = member(arrays, name, path);
+    if (a.descr.compare(0, 2, "|S") != 0) throw InputError(path + ": not a saved state of eos-sweep ('" + name + "' is not a string)");
+    return a.text;
+  };
+  StateHeader h{.model = text("model"), .method = text("method"), .point_id = text("point_id")};
+  const NpyArray& step = member(arrays, "step", path);
+  if (step.values.size() != 1) throw InputError(path + ": not a saved state of eos-sweep (its step is not a number)");
+  h.step = static_cast<long>(step.values[0]);
+  h.dim = static_cast<long>(member(arrays, "theta", path).values.size());
+  return h;
+}
+
+}  // namespace
+
+std::shared_ptr<const StateHeader> load_state_header(const std::string& path) {
+  using Header = std::shared_ptr<const StateHeader>;
+  struct Headers;
+  return once_per_key<Headers, Header>(files_digest({path}),
+                                       [&] { return std::make_shared<const StateHeader>(read_state_header(path)); });
+}
+
 }  // namespace eos

@@ -7,6 +7,7 @@
 
 #include "eos/exec/checkpoint.h"
 #include "eos/io/params_file.h"
+#include "eos/io/state_file.h"
 #include "eos/io/trace_file.h"
 #include "eos/util/text.h"
 
@@ -41,8 +42,11 @@ void warn(const std::string& msg) { std::fprintf(stderr, "eos-sweep run: warning
 // again from θ₀), with its state written every checkpoint_every seconds and when the sweep stops.
 class CheckpointedRun {
  public:
-  CheckpointedRun(const Point& point, const PointHooks& hooks, const RunConfig& cfg, std::optional<TraceWriter>& trace)
+  CheckpointedRun(const ModelInfo& model, const Point& point, const PointHooks& hooks, const RunConfig& cfg,
+                  std::optional<TraceWriter>& trace)
       : point_(point), store_(hooks.store), trace_(trace) {
+    start_from_state(point.params);
+    save_states(model, point);
     if (!store_ || !(cfg.checkpoint_every > 0)) return;
     checkpoints_.every_s = cfg.checkpoint_every;
     checkpoints_.write = [this](const std::string& state, long step) { write(state, step); };
@@ -52,7 +56,7 @@ class CheckpointedRun {
   }
   RunOutcome run(Model& m, const ModelInfo& model, const RunConfig& cfg, const TraceSink& sink) {
     try {
-      return run_gd(m, model, cfg, sink, checkpoints_.write ? &checkpoints_ : nullptr);
+      return run_gd(m, model, cfg, sink, &checkpoints_);
     } catch (const StateError& e) {  // a checkpoint of this point and build that the run refuses
       warn(set_checkpoint_aside(*store_, point_, std::string("its state does not fit the run (") + e.what() + ")"));
       checkpoints_.resume.clear();
@@ -66,6 +70,20 @@ class CheckpointedRun {
   bool written() const { return written_; }
 
  private:
+  // A branch starts from the saved state init_state names (checked when the job was loaded).
+  void start_from_state(const Params& p) {
+    if (!p.has("init_state")) return;
+    start_ = read_state_file(p.text("init_state"));
+    checkpoints_.start = &start_.state;
+  }
+  // The states save_states asks for, into the store.
+  void save_states(const ModelInfo& model, const Point& point) {
+    checkpoints_.save_at = save_steps(point.params);
+    if (!store_ || checkpoints_.save_at.empty()) return;
+    checkpoints_.save = [this, name = model.name](const SavedState& s) {
+      write_state_file(store_->state(point_.id, s.step), {s, name, point_.id});
+    };
+  }
   void resume(const Checkpoint& c) {
     checkpoints_.resume = c.run_state;
     before_s_ = c.wall_s;
@@ -77,18 +95,19 @@ class CheckpointedRun {
                  c.step);
   }
   void write(const std::string& state, long step) {
-    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     write_checkpoint(*store_, point_, {step, state, trace_ ? trace_->text() : std::string(), before_s_ + now});
     written_ = true;
   }
   const Point& point_;
   const ResultsStore* store_;
   std::optional<TraceWriter>& trace_;
-  RunCheckpoints checkpoints_;
+  StateFile start_;
+  RunStates checkpoints_;
   std::string first_trace_;
   double before_s_ = 0;
   bool written_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace
@@ -108,7 +127,7 @@ PointResult run_point(const ModelInfo& model, const Point& point, const PointHoo
         if (trace) trace->add(t, loss, s, tr);
         if (hooks.watch) hooks.watch(t, loss, s, tr);
       };
-    CheckpointedRun run(point, hooks, cfg, trace);
+    CheckpointedRun run(model, point, hooks, cfg, trace);
     PointResult r;
     r.run = run.run(*m, model, cfg, sink);
     r.theory = theory_of(model, point, r.run.finite_params);

@@ -1,6 +1,7 @@
 // The GD loop and the observers it runs.
 #include "eos/gd/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -84,18 +85,19 @@ struct Estimators {
 // divergence, with its whole state between steps (for checkpoints) in one place.
 class Descent {
  public:
-  Descent(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace, const RunCheckpoints* ckpt)
+  Descent(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace, const RunStates* ckpt)
       : model_(model),
         cfg_(cfg),
         ckpt_(ckpt),
         sched_(cfg),
-        theta_(model.initial()),
+        theta_(ckpt && ckpt->start ? ckpt->start->theta : model.initial()),
         est_(model, theta_.size(), cfg, info),
         watch_(cfg, sched_, model, est_.raw, info, trace, theta_),
         method_(make_method(cfg.method, model, theta_, static_cast<bool>(trace))),
         ntracked_(info.tracked.size()) {
     grad_.resize(theta_.size());
     prev_grad_.resize(theta_.size());
+    if (ckpt_ && ckpt_->start) start_from(*ckpt_->start);
     if (ckpt_ && !ckpt_->resume.empty()) restore(ckpt_->resume);
   }
   RunEnd run(RunStats& stats);
@@ -106,11 +108,13 @@ class Descent {
  private:
   bool step(RunStats& stats, RunEnd& end);
   void checkpoint_if_due();
+  void start_from(const SavedState& s);
+  void save_if_asked();
   std::string state() const;
   void restore(const std::string& bytes);
   Model& model_;
   const RunConfig& cfg_;
-  const RunCheckpoints* ckpt_;
+  const RunStates* ckpt_;
   const Schedule sched_;
   Vec theta_, grad_, prev_grad_;
   Mat hess_;
@@ -135,6 +139,7 @@ RunEnd Descent::run(RunStats& stats) {
 bool Descent::step(RunStats& stats, RunEnd& end) {
   const long t = t_;
   checkpoint_if_due();
+  save_if_asked();
   const bool sample = sched_.samples(t);
   const bool with_hess = sample && est_.raw.wants_dense();
   const double loss = model_.evaluate(theta_, grad_, with_hess ? &hess_ : nullptr);
@@ -178,6 +183,22 @@ void Descent::checkpoint_if_due() {
     last_checkpoint_ = now;
   }
   if (stopping) throw Interrupted();
+}
+
+// A branch: the method's state and the warm starts of its parent, when it runs the parent's method
+// (another method starts afresh from the parent's θ).
+void Descent::start_from(const SavedState& s) {
+  if (s.method != method_name(cfg_.method.kind)) return;
+  method_->restore(s.method_state);
+  est_.raw.set_warm(s.warm, s.warm_block);
+}
+
+// At the steps of save_at, the run's SavedState to save.
+void Descent::save_if_asked() {
+  if (!ckpt_ || !ckpt_->save || !std::binary_search(ckpt_->save_at.begin(), ckpt_->save_at.end(), t_)) return;
+  SavedState s{.step = t_, .theta = theta_, .method = method_name(cfg_.method.kind), .method_state = method_->state(),
+               .warm = est_.raw.warm(), .warm_block = est_.raw.warm_block()};
+  ckpt_->save(s);
 }
 
 // The run between steps, as records: the next step, θ, the last gradient, the method's state, the
@@ -225,7 +246,7 @@ std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& c
 }
 
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace,
-                  const RunCheckpoints* checkpoints) {
+                  const RunStates* checkpoints) {
   Descent d(model, info, cfg, trace, checkpoints);
   RunOutcome out;
   const RunEnd end = d.run(out.stats);

@@ -3,7 +3,11 @@
 
 #include <algorithm>
 
+#include <cmath>
+
+#include "eos/data/catalog.h"
 #include "eos/model/run_options.h"
+#include "eos/util/number.h"
 #include "eos/util/text.h"
 
 namespace eos {
@@ -93,8 +97,52 @@ void check_companion_keys(const Params& p) {
 
 }  // namespace
 
+const std::vector<std::string>& runner_id_entries() {
+  static const std::vector<std::string> entries = {"init_state_digest"};
+  return entries;
+}
+
+std::vector<long> save_steps(const Params& p) {
+  std::vector<long> steps;
+  if (!p.has("save_states") || p.text("save_states") == "none") return steps;
+  std::string text = p.text("save_states");
+  std::replace(text.begin(), text.end(), ',', ' ');
+  for (const auto& item : split_list(text, ' ')) {
+    double v = 0;
+    if (!parse_number(item, v) || v != std::floor(v) || v < 0)
+      throw InputError("save_states: " + quote_input(item) + " is not a step (a whole number >= 0)");
+    steps.push_back(static_cast<long>(v));
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+void resolve_run_keys(const ModelInfo& model, Params& p) {
+  if (!p.has("init_state")) return;
+  const std::string path = p.text("init_state");
+  const auto head = [&] {
+    try {
+      return load_state_header(path);
+    } catch (const InputError& e) {
+      throw InputError(std::string("init_state: ") + e.what());
+    }
+  }();
+  if (head->model != model.name)
+    throw InputError("init_state: " + path + " holds a state of model " + quote_input(head->model) + ", not " + model.name);
+  const long dim = model.dim ? model.dim(p) : head->dim;
+  if (head->dim != dim)
+    throw InputError("init_state: " + path + " holds " + std::to_string(head->dim) + " parameters, the model has " +
+                     std::to_string(dim));
+  p.set("init_state_digest", files_digest({path}));
+  p.set("init_state_parent", head->point_id);
+  p.set("init_state_step", std::to_string(head->step));
+}
+
 void check_run_keys(const Params& p) {
   check_companion_keys(p);
+  for (long s : save_steps(p))
+    if (p.has("steps") && s > p.integer("steps"))
+      throw InputError("save_states: step " + std::to_string(s) + " is beyond steps = " + p.text("steps"));
   if (!p.has("method")) return;
   const MethodKind m = method_kind(p.text("method"));
   const auto used = keys_used_by(m);
@@ -141,6 +189,14 @@ const std::vector<KeySpec>& runner_keys() {
        .doc = "write a per-step trace every k steps (0: none)", .min = 0, .in_id = false},
       {.name = "trace_points", .type = KeyType::Text, .default_value = "all",
        .doc = "points to trace: all, or a list of ids or grid indices", .min = 0, .in_id = false},
+      {.name = "save_states", .type = KeyType::Text, .default_value = "none",
+       .doc = "steps at which the point's state (θ, the method's state, warm starts) is written to "
+              "DIR/states/ID-STEP.npz: a list of steps (none: never)",
+       .list = true, .min = 0, .in_id = false},
+      {.name = "init_state", .type = KeyType::Text,
+       .doc = "start every point from this saved state (a DIR/states/ID-STEP.npz) instead of θ₀: θ, and the "
+              "method's state and warm starts when the point runs the same method; in the id by content",
+       .axis = true, .min = 0, .in_id = false},
       {.name = "checkpoint_every", .default_value = "600",
        .doc = "a point running longer writes its whole state to DIR/checkpoints every this many seconds and "
               "when the sweep is stopped, and a rerun continues it from there (0: never)",

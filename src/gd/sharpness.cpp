@@ -99,6 +99,11 @@ double SharpnessEstimator::estimate(const Vec& theta, const Mat* hess, const Vec
   return s;
 }
 
+void SharpnessEstimator::set_warm(const Vec& warm, const Mat& block) {
+  if (warm.size() == dim_) warm_ = warm;
+  if (block.rows() == dim_) warm_block_ = block;
+}
+
 void SharpnessEstimator::save(StateWriter& w) const {
   w.put(warm_);
   w.put(warm_block_);

@@ -43,6 +43,7 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
     params.set("steps", std::to_string(steps), static_cast<double>(steps));
   }
   if (model.resolve) model.resolve(params);
+  resolve_run_keys(model, params);
   check_precision(model, params);
   if (model.check) model.check(params);
   check_run_keys(params);
@@ -157,6 +158,7 @@ void GridWalker::derive(Params& params) {
     params.set_at(steps_slot_, std::to_string(steps), static_cast<double>(steps), true);
   }
   if (job_.model->resolve) job_.model->resolve(params);
+  resolve_run_keys(*job_.model, params);
   check_precision(*job_.model, params);
   if (job_.model->check) job_.model->check(params);
   check_run_keys(params);
@@ -184,7 +186,7 @@ bool GridWalker::next(Point& p) {
       derive(p.params);
       if (derive_eta_) changed = std::min(changed, eta_slot_);
       if (derive_steps_) changed = std::min(changed, steps_slot_);
-      if (job_.model->resolve) changed = 0;  // its id entries may change with any key
+      if (job_.model->resolve || job_.find("init_state")) changed = 0;  // id entries may change with any key
     }
   } catch (const InputError& e) {
     std::string where;
@@ -268,8 +270,9 @@ PointIds::PointIds(const ModelInfo& model) : model_("model=" + model.name) {
       }
       keys_.push_back(std::move(id));
     }
-  for (const auto& e : model.id_entries)
-    if (!known(e)) keys_.push_back({e});
+  for (const auto* entries : {&model.id_entries, &runner_id_entries()})
+    for (const auto& e : *entries)
+      if (!known(e)) keys_.push_back({e});
   std::sort(keys_.begin(), keys_.end(), [](const IdKey& a, const IdKey& b) { return a.name < b.name; });
 }
 

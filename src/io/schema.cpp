@@ -57,12 +57,14 @@ SchemaOptions schema_options(const Job& job) {
   o.refining = refine_spec(job).enabled();
   o.methods = given_any(job, method_keys());
   o.flows = given_any(job, companion_keys());
+  o.branches = std::find(job.given.begin(), job.given.end(), "init_state") != job.given.end();
   return o;
 }
 
 SchemaOptions schema_options(const std::vector<std::string>& header) {
   auto has = [&](const char* c) { return std::find(header.begin(), header.end(), c) != header.end(); };
-  return {.refining = has("refine_depth"), .methods = has("edge_level"), .flows = has("cf_loss_err")};
+  return {.refining = has("refine_depth"), .methods = has("edge_level"), .flows = has("cf_loss_err"),
+          .branches = has("parent_id")};
 }
 
 Schema::Schema(const ModelInfo& model, const SchemaOptions& options) : model_(model) {
@@ -77,6 +79,11 @@ Schema::Schema(const ModelInfo& model, const SchemaOptions& options) : model_(mo
   add("eta_star", ColumnRole::EtaStar);
   add("steps", ColumnRole::Steps);
   for (const KeySpec* k : run_key_columns(model, options)) add(k->name, ColumnRole::RunKey);
+  if (options.branches) {  // a branch: its saved state, and the point and step it was saved at
+    add("init_state", ColumnRole::RunKey);
+    add("parent_id", ColumnRole::Entry);
+    add("parent_step", ColumnRole::Entry);
+  }
   for (std::size_t k = 0; k < run_columns().size(); ++k)
     if (in_schema(run_columns()[k], options)) add(run_columns()[k].name, ColumnRole::Run, k);
   for (std::size_t k = 0; k < model.tracked.size(); ++k) {
@@ -134,6 +141,10 @@ Field Schema::value(const Column& c, const Point& point, const PointResult& r) c
     case ColumnRole::Model: return model_.name;
     case ColumnRole::Key:
     case ColumnRole::RunKey: return p.has(c.name) ? p.text(c.name) : std::string();
+    case ColumnRole::Entry: {
+      const std::string entry = c.name == "parent_id" ? "init_state_parent" : "init_state_step";
+      return p.has(entry) ? p.text(entry) : std::string();
+    }
     case ColumnRole::Eta: return p.text("eta");
     case ColumnRole::EtaRel:
       if (p.has("eta_rel")) return p.text("eta_rel");

@@ -29,6 +29,16 @@ DataSource load_data(const std::string& value);
 // A flat float64 NPY file (parameters), read once per process by content; throws InputError.
 std::shared_ptr<const std::vector<double>> load_vector(const std::string& path);
 
+// What a saved state (eos-sweep's DIR/states/ID-STEP.npz, io/state_file.h) is of: the model,
+// the method, the point and the step it was saved at, and its parameter count — read once per
+// process by content; throws InputError naming the file when it is not one.
+struct StateHeader {
+  std::string model, method, point_id;  // point_id: the point it was saved from
+  long step = 0;
+  long dim = 0;
+};
+std::shared_ptr<const StateHeader> load_state_header(const std::string& path);
+
 // The content hash of files (FNV-1a 64 of each file's bytes and size), 16 hex digits; each file
 // hashed once per process (keyed by its path, size, inode and modification time).
 std::string files_digest(const std::vector<std::string>& paths);

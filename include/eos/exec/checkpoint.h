@@ -16,7 +16,7 @@ namespace eos {
 
 struct Checkpoint {
   long step = 0;           // the step the run continues at
-  std::string run_state;   // gd/run.h RunCheckpoints' state
+  std::string run_state;   // gd/run.h RunStates' state
   std::string trace;       // the trace's rows so far (TraceWriter::text), empty when not traced
   double wall_s = 0;       // seconds the point has run so far
 };

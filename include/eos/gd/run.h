@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "eos/gd/method.h"
 #include "eos/gd/observers.h"
 #include "eos/gd/settings.h"
 #include "eos/gd/stats.h"
@@ -36,19 +37,37 @@ struct RunOutcome {
 // method other than gd, psharpness for an adaptive one, then the flows' (gd/companions.h).
 std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg);
 
-// Checkpoints of a run: its whole state at the top of a step (gd/state_io.h records), handed to
-// write every every_s seconds and when the stop flag is raised (then Interrupted is thrown), and a
-// state written so to continue from. What a run continued from a state computes is bit for bit
-// what it would have computed without the interruption.
-struct RunCheckpoints {
+// A run's state at the top of a step as arrays (save_states writes it, a branch starts from it):
+// θ, the method's state and the sharpness estimator's warm starts.
+struct SavedState {
+  long step = 0;
+  Vec theta;
+  std::string method;    // the method's name (its state is restored only into the same method)
+  MethodState method_state;
+  Vec warm;              // the Hessian sharpness estimator's warm start (Lanczos), when it has one
+  Mat warm_block;        // and the block solver's
+};
+
+// What a run keeps of its states and where it starts:
+// - checkpoints: its whole state at the top of a step (gd/state_io.h records), handed to write
+//   every every_s seconds and when the stop flag is raised (then Interrupted is thrown), and a
+//   state written so to continue from (resume): what a run continued from a state computes is bit
+//   for bit what it would have computed without the interruption;
+// - saved states: at each step of save_at, its SavedState handed to save;
+// - a start: θ₀ and, for the same method, its state and warm starts from a SavedState (a branch),
+//   the run's steps counted from there.
+struct RunStates {
   double every_s = 0;                                                 // 0: not on time
   std::function<void(const std::string& state, long step)> write;     // empty: no checkpoints
   std::string resume;                                                 // empty: from θ₀
+  std::vector<long> save_at;                                          // sorted steps
+  std::function<void(const SavedState&)> save;
+  const SavedState* start = nullptr;                                  // null: the model's θ₀
 };
 
 // Run GD; never throws for a diverging run (that is a result). Throws Interrupted on stop, and
 // StateError when checkpoints->resume is not a state of this run.
 RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, const TraceSink& trace = {},
-                  const RunCheckpoints* checkpoints = nullptr);
+                  const RunStates* checkpoints = nullptr);
 
 }  // namespace eos

@@ -8,6 +8,7 @@
 #include "eos/config/key.h"
 #include "eos/config/params.h"
 #include "eos/gd/method.h"
+#include "eos/model/model.h"
 
 namespace eos {
 
@@ -59,6 +60,16 @@ const std::vector<KeySpec>& companion_keys();
 // The method keys every model offers (method, momentum, beta1, beta2, eps, bias_correction,
 // frozen, flow_alpha, flow_max_step): keys added since 0.1, in no id at their defaults.
 const std::vector<KeySpec>& method_keys();
+
+// The entries of a point's id that the runner's keys add (init_state's content digest): hashed when
+// a point has them.
+const std::vector<std::string>& runner_id_entries();
+// The steps of save_states, sorted (throws InputError for one that is not a whole number).
+std::vector<long> save_steps(const Params& p);
+// Resolve the runner's keys of a point of model: init_state's digest (in the id), the point and
+// step it was saved from (init_state_parent, init_state_step); throws InputError when the file is
+// missing or not a saved state, or of another model or parameter count.
+void resolve_run_keys(const ModelInfo& model, Params& p);
 
 // Checks of a resolved point's runner keys across keys (throws InputError naming the key): a
 // method key set for a method that does not use it (momentum with gd), frozen without an adaptive

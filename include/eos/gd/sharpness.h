@@ -48,6 +48,10 @@ class SharpnessEstimator {
   // same next estimate.
   void save(StateWriter& w) const;
   void load(StateReader& r);
+  // The warm starts alone (a saved state's), and set from one (a branch's) when they fit.
+  const Vec& warm() const { return warm_; }
+  const Mat& warm_block() const { return warm_block_; }
+  void set_warm(const Vec& warm, const Mat& block);
 
  private:
   double lanczos(const Vec& theta, const Vec* d);

@@ -17,7 +17,7 @@
 namespace eos {
 
 enum class ColumnRole {
-  Id, Model, Key, Eta, EtaRel, EtaStar, Steps, RunKey, Run, TrackedFinal, TrackedTail, End, Wall, Message, Depth
+  Id, Model, Key, Eta, EtaRel, EtaStar, Steps, RunKey, Entry, Run, TrackedFinal, TrackedTail, End, Wall, Message, Depth
 };
 
 // The optional column groups of a results file.
@@ -26,12 +26,13 @@ struct SchemaOptions {
   bool methods = false;   // the method keys the model does not declare itself (gd/settings.h
                           // method_keys) and ColumnGroup::Method's run columns (edge_level, psharpness_*)
   bool flows = false;     // the companion keys (companion_keys) and ColumnGroup::Flows's run columns
+  bool branches = false;  // init_state and where it was saved: parent_id, parent_step
   SchemaOptions operator|(const SchemaOptions& o) const {
-    return {refining || o.refining, methods || o.methods, flows || o.flows};
+    return {refining || o.refining, methods || o.methods, flows || o.flows, branches || o.branches};
   }
 };
 // The groups a job's rows need: refining when it refines, methods when it gives a method key,
-// flows when it gives a companion key.
+// flows when it gives a companion key, branches when it gives init_state.
 SchemaOptions schema_options(const Job& job);
 // The groups a results file's header holds.
 SchemaOptions schema_options(const std::vector<std::string>& header);
