@@ -226,6 +226,28 @@ job mlp_npy_count      "dataset: $D/x-labels.npy: 1 labels for 2 samples" "${ML}
 job mlp_npy_short      "dataset: $D/cut.npy: short NPY file: 8 data bytes for shape (2, 1)" "${ML}dataset = $D/cut.npy"
 job mlp_npz_not_zip    "dataset: $D/bad.npz: not an NPZ file (no zip directory)" "${ML}dataset = $D/bad.npz"
 job mlp_init_length    "init_params: $D/wrong_length.npy holds 7 parameters, the network has 29" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/wrong_length.npy"
+# Saved states (init_state, save_states): real ones written by the binary, then damaged copies.
+"$E" run /dev/stdin --out "$D/states-run" --progress none 2>/dev/null <<<"${ML}dataset = $D/good.csv"$'\nsave_states = 0, 2' ||
+  echo "FAIL setup: could not write saved states" > "$T/res/states_setup.res"
+ST=$(ls "$D"/states-run/states/*-2.npz 2>/dev/null | head -n 1)
+cp "$ST" "$D/state.npz" 2>/dev/null
+head -c 300 "$D/state.npz" > "$D/state_cut.npz"
+cp "$D/state.npz" "$D/state_flipped.npz"
+printf 'X' | dd of="$D/state_flipped.npz" bs=1 seek=200 conv=notrunc status=none  # inside theta's data
+printf 'not a state' > "$D/state_text.npz"
+"$E" run /dev/stdin --out "$D/states-sr" --progress none 2>/dev/null <<<"${GOOD}save_states = 5"
+SR=$(ls "$D"/states-sr/states/*-5.npz 2>/dev/null | head -n 1)
+job init_state_missing "init_state: $D/none.npz: cannot read"     "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/none.npz"
+job init_state_cut     "init_state: $D/state_cut.npz:"            "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/state_cut.npz"
+job init_state_flip    "init_state: $D/state_flipped.npz: NPZ member theta.npy is damaged (its CRC-32 does not match)" "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/state_flipped.npz"
+job init_state_text    "init_state: $D/state_text.npz: not an NPZ file" "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/state_text.npz"
+job init_state_npy     "init_state: $D/wrong_length.npy: not an NPZ file" "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/wrong_length.npy"
+job init_state_model   "holds a state of model 'sparse-relu', not mlp" "${ML}dataset = $D/good.csv"$'\ninit_state = '"$SR"
+job init_state_shape   "init_state: $D/state.npz holds 29 parameters, the model has 57" $'model = mlp\neta = 0.1\nsteps = 3\nwidth = 5\nn = 4\nn_test = 1\n'"dataset = $D/good.csv"$'\ninit_state = '"$D/state.npz"
+job init_state_steps   "steps: 2 is not beyond step 2 of init_state" "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/state.npz"
+job save_states_beyond "save_states: step 9 is beyond steps = 5"  "${GOOD}save_states = 2, 9"
+job save_states_word   "save_states: 'soon' is not a step"         "${GOOD}save_states = soon"
+job save_states_before "save_states: step 1 is before step 2 of init_state" $'model = mlp\neta = 0.1\nsteps = 6\nwidth = 3\nn = 4\nn_test = 1\n'"dataset = $D/good.csv"$'\nsave_states = 1\ninit_state = '"$D/state.npz"
 if [ -e /usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz ]; then
   job mlp_digits_n     "n: 5000 training samples asked, the set has 1797" "${MB}n = 5000"
 fi

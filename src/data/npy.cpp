@@ -166,6 +166,7 @@ std::vector<std::pair<std::string, std::string>> zip_members(const std::string& 
   for (std::size_t e = 0; e < count; ++e) {
     if (at + 46 > b.size() || le(b, at, 4) != 0x02014b50) throw InputError(path + ": corrupt NPZ zip directory");
     const std::size_t method = le(b, at + 10, 2), csize = le(b, at + 20, 4), usize = le(b, at + 24, 4);
+    const std::uint32_t crc = le(b, at + 16, 4);
     const std::size_t nlen = le(b, at + 28, 2), xlen = le(b, at + 30, 2), clen = le(b, at + 32, 2), off = le(b, at + 42, 4);
     const std::string name = b.substr(at + 46, nlen);
     at += 46 + nlen + xlen + clen;
@@ -173,9 +174,11 @@ std::vector<std::pair<std::string, std::string>> zip_members(const std::string& 
     const std::size_t data = off + 30 + le(b, off + 26, 2) + le(b, off + 28, 2);
     if (data + csize > b.size()) throw InputError(path + ": short NPZ file (member " + name + " cut off)");
     const std::string raw = b.substr(data, csize);
-    if (method == 0) out.emplace_back(name, raw);
-    else if (method == 8) out.emplace_back(name, inflate_raw(raw, usize, path));
-    else throw InputError(path + ": NPZ member " + name + " uses an unsupported compression");
+    if (method != 0 && method != 8) throw InputError(path + ": NPZ member " + name + " uses an unsupported compression");
+    std::string member = method == 0 ? raw : inflate_raw(raw, usize, path);
+    if (crc32(0, reinterpret_cast<const Bytef*>(member.data()), static_cast<uInt>(member.size())) != crc)
+      throw InputError(path + ": NPZ member " + name + " is damaged (its CRC-32 does not match)");
+    out.emplace_back(name, std::move(member));
   }
   return out;
 }

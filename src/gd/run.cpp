@@ -98,6 +98,7 @@ class Descent {
     grad_.resize(theta_.size());
     prev_grad_.resize(theta_.size());
     if (ckpt_ && ckpt_->start) start_from(*ckpt_->start);
+    start_ = first_ = t_;
     if (ckpt_ && !ckpt_->resume.empty()) restore(ckpt_->resume);
   }
   RunEnd run(RunStats& stats);
@@ -122,7 +123,9 @@ class Descent {
   Watch watch_;
   std::unique_ptr<Method> method_;
   std::size_t ntracked_;
-  long t_ = 0, start_ = 0;  // the next step, and the step the run started (or was restored) at
+  // The next step; the step the run began at (0, or a branch's state's); and the step it started
+  // or was restored at in this process.
+  long t_ = 0, first_ = 0, start_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
@@ -149,7 +152,7 @@ bool Descent::step(RunStats& stats, RunEnd& end) {
     return false;
   }
   stats.grad_norm_final = grad_.norm();
-  Step step(t, theta_, loss, grad_, t > 0 ? &prev_grad_ : nullptr, stats.grad_norm_final, sample, model_, est_.raw,
+  Step step(t, theta_, loss, grad_, t > first_ ? &prev_grad_ : nullptr, stats.grad_norm_final, sample, model_, est_.raw,
             with_hess ? &hess_ : nullptr, ntracked_);
   step.companion = method_->companion();
   step.prev_step = method_->last_step();
@@ -185,9 +188,10 @@ void Descent::checkpoint_if_due() {
   if (stopping) throw Interrupted();
 }
 
-// A branch: the method's state and the warm starts of its parent, when it runs the parent's method
-// (another method starts afresh from the parent's θ).
+// A branch: its steps counted on from the state's, and the method's state and the warm starts of
+// its parent when it runs the parent's method (another method starts afresh from the parent's θ).
 void Descent::start_from(const SavedState& s) {
+  t_ = s.step;
   if (s.method != method_name(cfg_.method.kind)) return;
   method_->restore(s.method_state);
   est_.raw.set_warm(s.warm, s.warm_block);

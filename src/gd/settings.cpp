@@ -140,9 +140,17 @@ void resolve_run_keys(const ModelInfo& model, Params& p) {
 
 void check_run_keys(const Params& p) {
   check_companion_keys(p);
-  for (long s : save_steps(p))
+  const long first = p.has("init_state_step") ? p.integer("init_state_step") : 0;  // a branch counts on
+  if (first > 0 && p.has("steps") && p.integer("steps") <= first)
+    throw InputError("steps: " + p.text("steps") + " is not beyond step " + std::to_string(first) +
+                     " of init_state (a branch counts its steps on from its state's)");
+  for (long s : save_steps(p)) {
     if (p.has("steps") && s > p.integer("steps"))
       throw InputError("save_states: step " + std::to_string(s) + " is beyond steps = " + p.text("steps"));
+    if (s < first)
+      throw InputError("save_states: step " + std::to_string(s) + " is before step " + std::to_string(first) +
+                       " of init_state, where the branch begins");
+  }
   if (!p.has("method")) return;
   const MethodKind m = method_kind(p.text("method"));
   const auto used = keys_used_by(m);
@@ -195,7 +203,8 @@ const std::vector<KeySpec>& runner_keys() {
        .list = true, .min = 0, .in_id = false},
       {.name = "init_state", .type = KeyType::Text,
        .doc = "start every point from this saved state (a DIR/states/ID-STEP.npz) instead of θ₀: θ, and the "
-              "method's state and warm starts when the point runs the same method; in the id by content",
+              "method's state and warm starts when the point runs the same method; its steps go on from the "
+              "state's (steps is the last step); in the id by content",
        .axis = true, .min = 0, .in_id = false},
       {.name = "checkpoint_every", .default_value = "600",
        .doc = "a point running longer writes its whole state to DIR/checkpoints every this many seconds and "

@@ -55,7 +55,8 @@ struct SavedState {
 //   for bit what it would have computed without the interruption;
 // - saved states: at each step of save_at, its SavedState handed to save;
 // - a start: θ₀ and, for the same method, its state and warm starts from a SavedState (a branch),
-//   the run's steps counted from there.
+//   the run's steps counted on from the state's (a branch of a run at step t with steps = T ends
+//   at the run's step T).
 struct RunStates {
   double every_s = 0;                                                 // 0: not on time
   std::function<void(const std::string& state, long step)> write;     // empty: no checkpoints
