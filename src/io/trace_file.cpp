@@ -1,6 +1,7 @@
 // Trace files: writing and reading.
 #include "eos/io/trace_file.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -45,6 +46,15 @@ void TraceWriter::save(const std::string& path) const {
 }
 
 int TraceTable::column(const std::string& name) const { return index_of(columns, name); }
+
+std::vector<double> TraceTable::numbers(const std::string& name) const {
+  std::vector<double> out(rows.size(), NAN);
+  const int k = column(name);
+  if (k < 0) return out;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (!parse_number(rows[i][static_cast<std::size_t>(k)], out[i])) out[i] = NAN;
+  return out;
+}
 
 TraceTable read_trace(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

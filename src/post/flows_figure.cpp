@@ -10,16 +10,6 @@
 namespace eos {
 namespace {
 
-// Column c of the trace as numbers (NaN where not a number or when the trace lacks it).
-std::vector<double> column_of(const TraceTable& t, const std::string& c) {
-  std::vector<double> out(t.rows.size(), NAN);
-  const int k = t.column(c);
-  if (k < 0) return out;
-  for (std::size_t i = 0; i < t.rows.size(); ++i)
-    if (!parse_number(t.rows[i][static_cast<std::size_t>(k)], out[i])) out[i] = NAN;
-  return out;
-}
-
 Panel panel(const std::string& label, bool log) {
   Panel p{.legend = Legend::InsideBoxed, .grid = true};
   p.x = {.label = "step (time η·step)"};
@@ -32,7 +22,7 @@ void add(Panel& p, const TraceTable& t, const std::vector<double>& step, const s
          Color color, Dash dash = Dash::Solid, double width = 1.5) {
   if (t.column(c) < 0) return;
   Series s{.title = title, .color = color, .dash = dash, .width = width};
-  add_points(s, step, column_of(t, c), kTracePoints);
+  add_points(s, step, t.numbers(c), kTracePoints);
   if (!s.x.empty()) p.series.push_back(std::move(s));
 }
 
@@ -40,7 +30,7 @@ void add(Panel& p, const TraceTable& t, const std::vector<double>& step, const s
 bool wide(const TraceTable& t, const std::vector<std::string>& cols) {
   double lo = INFINITY, hi = 0;
   for (const auto& c : cols)
-    for (double v : column_of(t, c))
+    for (double v : t.numbers(c))
       if (v > 0 && std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
   return hi > 20 * lo;
 }
@@ -54,7 +44,7 @@ bool has_flows(const TraceTable& t) {
 
 Figure flows_figure(const TraceTable& t, const TraceSource& source) {
   if (!has_flows(t)) throw InputError("a trace without flows (run with flows = central or gradient)");
-  const auto step = column_of(t, "step");
+  const auto step = t.numbers("step");
   const Color gd{Color::Role::Cycle, 0}, cf{Color::Role::Cycle, 1}, gf{Color::Role::Cycle, 2};
   Panel loss = panel("training loss", wide(t, {"loss", "cf_loss", "gf_loss"}));
   // (the predictions first and wide, GD's thin line over them)

@@ -12,20 +12,10 @@
 namespace eos {
 namespace {
 
-// Column c of a trace as numbers (NaN where not a number, or when the trace lacks it).
-std::vector<double> column_of(const TraceTable& t, const std::string& c) {
-  std::vector<double> out(t.rows.size(), NAN);
-  const int k = t.column(c);
-  if (k < 0) return out;
-  for (std::size_t i = 0; i < t.rows.size(); ++i)
-    if (!parse_number(t.rows[i][static_cast<std::size_t>(k)], out[i])) out[i] = NAN;
-  return out;
-}
-
 // "η = 0.1", with the method ("η = 0.2  polyak, β = 0.9"; "flow" for a flow trace of a version
 // without methods, which has gd_distance).
 std::string line_title(const TraceTable& t, const std::string& method) {
-  const auto two = column_of(t, "two_over_eta");
+  const auto two = t.numbers("two_over_eta");
   char buf[64];
   std::snprintf(buf, sizeof buf, "η = %.4g", two.empty() ? NAN : 2 / two.front());
   if (!method.empty()) return std::string(buf) + "  " + method;
@@ -48,7 +38,7 @@ Panel panel(const std::string& label, bool log) {
 bool spans_decades(const std::vector<TraceTable>& traces) {
   double lo = INFINITY, hi = 0;
   for (const auto& t : traces)
-    for (double v : column_of(t, "loss"))
+    for (double v : t.numbers("loss"))
       if (v > 0 && std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
   return hi > 20 * lo;
 }
@@ -58,7 +48,7 @@ std::vector<std::size_t> order_of(const std::vector<TraceTable>& traces) {
   std::vector<std::size_t> idx(traces.size());
   for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = k;
   auto key = [&](std::size_t k) {
-    const auto two = column_of(traces[k], "two_over_eta");
+    const auto two = traces[k].numbers("two_over_eta");
     return std::make_pair(two.empty() ? 0.0 : -two.front(), traces[k].column("gd_distance") >= 0);
   };
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
@@ -81,19 +71,19 @@ Figure overlay_figure(const std::vector<TraceTable>& traces, const std::vector<T
   for (std::size_t k = 0; k < order.size(); ++k) {
     const TraceTable& t = traces[order[k]];
     const std::string method = order[k] < sources.size() ? sources[order[k]].method : "";
-    const auto step = column_of(t, "step");
+    const auto step = t.numbers("step");
     const Color c{Color::Role::Cycle, static_cast<int>(k)};
     Series s{.title = line_title(t, method), .color = c}, edge{.color = c, .dash = Dash::Dashed, .width = 1.0};
-    add_points(s, step, column_of(t, judged_column(t)), kTracePoints);
-    add_points(edge, step, column_of(t, level_column(t)), kTracePoints);
+    add_points(s, step, t.numbers(judged_column(t)), kTracePoints);
+    add_points(edge, step, t.numbers(level_column(t)), kTracePoints);
     sharp.series.push_back(std::move(s));
     sharp.series.push_back(std::move(edge));
     Series l{.color = c};
-    add_points(l, step, column_of(t, "loss"), kTracePoints);
+    add_points(l, step, t.numbers("loss"), kTracePoints);
     loss.series.push_back(std::move(l));
     if (t.column("gd_distance") >= 0) {
       Series d{.title = line_title(t, method), .color = c};
-      add_points(d, step, column_of(t, "gd_distance"), kTracePoints);
+      add_points(d, step, t.numbers("gd_distance"), kTracePoints);
       dist.series.push_back(std::move(d));
     }
   }

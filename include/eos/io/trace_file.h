@@ -38,6 +38,8 @@ struct TraceTable {
   std::vector<std::vector<std::string>> rows;
   // Index of a column, or -1.
   int column(const std::string& name) const;
+  // A column as numbers: NaN where a cell is not a number, all NaN when the trace lacks it.
+  std::vector<double> numbers(const std::string& name) const;
 };
 
 // Read a trace file (throws InputError: unreadable, empty, not a trace, no rows).
