@@ -65,7 +65,7 @@ Figure overlay_figure(const std::vector<TraceTable>& traces, const std::vector<T
       std::any_of(traces.begin(), traces.end(), [](const TraceTable& t) { return t.column("edge_level") >= 0; });
   Panel sharp = panel(any_preconditioned ? "sharpness S (λ₁(P⁻¹H) for adaptive methods)" : "sharpness S", false),
         loss = panel("training loss", spans_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
-  sharp.y.pad_high = 0.3;
+  sharp.y.pad_high = std::max(0.3, 0.1 * static_cast<double>(traces.size() + 1));  // room for the legend's lines
   sharp.legend = dist.legend = Legend::InsideBoxed;  // opaque: a 2/η line may run through it
   const auto order = order_of(traces);
   for (std::size_t k = 0; k < order.size(); ++k) {
