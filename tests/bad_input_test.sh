@@ -227,7 +227,8 @@ job mlp_npy_short      "dataset: $D/cut.npy: short NPY file: 8 data bytes for sh
 job mlp_npz_not_zip    "dataset: $D/bad.npz: not an NPZ file (no zip directory)" "${ML}dataset = $D/bad.npz"
 job mlp_init_length    "init_params: $D/wrong_length.npy holds 7 parameters, the network has 29" "${ML}dataset = $D/good.csv"$'\ninit_params = '"$D/wrong_length.npy"
 # Saved states (init_state, save_states): real ones written by the binary, then damaged copies.
-"$E" run /dev/stdin --out "$D/states-run" --progress none 2>/dev/null <<<"${ML}dataset = $D/good.csv"$'\nsave_states = 0, 2' ||
+printf '%s' "${ML}dataset = $D/good.csv"$'\nsave_states = 0, 2\n' > "$D/states.ini"
+"$E" run "$D/states.ini" --out "$D/states-run" --progress none 2>/dev/null ||
   echo "FAIL setup: could not write saved states" > "$T/res/states_setup.res"
 ST=$(ls "$D"/states-run/states/*-2.npz 2>/dev/null | head -n 1)
 cp "$ST" "$D/state.npz" 2>/dev/null
@@ -235,7 +236,8 @@ head -c 300 "$D/state.npz" > "$D/state_cut.npz"
 cp "$D/state.npz" "$D/state_flipped.npz"
 printf 'X' | dd of="$D/state_flipped.npz" bs=1 seek=200 conv=notrunc status=none  # inside theta's data
 printf 'not a state' > "$D/state_text.npz"
-"$E" run /dev/stdin --out "$D/states-sr" --progress none 2>/dev/null <<<"${GOOD}save_states = 5"
+printf '%s' "${GOOD}save_states = 5"$'\n' > "$D/states-sr.ini"
+"$E" run "$D/states-sr.ini" --out "$D/states-sr" --progress none 2>/dev/null
 SR=$(ls "$D"/states-sr/states/*-5.npz 2>/dev/null | head -n 1)
 job init_state_missing "init_state: $D/none.npz: cannot read"     "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/none.npz"
 job init_state_cut     "init_state: $D/state_cut.npz:"            "${ML}dataset = $D/good.csv"$'\ninit_state = '"$D/state_cut.npz"
