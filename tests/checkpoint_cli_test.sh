@@ -30,16 +30,29 @@ trace_every = 10
 checkpoint_every = 1
 JOB
 now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-s0=$(now)
-"$EOS_SWEEP" run "$t/job.ini" --out "$t/clean" --progress none 2>/dev/null
-clean_s=$(elapsed "$s0" "$(now)")
+# CPU seconds (user + system) of the shell's finished children so far, as `times` says, into
+# $children (`times` must run in this shell: a subshell starts its count at zero); and of a live
+# process.
+children_cpu() {
+  times >"$t/times"
+  children=$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] }
+    printf "%.3f", s }' "$t/times")
+}
+process_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# The CPU seconds of one command run in the foreground, printed.
+cpu_of() {
+  local a
+  children_cpu
+  a=$children
+  "$@"
+  children_cpu
+  awk -v a="$a" -v b="$children" 'BEGIN { printf "%.3f", b - a }'
+}
+clean_s=$(cpu_of "$EOS_SWEEP" run "$t/job.ini" --out "$t/clean" --progress none 2>/dev/null)
 id=$(awk -F, 'NR == 2 { print $1 }' "$t/clean/results.csv")
 sed 's/^steps = .*/steps = 1/' "$t/job.ini" >"$t/start.ini"
-s0=$(now)
-"$EOS_SWEEP" run "$t/start.ini" --out "$t/start" --progress none 2>/dev/null
-start_s=$(elapsed "$s0" "$(now)")
-say "uninterrupted: ${clean_s}s; a run of one step (start-up): ${start_s}s"
+start_s=$(cpu_of "$EOS_SWEEP" run "$t/start.ini" --out "$t/start" --progress none 2>/dev/null)
+say "uninterrupted: ${clean_s} CPU s; a run of one step (start-up): ${start_s} CPU s"
 
 # Waits until FILE is newer than the moment START (seconds since the epoch), or PID has ended.
 wait_for_new_checkpoint() {
@@ -64,17 +77,17 @@ for i in 1 2 3 4 5; do
   # slower, and a kill before any checkpoint would test nothing).
   wait_for_new_checkpoint "$t/killed/checkpoints/$id.ckpt" "$s0" "$pid"
   sleep "0.$((RANDOM % 10))"
+  used=$(process_cpu "$pid" 2>/dev/null || echo 0)
   if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
   wait "$pid" 2>/dev/null || true
-  total=$(awk -v a="$total" -v b="$(elapsed "$s0" "$(now)")" 'BEGIN { print a + b }')
+  total=$(awk -v a="$total" -v b="$used" 'BEGIN { print a + b }')
   n=$(ls "$t/killed/checkpoints" 2>/dev/null | grep -c "^$id.ckpt$" || true)
   [ "$n" -le 1 ] || fail "kill $i: $n checkpoints of the point"
   ls "$t/killed/checkpoints" 2>/dev/null | grep -v "^$id.ckpt\(.tmp\)\?$" | grep -q . &&
     fail "kill $i: other files among the checkpoints: $(ls "$t/killed/checkpoints")"
 done
-s0=$(now)
-"$EOS_SWEEP" run "$t/job.ini" --out "$t/killed" --progress none 2>>"$t/killed.log"
-total=$(awk -v a="$total" -v b="$(elapsed "$s0" "$(now)")" 'BEGIN { print a + b }')
+final=$(cpu_of "$EOS_SWEEP" run "$t/job.ini" --out "$t/killed" --progress none 2>>"$t/killed.log")
+total=$(awk -v a="$total" -v b="$final" 'BEGIN { print a + b }')
 same_rows "$t/clean/results.csv" "$t/killed/results.csv"
 cmp -s "$t/clean/traces/$id.csv" "$t/killed/traces/$id.csv" || fail "the trace differs from the uninterrupted run's"
 [ -z "$(ls "$t/killed/checkpoints" 2>/dev/null)" ] || fail "checkpoints left after the row: $(ls "$t/killed/checkpoints")"
@@ -83,8 +96,8 @@ continues=$(grep -c "continues from its checkpoint at step" "$t/killed.log" || t
 lost=$(awk -v total="$total" -v clean="$clean_s" -v start="$start_s" -v k="$kills" \
   'BEGIN { printf "%.2f", (total - clean - k * start) / k }')
 say "$kills kills, $continues reruns continued ($(grep -o 'at step [0-9]*' "$t/killed.log" | tr '\n' ' ')); \
-${total}s in all against ${clean_s}s: ${lost}s lost per kill beyond start-up"
-awk -v l="$lost" 'BEGIN { exit !(l <= 1 + 1) }' || fail "lost ${lost}s per kill, more than checkpoint_every + 1 s"
+${total} CPU s in all against ${clean_s}: ${lost} CPU s lost per kill beyond start-up"
+awk -v l="$lost" 'BEGIN { exit !(l <= 1 + 1) }' || fail "lost ${lost} CPU s per kill, more than checkpoint_every + 1 s"
 
 # The rest on a shorter point (1500 steps), against its own uninterrupted run.
 sed 's/^steps = .*/steps = 1500/' "$t/job.ini" >"$t/short.ini"
