@@ -300,14 +300,18 @@ void SharpnessSampler::Series::load(StateReader& r) {
 
 void SharpnessSampler::save(StateWriter& w) const {
   raw_.save(w);
+  pre_.save(w);
   judged_.save(w);
+  w.put(separate_);
   w.put(edge_samples_);
   w.put(first_edge_);
 }
 
 void SharpnessSampler::load(StateReader& r) {
   raw_.load(r);
+  pre_.load(r);
   judged_.load(r);
+  r.get(separate_);
   r.get(edge_samples_);
   r.get(first_edge_);
 }
