@@ -177,6 +177,7 @@ void GridWalker::derive(Params& params) {
   check_precision(*job_.model, params);
   if (job_.model->check) job_.model->check(params);
   check_run_keys(params);
+  check_batch_size(*job_.model, params);
 }
 
 // Keep where everything is, once the first point is resolved.
