@@ -8,7 +8,8 @@
 #   and traces of the uninterrupted run, bit for bit (the batch order and the batch-sharpness
 #   batches continue where they were);
 # - the results aggregate into the phase diagram of edge_tail (S_B over its edge level) over
-#   (batch size, η).
+#   (batch size, η), and scripts/minibatch_figures.sh draws it and one EoSS figure per η (λ_max and
+#   S_B of each batch size, 2/η).
 set -euo pipefail
 source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
 t=$(scratch minibatch_cli)
@@ -129,4 +130,15 @@ table="$t/agg/edge_tail-by-batch_size-eta.csv"
 [ -s "$table" ] && [ -s "$t/agg/edge_tail-by-batch_size-eta.png" ] || fail "no phase diagram"
 [ "$(tail -n +2 "$table" | wc -l)" = 6 ] || fail "the phase table has $(tail -n +2 "$table" | wc -l) cells, expected 6"
 say "phase diagram: $(tail -n +2 "$table" | cut -d, -f1,2,4 | paste -sd' ' -)"
+
+# --- the figures script: the phase diagrams and one EoSS figure per η -------------------------
+EOS_SWEEP="$EOS_SWEEP" bash "$EOS_SOURCE_DIR/scripts/minibatch_figures.sh" "$t/np2" >/dev/null 2>&1 || true  # gnuplot may be absent
+for f in edge_tail-by-batch_size-eta sharpness_tail-by-batch_size-eta eoss-eta-0.1 eoss-eta-0.4; do
+  [ -s "$t/np2/figures/$f.gp" ] || fail "minibatch_figures.sh wrote no $f.gp"
+done
+gp="$t/np2/figures/eoss-eta-0.4.gp"
+for b in 10 50 200; do grep -q "title 'B = $b'" "$gp" || fail "the EoSS figure does not name B = $b"; done
+grep -q "title '2/η'" "$gp" || fail "the EoSS figure has no 2/η line"
+grep -q "batch sharpness" "$gp" || fail "the EoSS figure does not key the batch sharpness"
+say "figures: phase diagrams of edge_tail and sharpness_tail, EoSS figures at η = 0.1 and 0.4"
 say "ok"
