@@ -75,9 +75,11 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
     for (double s : column_of(traces[k], "step"))
       if (std::isfinite(s)) x0 = std::min(x0, s), x1 = std::max(x1, s);
   }
-  Panel sharp{.legend = Legend::InsideBoxed, .grid = true}, loss{.legend = Legend::None, .grid = true};
+  // The upper panel's legend names only the line styles and levels (short, so it hides little of
+  // the curves near 2/η); the runs are named in the loss panel, whose upper right is empty.
+  Panel sharp{.legend = Legend::InsideBoxed, .grid = true}, loss{.legend = Legend::InsideBoxed, .grid = true};
   sharp.x = loss.x = {.label = "step"};
-  sharp.y = {.label = "sharpness", .pad_low = 0.05, .pad_high = 0.35};
+  sharp.y = {.label = "sharpness", .pad_low = 0.05, .pad_high = 0.3};
   loss.y = {.label = "full-batch training loss", .log = true, .pad_low = 0.05, .pad_high = 0.1};
   for (std::size_t k = 0; k < order.size(); ++k) {
     const std::size_t i = order[k];
@@ -85,7 +87,8 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
     const TraceSource src = i < sources.size() ? sources[i] : TraceSource{};
     const auto step = column_of(t, "step");
     const Color c{Color::Role::Cycle, static_cast<int>(k)};
-    Series lam{.title = run_title(src, eta(i), etas.size() > 1), .color = c, .width = 1.8};
+    const std::string title = run_title(src, eta(i), etas.size() > 1);
+    Series lam{.color = c, .width = 1.8};
     add_points(lam, step, column_of(t, "sharpness"), kTracePoints);
     // S_B with its standard error, where both are known.
     Series sb{.style = Series::Style::LinesPoints, .color = c, .dash = Dash::Dashed, .width = 1.2, .point_size = 0.4};
@@ -96,11 +99,13 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
         sb.y.push_back(v[r]);
         sb.err.push_back(std::isfinite(e[r]) ? e[r] : 0.0);
       }
+    const std::size_t lam_at = sharp.series.size();
     sharp.series.push_back(std::move(lam));
     if (!sb.x.empty()) sharp.series.push_back(std::move(sb));
-    Series l{.color = c};
+    Series l{.title = title, .color = c};
     add_points(l, step, column_of(t, "full_loss"), kTracePoints);
     if (!l.x.empty()) loss.series.push_back(std::move(l));
+    else sharp.series[lam_at].title = title;  // no loss panel: the runs are named above
   }
   for (double h : etas) {
     const std::string at = etas.size() > 1 ? fmt(" (η = %.4g)", h) : "";
@@ -110,12 +115,13 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
       sharp.series.push_back(level(x0, x1, 2 * (1 - b) / h, fmt("2(1−β)/η, β = %.3g", b) + at, {Color::Role::Muted}, Dash::Dashed));
     }
   }
-  sharp.keys.push_back({.title = "λ_max of the full-batch Hessian (solid)", .color = {Color::Role::Muted}, .dash = Dash::Solid});
-  sharp.keys.push_back({.title = "batch sharpness S_B = E over batches of g·Hg/‖g‖², ± SE (dashed)", .color = {Color::Role::Muted}});
+  sharp.keys.push_back({.title = "λ_max, full-batch Hessian", .color = {Color::Role::Muted}, .dash = Dash::Solid});
+  sharp.keys.push_back({.title = "batch sharpness E_B[g·Hg/‖g‖²] ± SE", .color = {Color::Role::Muted}});
   Figure f{.about = "eos-sweep trace --overlay of minibatch runs: λ_max and the batch sharpness against the step",
            .title = "edge of stochastic stability: λ_max and batch sharpness against the step",
            .subtitle = std::to_string(traces.size()) + " runs" +
-                       (!sources.empty() && sources.front().model ? " of model " + sources.front().model->name : ""),
+                       (!sources.empty() && sources.front().model ? " of model " + sources.front().model->name : "") +
+                       (etas.size() == 1 ? fmt(", η = %.4g", *etas.begin()) : ""),
            .width = 900,
            .height = 800};
   f.panels = {std::move(sharp)};
