@@ -86,7 +86,7 @@ const std::vector<KeySpec>& batch_keys() {
       {.name = "batch_size", .type = KeyType::Integer,
        .doc = "minibatch size B (default: the full batch): epochs without replacement in the order of batch_seed, "
               "the last n mod B samples of each epoch dropped; B = n is full-batch GD; models with a finite training "
-              "set (docs/minibatches.md)",
+              "set (docs/minibatch.md)",
        .axis = true, .min = 1, .in_id_at_default = false, .label = "batch size B"},
       {.name = "batch_seed", .type = KeyType::Integer, .default_value = "0",
        .doc = "seed of the batch order (epoch e's permutation depends on batch_seed, n and e only) and of the "

@@ -1,7 +1,7 @@
 // Which samples each minibatch step sees, and the random batches of the batch-sharpness estimate:
 // both from named, counter-free random streams, so that a point's batches depend on its
 // parameters alone (identical on any rank count, after a resume, under SLURM). The order
-// (docs/minibatches.md):
+// (docs/minibatch.md):
 //   epoch e (0, 1, …) is the permutation π_e of 0..n−1 drawn by Fisher–Yates from
 //   Rng("batches", {batch_seed, n, e}) — for i = n−1 down to 1, swap π[i] and π[below(i+1)],
 //   starting from the identity;

@@ -1,4 +1,4 @@
-// Runs with batch keys (batch_size given; docs/minibatches.md). With B < n each step is taken on a
+// Runs with batch keys (batch_size given; docs/minibatch.md). With B < n each step is taken on a
 // minibatch (gd/batches.h) and its loss and gradient are the batch's — noise: the full-batch
 // loss, the full-batch sharpness λ_max and the batch sharpness S_B (gd/batch_sharpness.h) are
 // measured at the sharpness samples on the current θ, and the run is judged by S_B over its
