@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "eos/util/error.h"
@@ -81,8 +82,10 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
   sharp.x = loss.x = {.label = "step"};
   sharp.y = {.label = "sharpness", .pad_low = 0.05, .pad_high = 0.3};
   loss.y = {.label = "full-batch training loss", .log = true, .pad_low = 0.05, .pad_high = 0.1};
+  std::map<double, Color> eta_color;  // runs at several η: each 2/η in the colour of its first run
   for (std::size_t k = 0; k < order.size(); ++k) {
     const std::size_t i = order[k];
+    eta_color.emplace(eta(i), Color{Color::Role::Cycle, static_cast<int>(k)});
     const TraceTable& t = traces[i];
     const TraceSource src = i < sources.size() ? sources[i] : TraceSource{};
     const auto step = column_of(t, "step");
@@ -109,10 +112,12 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
   }
   for (double h : etas) {
     const std::string at = etas.size() > 1 ? fmt(" (η = %.4g)", h) : "";
-    sharp.series.push_back(level(x0, x1, 2 / h, "2/η" + at, {Color::Role::Ink}, Dash::Dashed));
+    const Color ink = etas.size() > 1 ? eta_color.at(h) : Color{Color::Role::Ink};
+    const Color muted = etas.size() > 1 ? ink : Color{Color::Role::Muted};
+    sharp.series.push_back(level(x0, x1, 2 / h, "2/η" + at, ink, Dash::Dashed));
     for (double b : betas) {
-      sharp.series.push_back(level(x0, x1, 2 * (1 + b) / h, fmt("2(1+β)/η, β = %.3g", b) + at, {Color::Role::Muted}, Dash::Dotted));
-      sharp.series.push_back(level(x0, x1, 2 * (1 - b) / h, fmt("2(1−β)/η, β = %.3g", b) + at, {Color::Role::Muted}, Dash::Dashed));
+      sharp.series.push_back(level(x0, x1, 2 * (1 + b) / h, fmt("2(1+β)/η, β = %.3g", b) + at, muted, Dash::Dotted));
+      sharp.series.push_back(level(x0, x1, 2 * (1 - b) / h, fmt("2(1−β)/η, β = %.3g", b) + at, muted, Dash::Dashed));
     }
   }
   sharp.keys.push_back({.title = "λ_max, full-batch Hessian", .color = {Color::Role::Muted}, .dash = Dash::Solid});
