@@ -8,20 +8,9 @@
 #include <set>
 
 #include "eos/util/error.h"
-#include "eos/util/number.h"
 
 namespace eos {
 namespace {
-
-// Column c of a trace as numbers (NaN where not a number, or when the trace lacks it).
-std::vector<double> column_of(const TraceTable& t, const std::string& c) {
-  std::vector<double> out(t.rows.size(), NAN);
-  const int k = t.column(c);
-  if (k < 0) return out;
-  for (std::size_t i = 0; i < t.rows.size(); ++i)
-    if (!parse_number(t.rows[i][static_cast<std::size_t>(k)], out[i])) out[i] = NAN;
-  return out;
-}
 
 double first_finite(const std::vector<double>& v) {
   for (double x : v)
@@ -63,7 +52,7 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
     const double b = k < sources.size() ? sources[k].batch_size : NAN;
     return std::isfinite(b) ? b : INFINITY;
   };
-  auto eta = [&](std::size_t k) { return 2 / first_finite(column_of(traces[k], "two_over_eta")); };
+  auto eta = [&](std::size_t k) { return 2 / first_finite(traces[k].numbers("two_over_eta")); };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::make_pair(eta(a), batch(a)) < std::make_pair(eta(b), batch(b));
   });
@@ -73,7 +62,7 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
     etas.insert(eta(k));
     if (k < sources.size() && std::isfinite(sources[k].momentum) && sources[k].momentum > 0)
       betas.insert(sources[k].momentum);
-    for (double s : column_of(traces[k], "step"))
+    for (double s : traces[k].numbers("step"))
       if (std::isfinite(s)) x0 = std::min(x0, s), x1 = std::max(x1, s);
   }
   // The upper panel's legend names only the line styles and levels (short, so it hides little of
@@ -88,14 +77,14 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
     eta_color.emplace(eta(i), Color{Color::Role::Cycle, static_cast<int>(k)});
     const TraceTable& t = traces[i];
     const TraceSource src = i < sources.size() ? sources[i] : TraceSource{};
-    const auto step = column_of(t, "step");
+    const auto step = t.numbers("step");
     const Color c{Color::Role::Cycle, static_cast<int>(k)};
     const std::string title = run_title(src, eta(i), etas.size() > 1);
     Series lam{.color = c, .width = 1.8};
-    add_points(lam, step, column_of(t, "sharpness"), kTracePoints);
+    add_points(lam, step, t.numbers("sharpness"), kTracePoints);
     // S_B with its standard error, where both are known.
     Series sb{.style = Series::Style::LinesPoints, .color = c, .dash = Dash::Dashed, .width = 1.2, .point_size = 0.4};
-    const auto v = column_of(t, "batch_sharpness"), e = column_of(t, "batch_sharpness_err");
+    const auto v = t.numbers("batch_sharpness"), e = t.numbers("batch_sharpness_err");
     for (std::size_t r = 0; r < v.size() && r < step.size(); ++r)
       if (std::isfinite(step[r]) && std::isfinite(v[r])) {
         sb.x.push_back(step[r]);
@@ -106,7 +95,7 @@ Figure minibatch_figure(const std::vector<TraceTable>& traces, const std::vector
     sharp.series.push_back(std::move(lam));
     if (!sb.x.empty()) sharp.series.push_back(std::move(sb));
     Series l{.title = title, .color = c};
-    add_points(l, step, column_of(t, "full_loss"), kTracePoints);
+    add_points(l, step, t.numbers("full_loss"), kTracePoints);
     if (!l.x.empty()) loss.series.push_back(std::move(l));
     else sharp.series[lam_at].title = title;  // no loss panel: the runs are named above
   }
