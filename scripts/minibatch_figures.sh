@@ -4,7 +4,8 @@
 # over the method's edge level: 1 is the edge of stochastic stability) and of the tail λ_max
 # (sharpness_tail); and for each η with traces, the EoSS figure (eos-sweep trace --overlay of its
 # runs: λ_max and the batch sharpness against the step for every batch size, with 2/η and the
-# momentum levels) as figures/eoss-eta-ETA.png. Extra arguments (--svg) are passed on.
+# momentum levels) as figures/eoss-eta-ETA.png; when the folder has one batch size, one EoSS
+# figure of all its runs over η as figures/eoss.png. Extra arguments (--svg) are passed on.
 #
 #   scripts/minibatch_figures.sh DIR [--svg]        (eos-sweep: $EOS_SWEEP, else build/eos-sweep)
 set -euo pipefail
@@ -21,7 +22,18 @@ if [ "$(values batch_size | wc -l)" -gt 1 ] && [ "$(values eta | wc -l)" -gt 1 ]
     "$eos" aggregate "$dir" --x batch_size --y eta --value "$v" --out "$dir/figures" "$@"
   done
 fi
-if [ -d "$dir/traces" ]; then
+# One EoSS figure: all traces of the folder at one batch size, over η, into figures/eoss.png.
+if [ -d "$dir/traces" ] && [ "$(values batch_size | wc -l)" -eq 1 ]; then
+  mapfile -t traces < <(tail -n +2 "$dir/results.csv" | cut -d, -f1 | while read -r i; do
+    [ -f "$dir/traces/$i.csv" ] && echo "$dir/traces/$i.csv"; done)
+  if [ "${#traces[@]}" -ge 2 ]; then
+    "$eos" trace --overlay "${traces[@]}" --out "$dir/figures/eoss" "$@"
+    for ext in png svg gp; do
+      [ -f "$dir/figures/eoss/overlay.$ext" ] && mv "$dir/figures/eoss/overlay.$ext" "$dir/figures/eoss.$ext"
+    done
+    rmdir "$dir/figures/eoss" 2>/dev/null || true
+  fi
+elif [ -d "$dir/traces" ]; then
   c=$(col eta)
   for e in $(values eta); do
     mapfile -t traces < <(awk -F, -v c="$c" -v e="$e" -v d="$dir" 'NR > 1 && $c == e { print d "/traces/" $1 ".csv" }' \
