@@ -120,6 +120,18 @@ job refine_tol_neg   "refine_tol: must be > 0 (got -0.1)" "${R}refine = regime"$
 job refine_alone     "refine_tol: given without refine" "${R}refine_tol = 0.1"$'\n'
 cmd boundary:no_input   "no results file or folder given"  boundary
 
+# Minibatches (gd/minibatch.h): the batch size within the training set, a model with one, a tolerance.
+job batch_size_zero     "batch_size: must be >= 1 (got 0)"          "${GOOD}batch_size = 0"
+job batch_size_negative "batch_size: must be >= 1 (got -3)"         "${GOOD}batch_size = -3"
+job batch_size_fraction "batch_size: not an integer: '2.5'"         "${GOOD}batch_size = 2.5"
+job batch_size_above_n  "batch_size: 21 is larger than the training set (20 samples)" "${GOOD}batch_size = 21"
+job batch_size_axis_above_n "batch_size: 30 is larger than the training set (20 samples) (at grid point batch_size=30)" "${GOOD}batch_size = 5, 30"
+job batch_size_population "batch_size: model mean-model has a population loss, no finite training set to batch" $'model = mean-model\neta = 0.01\nsteps = 5\nbatch_size = 4\n'
+job batch_size_flow     "batch_size: method flow is gradient flow, which takes no minibatches" "${GOOD}batch_size = 4"$'\nmethod = flow\n'
+job bs_tol_zero         "bs_tol: must be > 0 (got 0)"               "${GOOD}batch_size = 4"$'\nbs_tol = 0\n'
+job bs_tol_negative     "bs_tol: must be > 0 (got -0.1)"            "${GOOD}batch_size = 4"$'\nbs_tol = -0.1\n'
+job bs_min_above_max    "bs_min_batches: 20 is more than bs_max_batches = 10" "${GOOD}batch_size = 4"$'\nbs_min_batches = 20\nbs_max_batches = 10\n'
+
 # Methods (gd/method.h): a key the method does not read, values out of range, unknown methods.
 job momentum_with_gd   "momentum: not used by method gd"           "${GOOD}momentum = 0.9"
 job momentum_with_axis "momentum: not used by method gd"           "${GOOD}method = polyak, gd"$'\nmomentum = 0.5'

@@ -1,14 +1,20 @@
 # The documentation stays true: docs/keys.md is exactly what `eos-sweep keys` prints from the key
-# specs, every model in the registry has a job file in jobs/ that `plan` accepts, and the
-# README's quick-start scripts exist.
+# specs, every model in the registry has a job file in jobs/ that `plan` accepts (after the
+# scripts its comment names have run), and the README's quick-start scripts exist.
 set -euo pipefail
 source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
 if ! diff <("$EOS_SWEEP" keys) "$EOS_SOURCE_DIR/docs/keys.md" >/dev/null; then
   diff <("$EOS_SWEEP" keys) "$EOS_SOURCE_DIR/docs/keys.md" | head -20 >&2
   fail "docs/keys.md is stale: regenerate it with 'eos-sweep keys > docs/keys.md'"
 fi
+# The jobs are planned from a scratch folder holding what their comments say to write first:
+# jobs/eoss-fashion.ini's out/eoss-init.npy (scripts/eoss_init.py, with PyTorch).
+t=$(scratch docs)
+mkdir -p "$t/out"
+(cd "$t" && "${EOS_PYTHON:-/usr/bin/python3}" "$EOS_SOURCE_DIR/scripts/eoss_init.py" out/eoss-init.npy >/dev/null) ||
+  fail "scripts/eoss_init.py could not write out/eoss-init.npy"
 for job in "$EOS_SOURCE_DIR"/jobs/*.ini; do
-  "$EOS_SWEEP" plan "$job" >/dev/null || fail "plan rejects $job"
+  (cd "$t" && "$EOS_SWEEP" plan "$job" >/dev/null) || fail "plan rejects $job"
 done
 for model in $("$EOS_SWEEP" keys | sed -n 's/^### model = //p'); do
   grep -lq "^model *= *$model *$" "$EOS_SOURCE_DIR"/jobs/*.ini || fail "no job file in jobs/ for model $model"

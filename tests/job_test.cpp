@@ -286,8 +286,10 @@ BOOST_AUTO_TEST_CASE(grid_order_last_axis_fastest_and_point_at) {
 
 BOOST_AUTO_TEST_CASE(defaults_fill_every_key) {
   const auto p = expand(job_of("model = sparse-relu\neta = 1e-3\n"))[0];
-  for (const auto& k : runner_keys())
-    if (k.name != "eta_rel" && k.name != "horizon" && k.name != "init_state") BOOST_TEST(p.params.has(k.name), k.name);
+  for (const auto& k : runner_keys())  // the keys without a default are absent when not given
+    if (k.name != "eta_rel" && k.name != "horizon" && k.name != "init_state" && k.name != "batch_size")
+      BOOST_TEST(p.params.has(k.name), k.name);
+  BOOST_TEST(!p.params.has("batch_size"));  // no batch_size: the full batch, the ids of before
   BOOST_TEST(p.params.text("d") == "200");
   BOOST_TEST(p.params.text("steps") == "10000");
 }

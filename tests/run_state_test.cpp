@@ -1,6 +1,6 @@
 // A run continued from its state is the run uninterrupted, bit for bit: for every kind of run —
 // dense and Lanczos/block sharpness, every method, the preconditioned sharpness, the central and
-// gradient flows, the model's diagnostics, traces — the states a run hands to its checkpoint hook
+// gradient flows, the model's diagnostics, traces, minibatch runs — the states a run hands to its checkpoint hook
 // are resumed, and every row value and every trace row after the resume equals the uninterrupted
 // run's to the last bit. A state of another run, cut short or altered is refused (StateError).
 #define BOOST_TEST_MODULE run_state
@@ -109,6 +109,16 @@ BOOST_AUTO_TEST_CASE(mlp_block_solver_and_adam) {
 BOOST_AUTO_TEST_CASE(flow_runs) { resumes_exactly(kMlp, {"method=flow"}); }
 BOOST_AUTO_TEST_CASE(central_and_gradient_flows) { resumes_exactly(kMinimalist, {"flows=central gradient"}); }
 BOOST_AUTO_TEST_CASE(model_diagnostics) { resumes_exactly(kMinimalist); }  // eos_loss_peak
+
+// Minibatch runs: the order and the batch-sharpness batches come from the step and batch_seed
+// alone, the watch's statistics from the state (B = 16 of n = 80: five batches an epoch, so the
+// resumes fall mid-epoch).
+BOOST_AUTO_TEST_CASE(minibatch_runs) {
+  resumes_exactly(kMlp, {"batch_size=16", "batch_seed=3", "bs_tol=0.05"});
+  resumes_exactly(kMlp, {"batch_size=16", "method=polyak", "momentum=0.5", "eta=0.1"});
+  resumes_exactly(kMlp, {"batch_size=80"});  // B = n: full-batch steps, the exact S_B
+  resumes_exactly(kSparse, {"batch_size=7", "method=adam", "eta=0.01"});
+}
 
 BOOST_AUTO_TEST_CASE(states_of_other_runs_are_refused) {
   const test::TestJob job(kSparse), other(kMlp);

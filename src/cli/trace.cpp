@@ -11,6 +11,7 @@
 #include "eos/io/results_store.h"
 #include "eos/io/trace_file.h"
 #include "eos/post/flows_figure.h"
+#include "eos/post/minibatch_figure.h"
 #include "eos/post/overlay_figure.h"
 #include "eos/post/trace_figure.h"
 #include "eos/util/error.h"
@@ -106,6 +107,7 @@ Item plan_overlay(const std::vector<fs::path>& files, const std::string& out) {
     sources.push_back(trace_source(f.string()));
   }
   const fs::path dir = !out.empty() ? fs::path(out) : files[0].has_parent_path() ? files[0].parent_path() : fs::path(".");
+  if (minibatch_traces(tables)) return {(dir / "overlay").string(), minibatch_figure(tables, sources)};
   return {(dir / "overlay").string(), overlay_figure(tables, sources)};
 }
 

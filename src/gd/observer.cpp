@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <type_traits>
+#include "eos/gd/minibatch.h"
 
 namespace eos {
 
@@ -50,10 +51,17 @@ const std::vector<double>& Step::eigenvalues() {
   return eigenvalues_;
 }
 
+bool Step::minibatch() const { return batch && batch->minibatch(); }
+
+double Step::judged() {
+  if (minibatch()) return batch->batch_sharpness(*this).value;
+  return precondition_ ? psharpness() : sharpness();
+}
+
 const std::vector<double>& Step::tracked() {
   if (!have_tracked_) {
-    tracked_.assign(ntracked_, 0.0);
-    if (ntracked_) model_.track(theta, tracked_.data());
+    tracked_.assign(ntracked_, minibatch() && !sample ? RunStats::kNaN : 0.0);
+    if (ntracked_ && !(minibatch() && !sample)) model_.track(theta, tracked_.data());
     have_tracked_ = true;
   }
   return tracked_;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "eos/gd/companions.h"
+#include "eos/gd/minibatch.h"
 
 namespace eos {
 
@@ -125,21 +126,26 @@ SharpnessSampler::SharpnessSampler(const RunConfig& cfg, const Schedule& sched, 
       sched_(sched),
       live_(live) {}
 
-// The sample of step s: S, and for an adaptive method the preconditioned sharpness it is judged by.
+// The sample of step s: S; for an adaptive method the preconditioned sharpness; and the sharpness
+// it is judged by when that is not S (the preconditioned one, or in a minibatch run S_B).
 void SharpnessSampler::add(Step& s, bool in_tail) {
   const double v = s.sharpness();
   if (std::isfinite(v)) raw_.add(v, in_tail);
-  const double j = adaptive_ ? s.psharpness() : v;
+  if (adaptive_) {
+    const double p = s.psharpness();
+    if (std::isfinite(p)) pre_.add(p, in_tail);
+  }
+  separate_ = adaptive_ || s.minibatch();
+  const double j = separate_ ? s.judged() : v;
   if (!std::isfinite(j)) return;
-  if (adaptive_) judged_.add(j, in_tail);
-  const Series& judged = adaptive_ ? judged_ : raw_;
-  live_.edge_max = scale_ * judged.max;
+  if (separate_) judged_.add(j, in_tail);
+  live_.edge_max = scale_ * (separate_ ? judged_ : raw_).max;
 }
 
 bool SharpnessSampler::on_step(Step& s) {
   if (!s.sample) return false;
   add(s, sched_.in_tail(s.t));
-  const double j = adaptive_ ? s.psharpness() : s.sharpness();
+  const double j = s.judged();
   if (std::isfinite(j) && scale_ * j >= 1) {
     ++edge_samples_;
     if (first_edge_ < 0) first_edge_ = s.t;
@@ -153,14 +159,14 @@ void SharpnessSampler::on_early_stop(Step& s) {
 }
 
 void SharpnessSampler::finish(const RunEnd&, RunStats& out) {
-  const Series& j = adaptive_ ? judged_ : raw_;
+  const Series& j = separate_ ? judged_ : raw_;
   out.sharpness_final = raw_.final;
   out.sharpness_tail = raw_.tail_or_final();
   out.sharpness_max = raw_.samples ? raw_.max : RunStats::kNaN;
   if (adaptive_) {
-    out.psharpness_final = judged_.final;
-    out.psharpness_tail = judged_.tail_or_final();
-    out.psharpness_max = judged_.samples ? judged_.max : RunStats::kNaN;
+    out.psharpness_final = pre_.final;
+    out.psharpness_tail = pre_.tail_or_final();
+    out.psharpness_max = pre_.samples ? pre_.max : RunStats::kNaN;
   }
   out.edge_level = level_;
   out.edge_final = scale_ * j.final;
@@ -172,7 +178,7 @@ void SharpnessSampler::finish(const RunEnd&, RunStats& out) {
 }
 
 bool TrackedMeans::on_step(Step& s) {
-  if (last_.empty()) return false;
+  if (last_.empty() || (s.minibatch() && !s.sample)) return false;  // (a minibatch run: at samples)
   last_ = s.tracked();
   if (sched_.in_tail(s.t)) {
     for (std::size_t k = 0; k < last_.size(); ++k) sums_[k] += last_[k];
@@ -214,12 +220,17 @@ bool TraceRecorder::on_step(Step& s) {
   if (edge_level_column_) row_.push_back(edge_level_);
   if (psharpness_) row_.push_back(s.sample ? s.psharpness() : RunStats::kNaN);
   if (flows_) flows_->append_trace(row_);
+  if (batches_) batches_->append_trace(row_);
   sink_(s.t, s.loss, sharpness, row_);
   return false;
 }
 
 bool GoalStop::on_step(Step& s) {
-  if (loss_ > 0 && s.loss < loss_) return true;
+  if (loss_ > 0) {
+    // A minibatch run stops on the full-batch loss at samples (its own loss is a batch's).
+    const double loss = !s.minibatch() ? s.loss : s.sample ? s.batch->full_loss(s) : RunStats::kNaN;
+    if (loss < loss_) return true;
+  }
   return acc_goal_ > 0 && acc_ >= 0 && s.tracked()[static_cast<std::size_t>(acc_)] >= acc_goal_;
 }
 
@@ -289,14 +300,18 @@ void SharpnessSampler::Series::load(StateReader& r) {
 
 void SharpnessSampler::save(StateWriter& w) const {
   raw_.save(w);
+  pre_.save(w);
   judged_.save(w);
+  w.put(separate_);
   w.put(edge_samples_);
   w.put(first_edge_);
 }
 
 void SharpnessSampler::load(StateReader& r) {
   raw_.load(r);
+  pre_.load(r);
   judged_.load(r);
+  r.get(separate_);
   r.get(edge_samples_);
   r.get(first_edge_);
 }

@@ -10,6 +10,7 @@
 #include "eos/gd/companions.h"
 #include "eos/gd/diagnostics.h"
 #include "eos/gd/method.h"
+#include "eos/gd/minibatch.h"
 
 namespace eos {
 namespace {
@@ -32,7 +33,15 @@ struct Watch {
       flows = std::make_unique<FlowCompanions>(model, theta0, cfg, sched);
       tracer.companions(flows.get());
     }
-    all = {&loss, &curvature, &midpoint, &sampler, &tracked};
+    if (cfg.batch.enabled()) {
+      probe = std::make_unique<BatchProbe>(model, cfg.batch, cfg.method.adaptive());
+      batches = std::make_unique<MinibatchWatch>(cfg, sched, *probe);
+      tracer.minibatches(batches.get());
+    }
+    // (a minibatch step's geometry is its batch's: the secant and midpoint checks do not apply)
+    if (probe && probe->minibatch()) all = {&loss, &sampler, &tracked};
+    else all = {&loss, &curvature, &midpoint, &sampler, &tracked};
+    if (batches) all.push_back(batches.get());
     if (flows) all.push_back(flows.get());  // before the trace, which shows their values
     all.push_back(&tracer);
     for (auto& d : diagnostics) all.push_back(d.get());
@@ -55,6 +64,8 @@ struct Watch {
   GoalStop goal;
   std::vector<std::unique_ptr<Diagnostic>> diagnostics;
   std::unique_ptr<FlowCompanions> flows;
+  std::unique_ptr<BatchProbe> probe;
+  std::unique_ptr<MinibatchWatch> batches;
   std::vector<Observer*> all;
 };
 
@@ -144,8 +155,12 @@ bool Descent::step(RunStats& stats, RunEnd& end) {
   checkpoint_if_due();
   save_if_asked();
   const bool sample = sched_.samples(t);
-  const bool with_hess = sample && est_.raw.wants_dense();
-  const double loss = model_.evaluate(theta_, grad_, with_hess ? &hess_ : nullptr);
+  BatchProbe* probe = watch_.probe.get();
+  const bool mini = probe && probe->minibatch();  // the step's loss and gradient are its batch's
+  if (probe) probe->at(t, method_->inverse_sqrt_precondition());
+  const bool with_hess = sample && !mini && est_.raw.wants_dense();
+  const double loss = mini ? model_.evaluate_batch(theta_, probe->batch(t), grad_, nullptr)
+                           : model_.evaluate(theta_, grad_, with_hess ? &hess_ : nullptr);
   stats.steps_run = t;
   if (diverging(loss, grad_, cfg_)) {
     stats.diverged_step = t;
@@ -156,6 +171,7 @@ bool Descent::step(RunStats& stats, RunEnd& end) {
             with_hess ? &hess_ : nullptr, ntracked_);
   step.companion = method_->companion();
   step.prev_step = method_->last_step();
+  step.batch = probe;
   if (est_.preconditioned) step.precondition(&*est_.preconditioned, method_->inverse_sqrt_precondition());
   bool stop = false;
   for (Observer* o : watch_.all) stop = o->on_step(step) || stop;
@@ -246,6 +262,8 @@ std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& c
   if (cfg.method.kind != MethodKind::Gd) cols.push_back("edge_level");
   if (cfg.method.adaptive()) cols.push_back("psharpness");
   for (const auto& c : companion_trace_columns(cfg.flows)) cols.push_back(c);
+  if (cfg.batch.enabled())
+    for (const auto& c : minibatch_trace_columns()) cols.push_back(c);
   return cols;
 }
 
@@ -261,7 +279,8 @@ RunOutcome run_gd(Model& model, const ModelInfo& info, const RunConfig& cfg, con
   if (est.lanczos_estimates())
     out.stats.hvps_per_estimate = static_cast<double>(est.total_hvps()) / static_cast<double>(est.lanczos_estimates());
   if (cfg.solver == "check") out.stats.solver_check_diff = est.raw.check_diff();
-  out.stats.regime = classify(out.stats, edge_rule(cfg.method));
+  const bool mini = w.probe && w.probe->minibatch();
+  out.stats.regime = classify(out.stats, mini ? minibatch_edge_rule() : edge_rule(cfg.method));
   out.tracked_final = w.tracked.finals(end);
   out.tracked_tail = w.tracked.tails(end);
   out.finite_params = end.finite_params;

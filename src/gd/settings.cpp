@@ -81,7 +81,46 @@ const std::vector<KeySpec>& companion_keys() {
   return keys;
 }
 
+const std::vector<KeySpec>& batch_keys() {
+  static const std::vector<KeySpec> keys = {
+      {.name = "batch_size", .type = KeyType::Integer,
+       .doc = "minibatch size B (default: the full batch): epochs without replacement in the order of batch_seed, "
+              "the last n mod B samples of each epoch dropped; B = n is full-batch GD; models with a finite training "
+              "set (docs/minibatch.md)",
+       .axis = true, .min = 1, .in_id_at_default = false, .label = "batch size B"},
+      {.name = "batch_seed", .type = KeyType::Integer, .default_value = "0",
+       .doc = "seed of the batch order (epoch e's permutation depends on batch_seed, n and e only) and of the "
+              "batch-sharpness estimate's batches",
+       .axis = true, .min = 0, .in_id_at_default = false},
+      {.name = "bs_tol", .default_value = "0.02",
+       .doc = "batch sharpness: stop its Monte Carlo estimate once the relative standard error is below this", .min = 0,
+       .min_exclusive = true, .in_id_at_default = false},
+      {.name = "bs_min_batches", .type = KeyType::Integer, .default_value = "10",
+       .doc = "batch sharpness: batches before the stopping rule is applied", .min = 2, .in_id_at_default = false},
+      {.name = "bs_max_batches", .type = KeyType::Integer, .default_value = "1000",
+       .doc = "batch sharpness: the most batches of an estimate", .min = 2, .in_id_at_default = false},
+  };
+  return keys;
+}
+
 namespace {
+
+// batch_size is needed by the other batch keys; minibatches are steps of GD and its relatives.
+void check_batch_keys(const Params& p) {
+  if (!p.has("batch_size")) {
+    for (const auto& k : batch_keys())
+      if (p.has(k.name) && p.text(k.name) != canonical_value(k, k.default_value))
+        throw InputError(k.name + ": used with batch_size only");
+    return;
+  }
+  if (p.has("method") && p.text("method") == "flow")
+    throw InputError("batch_size: method flow is gradient flow, which takes no minibatches");
+  if (p.has("flows") && p.text("flows") != "none")
+    throw InputError("batch_size: the flows run beside full-batch GD (flows = " + p.text("flows") + ")");
+  if (p.integer("bs_min_batches") > p.integer("bs_max_batches"))
+    throw InputError("bs_min_batches: " + p.text("bs_min_batches") + " is more than bs_max_batches = " +
+                     p.text("bs_max_batches"));
+}
 
 // Companions run beside GD only; the cf_ keys belong to flows = central.
 void check_companion_keys(const Params& p) {
@@ -151,6 +190,7 @@ void check_run_keys(const Params& p) {
       throw InputError("save_states: step " + std::to_string(s) + " is before step " + std::to_string(first) +
                        " of init_state, where the branch begins");
   }
+  check_batch_keys(p);
   if (!p.has("method")) return;
   const MethodKind m = method_kind(p.text("method"));
   const auto used = keys_used_by(m);
@@ -213,6 +253,7 @@ const std::vector<KeySpec>& runner_keys() {
     };
     all.insert(all.end(), method_keys().begin(), method_keys().end());
     all.insert(all.end(), companion_keys().begin(), companion_keys().end());
+    all.insert(all.end(), batch_keys().begin(), batch_keys().end());
     return all;
   }();
   return keys;
@@ -258,6 +299,13 @@ RunConfig run_config(const Params& p) {
   if (p.has("cf_substeps")) c.flows.substeps = static_cast<int>(p.integer("cf_substeps"));
   if (p.has("cf_eigs")) c.flows.max_tracked = static_cast<int>(p.integer("cf_eigs"));
   if (p.has("cf_window")) c.flows.window = p.integer("cf_window");
+  if (p.has("batch_size")) {
+    c.batch.size = p.integer("batch_size");
+    c.batch.seed = p.integer("batch_seed");
+    c.batch.tol = p.real("bs_tol");
+    c.batch.min_batches = p.integer("bs_min_batches");
+    c.batch.max_batches = p.integer("bs_max_batches");
+  }
   if (p.has("stop_loss")) c.stop_loss = p.real("stop_loss");
   if (p.has("stop_acc")) c.stop_acc = p.real("stop_acc");
   if (p.has("save_params")) c.keep_params = p.text("save_params") == "final";

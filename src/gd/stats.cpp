@@ -15,7 +15,8 @@ const char* regime_name(Regime r) {
 
 bool beyond_edge(const RunStats& s, const EdgeRule& rule) {
   return (rule.loss_rises && s.loss_rises > 0) ||
-         (rule.sharpness && (s.step_edge_max > 1 || s.mid_edge_max > 1 || s.edge_max > 1));
+         (rule.sharpness && (s.step_edge_max > 1 || s.mid_edge_max > 1 || s.edge_max > 1)) ||
+         (rule.batch && s.batch_edge_low_max > 1);
 }
 
 Regime classify(const RunStats& s, const EdgeRule& rule) {
@@ -100,6 +101,24 @@ const std::vector<RunColumn>& run_columns() {
        [](const RunStats& s) -> Field { return s.cf_hvps_per_step; }, ColumnGroup::Flows},
       {"cf_thirds_per_step", "central flow: third-derivative products per step", kNone,
        [](const RunStats& s) -> Field { return s.cf_thirds_per_step; }, ColumnGroup::Flows},
+      {"batch_sharpness_final", "final batch sharpness S_B", kNone,
+       [](const RunStats& s) -> Field { return s.batch_sharpness_final; }, ColumnGroup::Batch},
+      {"batch_sharpness_tail", "batch sharpness S_B (tail mean)", kNone,
+       [](const RunStats& s) -> Field { return s.batch_sharpness_tail; }, ColumnGroup::Batch},
+      {"batch_sharpness_max", "largest batch sharpness S_B", kNone,
+       [](const RunStats& s) -> Field { return s.batch_sharpness_max; }, ColumnGroup::Batch},
+      {"batch_sharpness_err", "standard error of the last S_B estimate", kNone,
+       [](const RunStats& s) -> Field { return s.batch_sharpness_err; }, ColumnGroup::Batch},
+      {"batch_edge_low_max", "largest (S_B − 2·SE)/edge level at a sample", kNone,
+       [](const RunStats& s) -> Field { return s.batch_edge_low_max; }, ColumnGroup::Batch},
+      {"bs_batches_mean", "batches per S_B estimate (mean)", kNone,
+       [](const RunStats& s) -> Field { return s.bs_batches_mean; }, ColumnGroup::Batch},
+      {"full_loss_final", "final full-batch training loss", kNone,
+       [](const RunStats& s) -> Field { return s.full_loss_final; }, ColumnGroup::Batch},
+      {"full_loss_tail", "full-batch training loss (tail mean)", kNone,
+       [](const RunStats& s) -> Field { return s.full_loss_tail; }, ColumnGroup::Batch},
+      {"full_loss_max", "largest full-batch training loss", kNone,
+       [](const RunStats& s) -> Field { return s.full_loss_max; }, ColumnGroup::Batch},
   };
   return cols;
 }

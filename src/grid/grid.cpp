@@ -20,6 +20,18 @@ void check_precision(const ModelInfo& model, const Params& params) {
     throw InputError("precision: model " + model.name + " has no float32 path: precision = float64 only");
 }
 
+// batch_size only for a model with a finite training set, and at most its size.
+void check_batch_size(const ModelInfo& model, const Params& params) {
+  if (!params.has("batch_size")) return;
+  const long n = model.samples ? model.samples(params) : 0;
+  if (!model.samples)
+    throw InputError("batch_size: model " + model.name + " has a population loss, no finite training set to batch");
+  if (n < 1) throw InputError("batch_size: model " + model.name + " has no training set to batch at this point");
+  if (params.integer("batch_size") > n)
+    throw InputError("batch_size: " + params.text("batch_size") + " is larger than the training set (" +
+                     std::to_string(n) + " samples)");
+}
+
 // steps = ⌈horizon/η⌉, where a quotient within rounding of a whole number counts as that number.
 long horizon_steps(double horizon, double eta) {
   const double t = horizon / eta;
@@ -47,11 +59,14 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
   check_precision(model, params);
   if (model.check) model.check(params);
   check_run_keys(params);
+  check_batch_size(model, params);
 }
 
-// The cost of a resolved point: steps × the model's cost of a step.
+// The cost of a resolved point: steps × the model's cost of a step (of a minibatch step: B/n of it).
 double cost_of(const ModelInfo& model, const Params& p) {
-  return static_cast<double>(p.integer("steps")) * (model.step_cost ? model.step_cost(p) : 1.0);
+  double step = model.step_cost ? model.step_cost(p) : 1.0;
+  if (p.has("batch_size")) step *= static_cast<double>(p.integer("batch_size")) / static_cast<double>(model.samples(p));
+  return static_cast<double>(p.integer("steps")) * step;
 }
 
 }  // namespace
@@ -162,6 +177,7 @@ void GridWalker::derive(Params& params) {
   check_precision(*job_.model, params);
   if (job_.model->check) job_.model->check(params);
   check_run_keys(params);
+  check_batch_size(*job_.model, params);
 }
 
 // Keep where everything is, once the first point is resolved.

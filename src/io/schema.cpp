@@ -31,6 +31,7 @@ std::vector<const KeySpec*> run_key_columns(const ModelInfo& model, const Schema
   };
   if (o.methods) add(method_keys());
   if (o.flows) add(companion_keys());
+  if (o.batches) add(batch_keys());
   return keys;
 }
 
@@ -46,6 +47,7 @@ bool in_schema(const RunColumn& c, const SchemaOptions& o) {
     case ColumnGroup::Base: return true;
     case ColumnGroup::Method: return o.methods;
     case ColumnGroup::Flows: return o.flows;
+    case ColumnGroup::Batch: return o.batches;
   }
   return false;
 }
@@ -58,13 +60,14 @@ SchemaOptions schema_options(const Job& job) {
   o.methods = given_any(job, method_keys());
   o.flows = given_any(job, companion_keys());
   o.branches = std::find(job.given.begin(), job.given.end(), "init_state") != job.given.end();
+  o.batches = given_any(job, batch_keys());
   return o;
 }
 
 SchemaOptions schema_options(const std::vector<std::string>& header) {
   auto has = [&](const char* c) { return std::find(header.begin(), header.end(), c) != header.end(); };
   return {.refining = has("refine_depth"), .methods = has("edge_level"), .flows = has("cf_loss_err"),
-          .branches = has("parent_id")};
+          .branches = has("parent_id"), .batches = has("batch_sharpness_final")};
 }
 
 Schema::Schema(const ModelInfo& model, const SchemaOptions& options) : model_(model) {

@@ -31,6 +31,17 @@ void third_by_differences(Model& m, const Vec& theta, const Vec& u, const Vec& v
   out = (plus - minus) / (2 * eps);
 }
 
+double Model::evaluate_batch(const Vec&, std::span<const long>, Vec&, Mat*) {
+  throw std::logic_error("this model has no finite training set to batch (Model::samples() is 0)");
+}
+
+void Model::hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) {
+  Vec grad;
+  Mat hess;
+  evaluate_batch(theta, rows, grad, &hess);
+  out = hess * v;
+}
+
 void Model::track(const Vec&, double*) const {}
 void Model::report(const Vec&, double*) {}
 

@@ -89,15 +89,41 @@ double DeepLinear::evaluate_chain(const Vec& w, Vec& grad, Mat* hess) const {
 
 double DeepLinear::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   if (chain_) return evaluate_chain(theta, grad, hess);
+  return evaluate_on(data_, theta, grad, hess);
+}
+
+void DeepLinear::hvp(const Vec& theta, const Vec& v, Vec& out) { hvp_on(data_, theta, v, out); }
+
+// The batch's samples (columns) gathered into scratch, then the same formulas.
+const DeepLinearData& DeepLinear::gather(std::span<const long> rows) {
+  const long B = static_cast<long>(rows.size());
+  batch_.X.resize(data_.X.rows(), B);
+  batch_.Y.resize(data_.Y.rows(), B);
+  for (long j = 0; j < B; ++j) {
+    batch_.X.col(j) = data_.X.col(rows[j]);
+    batch_.Y.col(j) = data_.Y.col(rows[j]);
+  }
+  return batch_;
+}
+
+double DeepLinear::evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) {
+  return evaluate_on(gather(rows), theta, grad, hess);
+}
+
+void DeepLinear::hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) {
+  hvp_on(gather(rows), theta, v, out);
+}
+
+double DeepLinear::evaluate_on(const DeepLinearData& data, const Vec& theta, Vec& grad, Mat* hess) const {
   const long L = depth(), D = dim();
-  const double n = static_cast<double>(data_.X.cols());
+  const double n = static_cast<double>(data.X.cols());
   std::vector<Mat> W(L + 1), F(L + 1), A(L + 1);
   for (long i = 1; i <= L; ++i) W[i] = layer(theta, i);
-  F[0] = data_.X;  // F_i = W_i⋯W_1 X
+  F[0] = data.X;  // F_i = W_i⋯W_1 X
   for (long i = 1; i <= L; ++i) F[i] = W[i] * F[i - 1];
   A[L] = Mat::Identity(widths_[L], widths_[L]);  // A_i = W_L⋯W_{i+1}
   for (long i = L - 1; i >= 1; --i) A[i] = A[i + 1] * W[i + 1];
-  const Mat R = F[L] - data_.Y;
+  const Mat R = F[L] - data.Y;
 
   grad.resize(D);
   for (long i = 1; i <= L; ++i) {
@@ -136,17 +162,17 @@ double DeepLinear::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   return R.squaredNorm() / (2.0 * n);
 }
 
-void DeepLinear::hvp(const Vec& theta, const Vec& v, Vec& out) {
+void DeepLinear::hvp_on(const DeepLinearData& data, const Vec& theta, const Vec& v, Vec& out) const {
   // Differentiate grad_i = (1/n)·A_iᵀ R F_{i−1}ᵀ along v with forward tangents dF_i and dA_i.
   const long L = depth();
-  const double n = static_cast<double>(data_.X.cols());
+  const double n = static_cast<double>(data.X.cols());
   std::vector<Mat> W(L + 1), V(L + 1), F(L + 1), dF(L + 1), A(L + 1), dA(L + 1);
   for (long i = 1; i <= L; ++i) {
     W[i] = layer(theta, i);
     V[i] = Eigen::Map<const Mat>(v.data() + offsets_[i - 1], widths_[i], widths_[i - 1]);
   }
-  F[0] = data_.X;
-  dF[0] = Mat::Zero(data_.X.rows(), data_.X.cols());
+  F[0] = data.X;
+  dF[0] = Mat::Zero(data.X.rows(), data.X.cols());
   for (long i = 1; i <= L; ++i) {
     F[i] = W[i] * F[i - 1];
     dF[i] = V[i] * F[i - 1] + W[i] * dF[i - 1];
@@ -157,7 +183,7 @@ void DeepLinear::hvp(const Vec& theta, const Vec& v, Vec& out) {
     A[i] = A[i + 1] * W[i + 1];
     dA[i] = dA[i + 1] * W[i + 1] + A[i + 1] * V[i + 1];
   }
-  const Mat R = F[L] - data_.Y;
+  const Mat R = F[L] - data.Y;
   const Mat& dR = dF[L];
   out.resize(dim());
   for (long i = 1; i <= L; ++i) {
@@ -320,6 +346,7 @@ ModelInfo deep_linear_info() {
         return n * static_cast<double>(dim_of(p));
       },
       .dim = dim_of,
+      .samples = [](const Params& p) { return p.text("dataset") == "scalar" ? 0L : p.integer("n"); },
       .check = check_deep_linear,
       .make = make_deep_linear,
   };

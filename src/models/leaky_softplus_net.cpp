@@ -80,9 +80,9 @@ Vec LeakySoftplusNet::outputs(const Vec& theta) const {
   return f;
 }
 
-LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta, bool third) const {
-  const long n = data_.X.rows(), d = data_.X.cols();
-  const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);
+LeakySoftplusNet::Forward LeakySoftplusNet::forward(const LabelledData& data, const Vec& theta, bool third) const {
+  const long n = data.X.rows(), d = data.X.cols();
+  const Mat Z = data.X * Eigen::Map<const Mat>(theta.data(), d, m_);
   Forward fw;
   fw.P1.resize(n, m_);
   fw.P2.resize(n, m_);
@@ -101,7 +101,7 @@ LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta, bool third
   fw.l2.resize(n);
   if (third) fw.l3.resize(n);
   for (long i = 0; i < n; ++i) {
-    const double y = data_.y[i];
+    const double y = data.y[i];
     const Logistic l(y * fw.f[i]);
     fw.loss += l.value;
     fw.l1[i] = l.d1 * y;
@@ -111,37 +111,61 @@ LeakySoftplusNet::Forward LeakySoftplusNet::forward(const Vec& theta, bool third
   return fw;
 }
 
-double LeakySoftplusNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
-  const long n = data_.X.rows(), d = data_.X.cols(), D = m_ * d;
+double LeakySoftplusNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) { return evaluate_on(data_, theta, grad, hess); }
+
+void LeakySoftplusNet::hvp(const Vec& theta, const Vec& v, Vec& out) { hvp_on(data_, theta, v, out); }
+
+// The batch's samples gathered into scratch (B×d), then the same formulas.
+const LabelledData& LeakySoftplusNet::gather(std::span<const long> rows) {
+  const long B = static_cast<long>(rows.size());
+  batch_.X.resize(B, data_.X.cols());
+  batch_.y.resize(B);
+  for (long j = 0; j < B; ++j) {
+    batch_.X.row(j) = data_.X.row(rows[j]);
+    batch_.y[j] = data_.y[rows[j]];
+  }
+  return batch_;
+}
+
+double LeakySoftplusNet::evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) {
+  return evaluate_on(gather(rows), theta, grad, hess);
+}
+
+void LeakySoftplusNet::hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) {
+  hvp_on(gather(rows), theta, v, out);
+}
+
+double LeakySoftplusNet::evaluate_on(const LabelledData& data, const Vec& theta, Vec& grad, Mat* hess) const {
+  const long n = data.X.rows(), d = data.X.cols(), D = m_ * d;
   const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
-  const Forward fw = forward(theta);
+  const Forward fw = forward(data, theta);
   const Mat &P1 = fw.P1, &P2 = fw.P2;
   const Vec &l1 = fw.l1, &l2 = fw.l2;
   // ∂L/∂w_j = (1/n)Σ_i ℓ'_i y_i (a_j/m) φ'(z_ij) x_i.
   Mat Q(n, m_);
   for (long j = 0; j < m_; ++j) Q.col(j) = (l1.array() * P1.col(j).array()) * (a(j) / (mm * nn));
   grad.resize(D);
-  Eigen::Map<Mat>(grad.data(), d, m_).noalias() = data_.X.transpose() * Q;
+  Eigen::Map<Mat>(grad.data(), d, m_).noalias() = data.X.transpose() * Q;
   if (hess) {
     // H = Jᵀ diag(ℓ''/n) J + blockdiag_j Xᵀ diag(ℓ'_i y_i a_j φ''(z_ij)/(m n)) X, with
     // J[i, (j, k)] = (a_j/m) φ'(z_ij) x_ik.
     Mat J(n, D);
     for (long j = 0; j < m_; ++j)
-      for (long k = 0; k < d; ++k) J.col(j * d + k) = (P1.col(j).array() * data_.X.col(k).array()) * (a(j) / mm);
+      for (long k = 0; k < d; ++k) J.col(j * d + k) = (P1.col(j).array() * data.X.col(k).array()) * (a(j) / mm);
     hess->noalias() = J.transpose() * (l2.array() / nn).matrix().asDiagonal() * J;
     for (long j = 0; j < m_; ++j) {
       const Vec w = (l1.array() * P2.col(j).array()) * (a(j) / (mm * nn));
-      hess->block(j * d, j * d, d, d).noalias() += data_.X.transpose() * w.asDiagonal() * data_.X;
+      hess->block(j * d, j * d, d, d).noalias() += data.X.transpose() * w.asDiagonal() * data.X;
     }
   }
   return fw.loss / nn;
 }
 
-void LeakySoftplusNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
-  const long n = data_.X.rows(), d = data_.X.cols();
+void LeakySoftplusNet::hvp_on(const LabelledData& data, const Vec& theta, const Vec& v, Vec& out) const {
+  const long n = data.X.rows(), d = data.X.cols();
   const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
-  const Mat XV = data_.X * Eigen::Map<const Mat>(v.data(), d, m_);  // x_iᵀv_j
-  const Forward fw = forward(theta);
+  const Mat XV = data.X * Eigen::Map<const Mat>(v.data(), d, m_);  // x_iᵀv_j
+  const Forward fw = forward(data, theta);
   const Mat &P1 = fw.P1, &P2 = fw.P2;
   const Vec &l1 = fw.l1, &l2 = fw.l2;
   // Jv_i = Σ_j (a_j/m) φ'(z_ij) x_iᵀv_j.
@@ -153,7 +177,7 @@ void LeakySoftplusNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
     Q.col(j) = (r.array() * P1.col(j).array()) * (a(j) / mm) +
                (l1.array() * P2.col(j).array() * XV.col(j).array()) * (a(j) / (mm * nn));
   out.resize(m_ * d);
-  Eigen::Map<Mat>(out.data(), d, m_).noalias() = data_.X.transpose() * Q;
+  Eigen::Map<Mat>(out.data(), d, m_).noalias() = data.X.transpose() * Q;
 }
 
 void LeakySoftplusNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
@@ -161,7 +185,7 @@ void LeakySoftplusNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& 
   const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
   const Mat XU = data_.X * Eigen::Map<const Mat>(u.data(), d, m_);  // x_iᵀu_j
   const Mat XV = data_.X * Eigen::Map<const Mat>(v.data(), d, m_);
-  const Forward fw = forward(theta, true);
+  const Forward fw = forward(data_, theta, true);
   // J_iu, J_iv and uᵀ∇²f_i v (y_i² = 1 is not assumed: the ℓ'' terms carry y_i²).
   Vec Ju = Vec::Zero(n), Jv = Vec::Zero(n), q = Vec::Zero(n);
   for (long j = 0; j < m_; ++j) {
@@ -267,6 +291,7 @@ ModelInfo leaky_softplus_net_info() {
         return static_cast<double>(data_count(p)) * static_cast<double>(p.integer("m")) * static_cast<double>(data_dim(p));
       },
       .dim = [](const Params& p) { return p.integer("m") * data_dim(p); },
+      .samples = data_count,
       .check = check_leaky,
       .make = make_leaky,
   };

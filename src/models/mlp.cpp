@@ -144,21 +144,38 @@ std::vector<std::pair<std::string, std::string>> labels() {
 Mlp::Mlp(MlpNet net, Vec theta0, PreparedData data)
     : net_(std::move(net)), theta0_(std::move(theta0)), x_test_(std::move(data.x_test)), y_test_(std::move(data.y_test)) {}
 
+namespace {
+
+// The dense Hessian from one HVP per parameter, symmetrised.
+template <class Hvp>
+void dense_hessian(long P, Hvp&& hvp, Mat& hess) {
+  hess.resize(P, P);
+  Vec e = Vec::Zero(P), col;
+  for (long k = 0; k < P; ++k) {
+    e[k] = 1;
+    hvp(e, col);
+    hess.col(k) = col;
+    e[k] = 0;
+  }
+  hess = 0.5 * (hess + hess.transpose()).eval();
+}
+
+}  // namespace
+
 double Mlp::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   const double loss = net_.loss_grad(theta, grad);
-  if (hess) {
-    const long P = theta.size();
-    hess->resize(P, P);
-    Vec e = Vec::Zero(P), col;
-    for (long k = 0; k < P; ++k) {
-      e[k] = 1;
-      net_.hvp(theta, e, col);
-      hess->col(k) = col;
-      e[k] = 0;
-    }
-    *hess = 0.5 * (*hess + hess->transpose()).eval();
-  }
+  if (hess) dense_hessian(theta.size(), [&](const Vec& e, Vec& col) { net_.hvp(theta, e, col); }, *hess);
   return loss;
+}
+
+double Mlp::evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) {
+  const double loss = net_.loss_grad_rows(theta, rows, grad);
+  if (hess) dense_hessian(theta.size(), [&](const Vec& e, Vec& col) { net_.hvp_rows(theta, rows, e, col); }, *hess);
+  return loss;
+}
+
+void Mlp::hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) {
+  net_.hvp_rows(theta, rows, v, out);
 }
 
 void Mlp::hvp(const Vec& theta, const Vec& v, Vec& out) { net_.hvp(theta, v, out); }
@@ -214,6 +231,7 @@ ModelInfo mlp_info() {
       .dim = [](const Params& p) { return shape_of(p, source_of(p)).dim(); },
       .auto_block_solver = true,
       .float32 = true,
+      .samples = [](const Params& p) { return p.integer("n"); },
       .check = check_mlp,
       .id_entries = {"dataset_digest", "init_params_digest"},
       .resolve = resolve_mlp,

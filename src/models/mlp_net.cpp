@@ -4,6 +4,7 @@
 // θ as its transpose (the row-major out × in block is a column-major in × out matrix).
 #include "eos/models/mlp_net.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -158,6 +159,39 @@ double MlpNet::loss_grad(const Vec& theta, Vec& grad) {
 void MlpNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
   if (f64_) f64_->hvp(theta, v, out);
   else f32_->hvp(theta, v, out);
+}
+
+void MlpNet::gather(std::span<const long> rows) {
+  const bool have = b64_ || b32_;
+  if (have && std::equal(rows.begin(), rows.end(), rows_.begin(), rows_.end())) return;
+  rows_.assign(rows.begin(), rows.end());
+  const long B = static_cast<long>(rows.size()), f = x_->rows();
+  yb_.resize(rows.size());
+  for (std::size_t j = 0; j < rows.size(); ++j) yb_[j] = y_[static_cast<std::size_t>(rows[j])];
+  if (precision_ == Precision::Float64) {
+    if (!xb64_) xb64_ = std::make_shared<Mat>();
+    xb64_->resize(f, B);  // (no allocation while the batch size stays)
+    for (long j = 0; j < B; ++j) xb64_->col(j) = x_->col(rows[static_cast<std::size_t>(j)]);
+    if (!b64_) b64_ = std::make_unique<MlpPasses<double>>(shape_, act_, loss_kind_, xb64_, yb_);
+    else b64_->rebind(xb64_, yb_);
+  } else {
+    if (!xb32_) xb32_ = std::make_shared<MatF>();
+    xb32_->resize(f, B);
+    for (long j = 0; j < B; ++j) xb32_->col(j) = x_->col(rows[static_cast<std::size_t>(j)]).cast<float>();
+    if (!b32_) b32_ = std::make_unique<MlpPasses<float>>(shape_, act_, loss_kind_, xb32_, yb_);
+    else b32_->rebind(xb32_, yb_);
+  }
+}
+
+double MlpNet::loss_grad_rows(const Vec& theta, std::span<const long> rows, Vec& grad) {
+  gather(rows);
+  return b64_ ? b64_->loss_grad(theta, grad) : b32_->loss_grad(theta, grad);
+}
+
+void MlpNet::hvp_rows(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) {
+  gather(rows);
+  if (b64_) b64_->hvp(theta, v, out);
+  else b32_->hvp(theta, v, out);
 }
 
 void MlpNet::evaluate_on(const Vec& theta, const Mat& x, const std::vector<int>& y, double& loss, double& acc) const {

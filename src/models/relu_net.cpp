@@ -2,6 +2,7 @@
 // third-derivative product, with Eigen matrix products (each costs a few d×m×n products).
 #include "eos/models/relu_net.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "eos/numerics/logistic.h"
@@ -16,15 +17,46 @@ ReluNet::ReluNet(std::shared_ptr<const SparseCodingData> train, long m, Vec thet
       theta0_(std::move(theta0)),
       seed_(seed),
       n_test_(n_test),
-      X_(train_->x.data(), train_->d, train_->n),
-      y_(train_->y.data(), train_->n) {}
+      xv_(train_->x.data()),
+      yv_(train_->y.data()) {}
+
+void ReluNet::view(std::span<const long> rows) {
+  if (rows.empty()) {
+    if (rows_.empty()) return;
+    rows_.clear();
+    xv_ = train_->x.data(), yv_ = train_->y.data(), n_ = train_->n;
+    cached_ = false;
+    return;
+  }
+  if (std::equal(rows.begin(), rows.end(), rows_.begin(), rows_.end())) return;
+  rows_.assign(rows.begin(), rows.end());
+  n_ = static_cast<long>(rows.size());
+  Xb_.resize(d_, n_);
+  yb_.resize(n_);
+  for (long j = 0; j < n_; ++j) {
+    Xb_.col(j) = Eigen::Map<const Vec>(train_->row(rows_[j]), d_);
+    yb_[j] = train_->y[static_cast<std::size_t>(rows_[j])];
+  }
+  xv_ = Xb_.data(), yv_ = yb_.data();
+  cached_ = false;
+}
+
+double ReluNet::evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) {
+  view(rows);
+  return evaluate_view(theta, grad, hess);
+}
+
+void ReluNet::hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) {
+  view(rows);
+  hvp_view(theta, v, out);
+}
 
 void ReluNet::forward(const Vec& theta) {
   if (cached_ && at_.size() == theta.size() && at_ == theta) return;
   const Eigen::Map<const Mat> W(theta.data(), d_, m_);
   const auto a = theta.segment(d_ * m_, m_);
   const auto b = theta.segment(d_ * m_ + m_, m_);
-  Z_.noalias() = W.transpose() * X_;
+  Z_.noalias() = W.transpose() * X();
   Z_.colwise() += b;
   D_ = (Z_.array() > 0).cast<double>().matrix();
   H_ = Z_.cwiseMax(0.0);
@@ -34,10 +66,10 @@ void ReluNet::forward(const Vec& theta) {
   const double inv = 1.0 / static_cast<double>(n_);
   double loss = 0;
   for (long i = 0; i < n_; ++i) {
-    const Logistic l(y_[i] * f[i]);
+    const Logistic l(y()[i] * f[i]);
     loss += l.value;
-    r_[i] = l.d1 * y_[i] * inv;
-    c_[i] = l.d2 * y_[i] * y_[i] * inv;
+    r_[i] = l.d1 * y()[i] * inv;
+    c_[i] = l.d2 * y()[i] * y()[i] * inv;
   }
   loss_ = loss * inv;
   at_ = theta;
@@ -45,13 +77,23 @@ void ReluNet::forward(const Vec& theta) {
 }
 
 double ReluNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
+  view({});
+  return evaluate_view(theta, grad, hess);
+}
+
+void ReluNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
+  view({});
+  hvp_view(theta, v, out);
+}
+
+double ReluNet::evaluate_view(const Vec& theta, Vec& grad, Mat* hess) {
   cached_ = false;  // a new point: always recompute (also refreshes a cache made by hvp)
   forward(theta);
   const auto a = theta.segment(d_ * m_, m_);
   grad.resize(dim());
   // G_ji = ∂L/∂z_ji = a_j·D_ji·r_i; ∂L/∂w_j = Σ_i G_ji x_i, ∂L/∂b_j = Σ_i G_ji, ∂L/∂a_j = Σ_i H_ji r_i.
   const Mat G = D_.array() * (a * r_.transpose()).array();
-  Eigen::Map<Mat>(grad.data(), d_, m_).noalias() = X_ * G.transpose();
+  Eigen::Map<Mat>(grad.data(), d_, m_).noalias() = X() * G.transpose();
   grad.segment(d_ * m_, m_).noalias() = H_ * r_;
   grad.segment(d_ * m_ + m_, m_) = G.rowwise().sum();
   if (hess) {
@@ -60,7 +102,7 @@ double ReluNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
     Vec e = Vec::Zero(P), col;
     for (long k = 0; k < P; ++k) {
       e[k] = 1;
-      hvp(theta, e, col);
+      hvp_view(theta, e, col);
       hess->col(k) = col;
       e[k] = 0;
     }
@@ -70,14 +112,14 @@ double ReluNet::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   return loss_;
 }
 
-void ReluNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
+void ReluNet::hvp_view(const Vec& theta, const Vec& v, Vec& out) {
   forward(theta);
   const auto a = theta.segment(d_ * m_, m_);
   const Eigen::Map<const Mat> V(v.data(), d_, m_);
   const auto alpha = v.segment(d_ * m_, m_);
   const auto beta = v.segment(d_ * m_ + m_, m_);
   // R{z} = Vᵀx + β; R{ReLU(z)} = D∘R{z}; R{f} = αᵀH + aᵀ(D∘R{z}); R{r_i} = ℓ''·y_i²·R{f_i}/n.
-  Mat Hd = V.transpose() * X_;
+  Mat Hd = V.transpose() * X();
   Hd.colwise() += beta;
   Hd.array() *= D_.array();
   const Vec fd = H_.transpose() * alpha + Hd.transpose() * a;
@@ -85,19 +127,20 @@ void ReluNet::hvp(const Vec& theta, const Vec& v, Vec& out) {
   // R{G} = D∘(α rᵀ + a R{r}ᵀ) (R{D} = 0 almost everywhere).
   const Mat RG = D_.array() * (alpha * r_.transpose() + a * rd.transpose()).array();
   out.resize(dim());
-  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X_ * RG.transpose();
+  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X() * RG.transpose();
   out.segment(d_ * m_, m_).noalias() = Hd * r_;
   out.segment(d_ * m_, m_).noalias() += H_ * rd;
   out.segment(d_ * m_ + m_, m_) = RG.rowwise().sum();
 }
 
 void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
+  view({});
   forward(theta);
   const long dm = d_ * m_;
   const auto a = theta.segment(dm, m_);
   // D∘R{z} along a direction t: the gated tangents of the pre-activations (m×n).
   const auto gated = [&](const Vec& t) {
-    Mat z = Eigen::Map<const Mat>(t.data(), d_, m_).transpose() * X_;
+    Mat z = Eigen::Map<const Mat>(t.data(), d_, m_).transpose() * X();
     z.colwise() += t.segment(dm + m_, m_);
     z.array() *= D_.array();
     return z;
@@ -110,8 +153,8 @@ void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
   const Vec f = H_.transpose() * a;
   Vec c3(n_);
   for (long i = 0; i < n_; ++i) {
-    const Logistic l(y_[i] * f[i]);
-    c3[i] = -l.d2 * (1 + 2 * l.d1) * y_[i] * y_[i] * y_[i] / static_cast<double>(n_);  // ℓ'''·y³/n
+    const Logistic l(y()[i] * f[i]);
+    c3[i] = -l.d2 * (1 + 2 * l.d1) * y()[i] * y()[i] * y()[i] / static_cast<double>(n_);  // ℓ'''·y³/n
   }
   // Weights of J_i, of ∇²f_i v and of ∇²f_i u (c_ = ℓ''·y²/n).
   const Vec s = c3.cwiseProduct(Ju).cwiseProduct(Jv) + c_.cwiseProduct(q);
@@ -119,7 +162,7 @@ void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
   // Σ_i s_i J_i + Σ_i tv_i ∇²f_i v + Σ_i tu_i ∇²f_i u: the w and b parts share the gate.
   const Mat G = D_.array() * (a * s.transpose() + va * tv.transpose() + ua * tu.transpose()).array();
   out.resize(dim());
-  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X_ * G.transpose();
+  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X() * G.transpose();
   out.segment(dm, m_).noalias() = H_ * s + Dv * tv + Du * tu;
   out.segment(dm + m_, m_) = G.rowwise().sum();
 }
@@ -150,9 +193,10 @@ void ReluNet::track(const Vec& theta, double* out) const {
 }
 
 void ReluNet::report(const Vec& theta, double* out) {
+  const long n = train_->n;
   long right = 0;
-  for (long i = 0; i < n_; ++i) right += y_[i] * output(train_->row(i), theta) > 0;
-  out[0] = static_cast<double>(right) / static_cast<double>(n_);
+  for (long i = 0; i < n; ++i) right += train_->y[static_cast<std::size_t>(i)] * output(train_->row(i), theta) > 0;
+  out[0] = static_cast<double>(right) / static_cast<double>(n);
   // Fresh test samples from the same stream as sparse-relu: they depend on (seed, d, λ, n_test) only.
   Rng rng("test", {static_cast<double>(seed_), static_cast<double>(d_), train_->lambda, static_cast<double>(n_test_)});
   std::vector<double> x(static_cast<std::size_t>(d_));
@@ -212,6 +256,7 @@ ModelInfo relu_net_info() {
                  {"bias_max", "largest final bias"}},
       .step_cost = [](const Params& p) { return p.real("n") * p.real("m") * p.real("d"); },
       .dim = [](const Params& p) { return p.integer("m") * (p.integer("d") + 2); },
+      .samples = [](const Params& p) { return p.integer("n"); },
       .make = make_relu_net,
   };
 }

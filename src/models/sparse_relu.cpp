@@ -128,6 +128,24 @@ double SparseRelu::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
                                                                       cN_.data(), theta, grad, hess);
 }
 
+double SparseRelu::evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) {
+  const std::size_t B = rows.size();
+  for (auto* v : {&yb_, &Pb_, &Nb_, &cPb_, &cNb_}) v->resize(B);
+  const double b = theta[2];
+  for (std::size_t j = 0; j < B; ++j) {
+    const double* x = train_->row(rows[j]);
+    double p = 0, q = 0, cp = 0, cq = 0;
+    for (long k = 0; k < train_->d; ++k) {
+      const double zp = x[k] + b, zn = -x[k] + b;
+      if (zp > 0) p += zp, cp += 1;
+      if (zn > 0) q += zn, cq += 1;
+    }
+    yb_[j] = train_->y[static_cast<std::size_t>(rows[j])];
+    Pb_[j] = p, Nb_[j] = q, cPb_[j] = cp, cNb_[j] = cq;
+  }
+  return sparse_relu_loss_direct(yb_, Pb_.data(), Nb_.data(), cPb_.data(), cNb_.data(), theta, grad, hess);
+}
+
 void SparseRelu::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
   using V3 = Eigen::Vector3d;
   stats_->compute(theta[2], P_.data(), N_.data(), cP_.data(), cN_.data());
@@ -218,6 +236,7 @@ ModelInfo sparse_relu_info() {
         return p.text("path") == "oracle" ? p.real("n") * p.real("d") : p.real("n");
       },
       .dim = [](const Params&) { return 3L; },
+      .samples = [](const Params& p) { return p.integer("n"); },
       .make = make_sparse_relu,
   };
 }

@@ -44,6 +44,11 @@ void name_point(TraceSource& s, const ResultsTable& t, const std::vector<std::st
   Params p;
   for (const auto& k : parameter_columns(t.header)) p.set(k, row[static_cast<std::size_t>(t.column(k))]);
   s.method = method_label(s.model, p);
+  double x = 0;
+  if (p.has("batch_size") && finite_number(p.text("batch_size"), x)) s.batch_size = x;
+  if (p.has("momentum") && p.has("method") && (p.text("method") == "polyak" || p.text("method") == "nesterov") &&
+      finite_number(p.text("momentum"), x))
+    s.momentum = x;
   s.title = row[1] + ": per-step trace" + (s.method.empty() ? "" : " (" + s.method + ")") +
             (regime >= 0 ? ", regime " + row[static_cast<std::size_t>(regime)] : "");
   s.subtitle = join(params, ", ") + "   (id " + row[0] + ")";

@@ -11,6 +11,8 @@
 
 namespace eos {
 
+class BatchProbe;
+
 class Step {
  public:
   Step(long t, const Vec& theta, double loss, const Vec& grad, const Vec* prev_grad, double grad_norm, bool sample,
@@ -29,10 +31,16 @@ class Step {
   // The preconditioned sharpness λ₁(P^{−½}HP^{−½}) at θ_t, P the adaptive method's of the last
   // update (NaN for other methods and before the first update).
   double psharpness();
-  // The sharpness the method is judged by: the preconditioned one for an adaptive method, else S.
-  double judged() { return precondition_ ? psharpness() : sharpness(); }
-  // The model's tracked scalars at θ_t (ModelInfo::tracked).
+  // The sharpness the method is judged by: the batch sharpness in a minibatch run, else the
+  // preconditioned one for an adaptive method, else S.
+  double judged();
+  // The model's tracked scalars at θ_t (ModelInfo::tracked); NaN between samples in a minibatch run
+  // (a step there touches its batch only).
   const std::vector<double>& tracked();
+  // A run with batch keys: its probe (gd/minibatch.h); null otherwise. In a minibatch run (B < n)
+  // loss and grad are the step's batch's.
+  BatchProbe* batch = nullptr;
+  bool minibatch() const;
   // The other trajectory at the same time, when the run keeps one (GD beside gradient flow).
   const Vec* companion = nullptr;
   // θ_t − θ_{t−1} as the method took it, for methods that keep it (momentum); null otherwise.

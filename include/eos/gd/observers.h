@@ -12,6 +12,7 @@
 namespace eos {
 
 class FlowCompanions;
+class MinibatchWatch;
 
 // When a run of cfg samples and averages: T steps, the tail is the last ⌈tail·T⌉ evaluations.
 struct Schedule {
@@ -111,8 +112,8 @@ class MidpointCheck final : public Observer {
 };
 
 // The sampled sharpness S: final, tail mean, maximum; the sharpness the method is judged by (S,
-// or for an adaptive method the preconditioned one, also kept as psharpness_*) over its edge
-// level: final, tail, maximum (live as edge_max), the first sampled step at or above the edge and
+// for an adaptive method the preconditioned one, also kept as psharpness_*, in a minibatch run the
+// batch sharpness, gd/minibatch.h) over its edge level: final, tail, maximum (live as edge_max), the first sampled step at or above the edge and
 // how many samples were. An early stop samples the final state.
 class SharpnessSampler final : public Observer {
  public:
@@ -139,11 +140,13 @@ class SharpnessSampler final : public Observer {
   bool adaptive_;
   const Schedule& sched_;
   RunStats& live_;
-  Series raw_, judged_;
+  Series raw_, pre_, judged_;  // S; the preconditioned S; the judged one when not S
+  bool separate_ = false;       // the judged sharpness is not S (adaptive method, minibatch run)
   long edge_samples_ = 0, first_edge_ = -1;
 };
 
-// The model's tracked scalars: their last values and their means over the tail.
+// The model's tracked scalars: their last values and their means over the tail (in a minibatch
+// run, of the samples).
 class TrackedMeans final : public Observer {
  public:
   TrackedMeans(const Schedule& sched, std::size_t n) : sched_(sched), last_(n, 0.0), sums_(n, 0.0) {}
@@ -167,15 +170,17 @@ using TraceSink = std::function<void(long step, double loss, double sharpness, c
 // Every trace_every steps, a row to the sink: with eigs = k, λ₂..λ_k after the tracked scalars;
 // with a companion trajectory, the distance ‖θ − θ_companion‖; for a method other than gd its
 // edge level; for an adaptive method the preconditioned sharpness (NaN where not sampled); then
-// the flows' columns (gd/companions.h).
+// the flows' columns (gd/companions.h), then the minibatch columns (gd/minibatch.h).
 class TraceRecorder final : public Observer {
  public:
   TraceRecorder(const RunConfig& cfg, const Schedule& sched, TraceSink sink);
   bool on_step(Step& s) override;
   void companions(const FlowCompanions* c) { flows_ = c; }
+  void minibatches(const MinibatchWatch* b) { batches_ = b; }
 
  private:
   const FlowCompanions* flows_ = nullptr;
+  const MinibatchWatch* batches_ = nullptr;
   const Schedule& sched_;
   TraceSink sink_;
   long eigs_;
@@ -185,7 +190,8 @@ class TraceRecorder final : public Observer {
 };
 
 // Stops the run once the loss is below stop_loss or the tracked scalar train_acc (at index acc,
-// −1: none) is at least stop_acc, when those are > 0 (Cohen et al.'s loss_goal and acc_goal).
+// −1: none) is at least stop_acc, when those are > 0 (Cohen et al.'s loss_goal and acc_goal); a
+// minibatch run, at samples, on the full-batch loss and accuracy.
 class GoalStop final : public Observer {
  public:
   GoalStop(const RunConfig& cfg, int acc) : loss_(cfg.stop_loss), acc_goal_(cfg.stop_acc), acc_(acc) {}

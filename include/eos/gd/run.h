@@ -34,7 +34,8 @@ struct RunOutcome {
 
 // The trace columns after the fixed ones: the model's tracked scalars, then lambda2..lambdaK with
 // eigs = K, then gd_distance (‖θ_flow − θ_GD‖ at the same step) for a flow run, edge_level for a
-// method other than gd, psharpness for an adaptive one, then the flows' (gd/companions.h).
+// method other than gd, psharpness for an adaptive one, then the flows' (gd/companions.h), then with
+// batch keys full_loss, batch_sharpness, batch_sharpness_err (gd/minibatch.h).
 std::vector<std::string> trace_columns(const ModelInfo& info, const RunConfig& cfg);
 
 // A run's state at the top of a step as arrays (save_states writes it, a branch starts from it):

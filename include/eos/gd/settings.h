@@ -25,6 +25,16 @@ struct FlowsSpec {
   bool any() const { return central || gradient; }
 };
 
+// Minibatches (gd/minibatch.h, gd/batches.h): the batch size and the batch-sharpness estimate.
+struct BatchSpec {
+  long size = 0;           // batch_size B (0: not given, the full batch)
+  long seed = 0;           // batch_seed: the batch order's and the estimate's streams
+  double tol = 0.02;       // bs_tol: stop once the estimate's relative standard error is below
+  long min_batches = 10;   // bs_min_batches
+  long max_batches = 1000; // bs_max_batches
+  bool enabled() const { return size > 0; }
+};
+
 struct RunConfig {
   long steps = 0;
   long sharpness_every = 100;
@@ -39,6 +49,7 @@ struct RunConfig {
   long eigs = 1;                 // top eigenvalues per sample (λ₂... go to lambda2_* and traces)
   MethodSpec method;             // the update rule and its step size η (method.eta)
   FlowsSpec flows;               // companions beside GD (none by default)
+  BatchSpec batch;               // minibatches (batch_size given; B < n: minibatch steps)
   double stop_loss = 0;          // stop once the loss is below (0: never)
   double stop_acc = 0;           // stop once the tracked train_acc is at least (0: never)
   bool keep_params = false;      // keep the final θ (save_params = final)
@@ -70,6 +81,10 @@ std::vector<long> save_steps(const Params& p);
 // step it was saved from (init_state_parent, init_state_step); throws InputError when the file is
 // missing or not a saved state, or of another model or parameter count.
 void resolve_run_keys(const ModelInfo& model, Params& p);
+// The batch keys every model offers (batch_size, batch_seed, bs_tol, bs_min_batches,
+// bs_max_batches): keys added since 0.1, in no id at their defaults (batch_size has none). A model
+// without a finite training set refuses them when the point is resolved (grid/grid.cpp).
+const std::vector<KeySpec>& batch_keys();
 
 // Checks of a resolved point's runner keys across keys (throws InputError naming the key): a
 // method key set for a method that does not use it (momentum with gd), frozen without an adaptive

@@ -48,6 +48,13 @@ struct RunStats {
   double cf_gf_ratio = kNaN;       // cf_dist_final / gf_dist_final
   long cf_edge_step = -1;          // the edge part's first step (−1: none)
   double cf_hvps_per_step = kNaN, cf_thirds_per_step = kNaN;  // the central flow's cost
+  // Minibatches (gd/minibatch.h), at samples: the batch sharpness S_B (its last estimate's standard
+  // error), the full-batch loss, the largest (S_B − 2·SE)/edge level (the minibatch regime rule)
+  // and the Monte Carlo batches an estimate took on average.
+  double batch_sharpness_final = kNaN, batch_sharpness_tail = kNaN, batch_sharpness_max = kNaN;
+  double batch_sharpness_err = kNaN;
+  double full_loss_final = kNaN, full_loss_tail = kNaN, full_loss_max = kNaN;
+  double batch_edge_low_max = kNaN, bs_batches_mean = kNaN;
 };
 
 // Every field of the statistics, in one order, for what writes and reads them all (the MPI wire,
@@ -61,6 +68,8 @@ void for_each_field(Stats& s, F&& f) {
   f(s.step_edge_max), f(s.step_edge_tail), f(s.mid_edge_max), f(s.mid_checks), f(s.hvps_per_estimate);
   f(s.solver_check_diff), f(s.cf_loss_err), f(s.cf_sharpness_err), f(s.cf_dist_final), f(s.gf_dist_final);
   f(s.cf_gf_ratio), f(s.cf_edge_step), f(s.cf_hvps_per_step), f(s.cf_thirds_per_step);
+  f(s.batch_sharpness_final), f(s.batch_sharpness_tail), f(s.batch_sharpness_max), f(s.batch_sharpness_err);
+  f(s.full_loss_final), f(s.full_loss_tail), f(s.full_loss_max), f(s.batch_edge_low_max), f(s.bs_batches_mean);
 }
 
 // What certifies, for a run's method, that it went beyond its edge (gd/method.h): a loss rise
@@ -69,6 +78,8 @@ void for_each_field(Stats& s, F&& f) {
 struct EdgeRule {
   bool loss_rises = true;  // a rise of the loss counts
   bool sharpness = true;   // the sharpness, at samples, along steps and at midpoints, counts
+  bool batch = false;      // a minibatch run: its batch sharpness above the edge level by more
+                           // than two standard errors at a sample counts (and nothing else)
 };
 
 // The run went beyond the edge of stability: the loss rose between steps (where the rule counts
@@ -85,6 +96,7 @@ enum class ColumnGroup {
   Base,    // every results file
   Method,  // a job that gives a method key (method, momentum, …): edge_level, psharpness_*
   Flows,   // a job that gives a companion key (flows, cf_…): cf_loss_err, cf_dist_final, …
+  Batch,   // a job that gives a batch key (batch_size, …): batch_sharpness_*, full_loss_*, …
 };
 
 // One of the runner's result columns.

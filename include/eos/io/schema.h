@@ -27,12 +27,15 @@ struct SchemaOptions {
                           // method_keys) and ColumnGroup::Method's run columns (edge_level, psharpness_*)
   bool flows = false;     // the companion keys (companion_keys) and ColumnGroup::Flows's run columns
   bool branches = false;  // init_state and where it was saved: parent_id, parent_step
+  bool batches = false;   // the batch keys (batch_keys) and ColumnGroup::Batch's run columns
   SchemaOptions operator|(const SchemaOptions& o) const {
-    return {refining || o.refining, methods || o.methods, flows || o.flows, branches || o.branches};
+    return {refining || o.refining, methods || o.methods, flows || o.flows, branches || o.branches,
+            batches || o.batches};
   }
 };
 // The groups a job's rows need: refining when it refines, methods when it gives a method key,
-// flows when it gives a companion key, branches when it gives init_state.
+// flows when it gives a companion key, branches when it gives init_state, batches when it gives a
+// batch key.
 SchemaOptions schema_options(const Job& job);
 // The groups a results file's header holds.
 SchemaOptions schema_options(const std::vector<std::string>& header);

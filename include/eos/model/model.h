@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,16 @@ class Model {
   virtual void track(const Vec& theta, double* out) const;
   // End-of-run values at the final θ, in the order of ModelInfo::reports (accuracies, weights).
   virtual void report(const Vec& theta, double* out);
+
+  // Minibatches, for a model with a finite training set: its number of samples n (0, the
+  // default: a population loss, or nothing to batch), and the loss restricted to some of them —
+  // the mean loss over the samples `rows` (indices in [0, n), each once), exactly the loss of
+  // evaluate on a training set of those samples — with its gradient (and dense Hessian), and the
+  // Hessian-vector product of that batch loss. Both touch only the batch's samples. Defaults:
+  // evaluate_batch throws std::logic_error; hvp_batch goes through evaluate_batch's dense Hessian.
+  virtual long samples() const { return 0; }
+  virtual double evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess);
+  virtual void hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out);
 };
 
 // Central differences of Hessian-vector products, [H(θ + εv)u − H(θ − εv)u]/2ε ≈ ∇_θ(uᵀH(θ)v):
@@ -89,6 +100,9 @@ struct ModelInfo {
   bool auto_block_solver = false;
   // Whether the model has a single-precision path (precision = float32 is refused otherwise).
   bool float32 = false;
+  // The size n of a point's finite training set (Model::samples); null for a model with a
+  // population loss, and 0 for a point with nothing to batch: batch_size is refused for both.
+  std::function<long(const Params&)> samples;
   // Checks across keys of one point (throws InputError); may be empty.
   std::function<void(const Params&)> check;
   // Entries of a point's id that are not keys, set by resolve on the point's params when it is

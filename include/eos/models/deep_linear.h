@@ -41,6 +41,11 @@ class DeepLinear final : public Model {
   // imbalance: max_i ‖W_{i+1}ᵀW_{i+1} − W_iW_iᵀ‖_F (conserved by gradient flow; 0 for L = 1);
   // product_norm: ‖W_L⋯W_1‖_F.
   void track(const Vec& theta, double* out) const override;
+  // A minibatch (dataset = gaussian): the same formulas over the batch's samples, gathered into
+  // scratch. The scalar chain has one sample and nothing to batch (samples() = 0).
+  long samples() const override { return chain_ ? 0 : data_.X.cols(); }
+  double evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) override;
+  void hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) override;
 
   long depth() const { return static_cast<long>(widths_.size()) - 1; }
   long dim() const { return offsets_.back(); }
@@ -50,7 +55,11 @@ class DeepLinear final : public Model {
   Mat product(const Vec& theta) const;
 
  private:
+  double evaluate_on(const DeepLinearData& data, const Vec& theta, Vec& grad, Mat* hess) const;
+  void hvp_on(const DeepLinearData& data, const Vec& theta, const Vec& v, Vec& out) const;
+  const DeepLinearData& gather(std::span<const long> rows);
   DeepLinearData data_;
+  DeepLinearData batch_;  // a minibatch's samples
   std::vector<long> widths_;
   std::vector<long> offsets_;  // offsets_[i−1] = start of vec(W_i); offsets_[L] = dim
   Vec theta0_;

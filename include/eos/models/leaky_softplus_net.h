@@ -43,6 +43,10 @@ class LeakySoftplusNet final : public Model {
   void track(const Vec& theta, double* out) const override;
   // margin_min = min_i y_i f_i, train_acc.
   void report(const Vec& theta, double* out) override;
+  // A minibatch: the same formulas over the batch's samples, gathered into scratch.
+  long samples() const override { return data_.X.rows(); }
+  double evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) override;
+  void hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) override;
 
   // Outputs f_i of every sample at θ.
   Vec outputs(const Vec& theta) const;
@@ -57,8 +61,12 @@ class LeakySoftplusNet final : public Model {
     Mat P1, P2, P3;
     double loss = 0;  // Σ_i ℓ(y_i f_i), not yet divided by n
   };
-  Forward forward(const Vec& theta, bool third = false) const;
+  Forward forward(const LabelledData& data, const Vec& theta, bool third = false) const;
+  double evaluate_on(const LabelledData& data, const Vec& theta, Vec& grad, Mat* hess) const;
+  void hvp_on(const LabelledData& data, const Vec& theta, const Vec& v, Vec& out) const;
+  const LabelledData& gather(std::span<const long> rows);
   LabelledData data_;
+  LabelledData batch_;  // a minibatch's samples
   long m_;
   double c_;
   Vec theta0_;

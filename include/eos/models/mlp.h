@@ -25,6 +25,11 @@ class Mlp final : public Model {
   // train_acc, then bias_mean_lK and frac_neg_bias_lK of hidden layers 1..3 (NaN past depth).
   void track(const Vec& theta, double* out) const override;
   void report(const Vec& theta, double* out) override;  // test_acc, test_loss
+  // A minibatch through the network's batch passes (MlpNet::loss_grad_rows); the dense Hessian,
+  // when asked, from one batch HVP per parameter.
+  long samples() const override { return net_.samples(); }
+  double evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) override;
+  void hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) override;
 
   const MlpNet& net() const { return net_; }
 

@@ -5,6 +5,7 @@
 // in double or single precision (models/mlp_passes.h does the passes).
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,12 @@ class MlpNet {
   void evaluate_on(const Vec& theta, const Mat& x, const std::vector<int>& y, double& loss, double& acc) const;
   // Training accuracy at θ (from the kept forward pass when θ is its point).
   double train_accuracy(const Vec& theta) const;
+  // The mean loss over the training samples `rows` (a minibatch) with its gradient, and the HVP
+  // of that batch loss: the same passes, a second set of them, over the batch's columns gathered
+  // into scratch (so the full set's passes at θ stay for the sharpness); hvp_rows reuses the
+  // batch's forward pass at the same θ and rows.
+  double loss_grad_rows(const Vec& theta, std::span<const long> rows, Vec& grad);
+  void hvp_rows(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out);
 
  private:
   MlpShape shape_;
@@ -85,6 +92,14 @@ class MlpNet {
   std::vector<int> y_;
   std::unique_ptr<MlpPasses<double>> f64_;
   std::unique_ptr<MlpPasses<float>> f32_;
+  // Minibatches: their passes, the gathered inputs and labels, and the rows gathered last.
+  void gather(std::span<const long> rows);
+  std::unique_ptr<MlpPasses<double>> b64_;
+  std::unique_ptr<MlpPasses<float>> b32_;
+  std::shared_ptr<Mat> xb64_;
+  std::shared_ptr<MatF> xb32_;
+  std::vector<int> yb_;
+  std::vector<long> rows_;
 };
 
 }  // namespace eos

@@ -22,6 +22,13 @@ class MlpPasses {
   double loss_grad(const Vec& theta, Vec& grad);
   void hvp(const Vec& theta, const Vec& v, Vec& out);
   bool at(const Vec& theta) const { return have_ && at_.size() == theta.size() && at_ == theta; }
+  // Point the passes at other samples (a minibatch gathered into x, which the caller may rewrite
+  // in place before the next rebind): the kept passes are dropped.
+  void rebind(std::shared_ptr<const M> x, const std::vector<int>& y) {
+    x_ = std::move(x);
+    y_ = y;
+    have_ = false;
+  }
   const M& outputs() const { return f_; }
 
  private:

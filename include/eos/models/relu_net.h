@@ -2,6 +2,7 @@
 // all of (W, a, b) trained on sparse-coding data with the logistic loss; exact gradient and Hessian-vector product.
 #pragma once
 #include <memory>
+#include <vector>
 
 #include "eos/model/model.h"
 #include "eos/models/sparse_coding.h"
@@ -27,6 +28,10 @@ class ReluNet final : public Model {
   void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   void track(const Vec& theta, double* out) const override;  // bias (mean b_j), frac_neg_bias
   void report(const Vec& theta, double* out) override;       // train_acc, test_acc, alignment, bias_min, bias_max
+  // A minibatch: the same passes over the batch's samples, gathered into scratch (d×B).
+  long samples() const override { return train_->n; }
+  double evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) override;
+  void hvp_batch(const Vec& theta, std::span<const long> rows, const Vec& v, Vec& out) override;
 
   long width() const { return m_; }
   long dim() const { return m_ * (d_ + 2); }
@@ -39,12 +44,21 @@ class ReluNet final : public Model {
  private:
   // Forward pass at θ into the cache (skipped when θ is the cached point).
   void forward(const Vec& theta);
+  // The samples the passes run over: all of them (rows empty), or a batch gathered into Xb_, yb_;
+  // a change drops the cache.
+  void view(std::span<const long> rows);
+  double evaluate_view(const Vec& theta, Vec& grad, Mat* hess);
+  void hvp_view(const Vec& theta, const Vec& v, Vec& out);
+  Eigen::Map<const Mat> X() const { return {xv_, d_, n_}; }  // d×n, column i is sample i
+  Eigen::Map<const Vec> y() const { return {yv_, n_}; }
   std::shared_ptr<const SparseCodingData> train_;
-  long d_, n_, m_;
+  long d_, n_, m_;  // n_: samples of the current view
   Vec theta0_;
   long seed_, n_test_;
-  Eigen::Map<const Mat> X_;  // d×n, column i is sample i
-  Eigen::Map<const Vec> y_;
+  const double *xv_, *yv_;
+  Mat Xb_;
+  Vec yb_;
+  std::vector<long> rows_;  // the batch of the view (empty: the whole set)
   // Cache of the last forward pass.
   Vec at_;          // the θ it belongs to
   bool cached_ = false;

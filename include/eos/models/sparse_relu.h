@@ -53,6 +53,11 @@ class SparseRelu final : public Model {
   void third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) override;
   void track(const Vec& theta, double* out) const override;   // bias, d_asum
   void report(const Vec& theta, double* out) override;        // train_acc, test_acc, a_minus, a_plus
+  // A minibatch on either path: the statistics of the batch's samples by the direct loop (O(B·d);
+  // the fast path's sorted structure pays off over all n samples at once, and a batch visits each
+  // sample once an epoch), then sparse_relu_loss_direct over them. HVPs from its 3×3 Hessian.
+  long samples() const override { return train_->n; }
+  double evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) override;
 
   // Network output on one sample.
   static double output(const double* x, long d, const Vec& theta);
@@ -64,6 +69,7 @@ class SparseRelu final : public Model {
   long seed_, n_test_;
   bool direct_loss_;
   std::vector<double> P_, N_, cP_, cN_;
+  std::vector<double> yb_, Pb_, Nb_, cPb_, cNb_;  // a minibatch's labels and statistics
 };
 
 // The model of a resolved point (keys d, n, lambda, seed, n_test, init_scale, b0, path): the

@@ -2,6 +2,7 @@
 // sharpness with 2/η dashed — the paper's Figure 2. The point's model, when the sweep's results
 // file names it, chooses the default panels and labels them.
 #pragma once
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct TraceSource {
   std::string title;               // "sparse-relu: per-step trace, regime gf", or the id
   std::string subtitle;            // "d = 30, η = 0.008378   (id ...)", or empty
   std::string method;              // "polyak, β = 0.9" for a method other than gd, else empty
+  double batch_size = NAN;         // a minibatch run's B (NaN: full batch, or unknown)
+  double momentum = NAN;           // a heavy-ball or Nesterov run's β (NaN: none)
 };
 
 // "polyak, β = 0.9", "adam, β₁ = 0.9", "rmsprop": the method of a row's parameters named for a
