@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SLURM end to end on a real single-node cluster (tests/slurm_cluster.sh): slurm/submit queues a
-# sweep with its aggregation and an array-sharded sweep, and their rows equal a local run's; a
+# sweep with its aggregation, an array-sharded sweep, a flows sweep and a minibatch sweep over
+# (batch size, η), and their rows equal a local run's; a
 # sweep sent the time-limit warning signal checkpoints its points in flight, requeues itself,
 # continues them from their checkpoints and ends complete, nothing lost or duplicated; the harness
 # stops its daemons by PID even when a test fails.
@@ -112,6 +113,20 @@ steps = 2000
 sharpness_every = 10
 flows = central gradient
 EOF
+# Minibatch SGD over (batch size, η) (a sweep of its own: its batches must not depend on the ranks).
+cat >"$tmp/batch.job" <<'EOF'
+model = mlp
+dataset = digits
+n = 200
+n_test = 0
+width = 16
+depth = 2
+batch_size = 20, 200
+eta = 0.1, 0.3
+steps = 300
+sharpness_every = 50
+bs_tol = 0.1
+EOF
 agg_args=(--x eta_rel --value bias_final)
 
 # Sorted rows of results files without the wall_s column (the only one that may differ).
@@ -141,7 +156,7 @@ set -e
 [ ! -e "$tmp/bad" ] || fail "submit of a bad job created its --out folder"
 
 # --- Submit all three sweeps; they share the 2-CPU node.
-step "submitting a sweep (2 tasks), an array of 3 shards and a long sweep, each with its aggregation"
+step "submitting a sweep (2 tasks), an array of 3 shards, a long sweep, a flows sweep and a minibatch sweep, each with its aggregation"
 "$src/slurm/submit" "$tmp/small.job" --out "$tmp/whole" -n 2 -t 10 "${agg_args[@]}" >"$tmp/whole.sub" ||
   fail "submit (whole) failed: $(cat "$tmp/whole.sub")"
 "$src/slurm/submit" "$tmp/small.job" --out "$tmp/array" --array 3 -n 1 -t 10 "${agg_args[@]}" >"$tmp/array.sub" ||
@@ -150,6 +165,8 @@ step "submitting a sweep (2 tasks), an array of 3 shards and a long sweep, each 
   fail "submit (signal) failed: $(cat "$tmp/signal.sub")"
 "$src/slurm/submit" "$tmp/flows.job" --out "$tmp/flows" -n 2 -t 10 --x eta_rel --value cf_gf_ratio >"$tmp/flows.sub" ||
   fail "submit (flows) failed: $(cat "$tmp/flows.sub")"
+"$src/slurm/submit" "$tmp/batch.job" --out "$tmp/batch" -n 2 -t 10 --x batch_size --value edge_tail >"$tmp/batch.sub" ||
+  fail "submit (batch) failed: $(cat "$tmp/batch.sub")"
 cat "$tmp/whole.sub"
 whole=$(job_id "sweep job" "$tmp/whole.sub")
 whole_agg=$(job_id "aggregate job" "$tmp/whole.sub")
@@ -159,7 +176,9 @@ sig=$(job_id "sweep job" "$tmp/signal.sub")
 sig_agg=$(job_id "aggregate job" "$tmp/signal.sub")
 flows=$(job_id "sweep job" "$tmp/flows.sub")
 flows_agg=$(job_id "aggregate job" "$tmp/flows.sub")
-for v in whole whole_agg array array_agg sig sig_agg flows flows_agg; do
+batch=$(job_id "sweep job" "$tmp/batch.sub")
+batch_agg=$(job_id "aggregate job" "$tmp/batch.sub")
+for v in whole whole_agg array array_agg sig sig_agg flows flows_agg batch batch_agg; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || fail "no job id for $v in the submit output"
 done
 grep -q "^figures: *$tmp/whole/figures/" "$tmp/whole.sub" || fail "submit did not say where the figures go"
@@ -187,9 +206,11 @@ step "local reference runs"
   fail "local run failed: $(cat "$tmp/local-long.err")"
 "$EOS_SWEEP" run "$tmp/flows.job" --out "$tmp/local-flows" --progress none 2>"$tmp/local-flows.err" ||
   fail "local run failed: $(cat "$tmp/local-flows.err")"
+"$EOS_SWEEP" run "$tmp/batch.job" --out "$tmp/local-batch" --progress none 2>"$tmp/local-batch.err" ||
+  fail "local run failed: $(cat "$tmp/local-batch.err")"
 
 step "waiting for every job to leave the queue"
-slurm_wait_gone 240 "$whole" "$whole_agg" "$array" "$array_agg" "$sig" "$sig_agg" "$flows" "$flows_agg" ||
+slurm_wait_gone 240 "$whole" "$whole_agg" "$array" "$array_agg" "$sig" "$sig_agg" "$flows" "$flows_agg" "$batch" "$batch_agg" ||
   fail "jobs did not finish in time"
 
 # --- Whole sweep and array: same rows as the local run.
@@ -204,6 +225,9 @@ diff <(rows "$tmp/local-small/results.csv") <(rows "$tmp/whole/results.csv") >"$
 all_completed "$flows" || fail "flows sweep $flows did not complete: $(sl scontrol -o show job "$flows")"
 diff <(rows "$tmp/local-flows/results.csv") <(rows "$tmp/flows/results.csv") >"$tmp/flows.diff" ||
   fail "flows sweep: rows differ from the local run's: $(head -c 2000 "$tmp/flows.diff")"
+all_completed "$batch" || fail "minibatch sweep $batch did not complete: $(sl scontrol -o show job "$batch")"
+diff <(rows "$tmp/local-batch/results.csv") <(rows "$tmp/batch/results.csv") >"$tmp/batch.diff" ||
+  fail "minibatch sweep: rows differ from the local run's: $(head -c 2000 "$tmp/batch.diff")"
 shards=("$tmp"/array/results.shard-*-of-3.csv)
 [ ${#shards[@]} -eq 3 ] || fail "array: expected 3 shard files, found ${#shards[@]}"
 diff <(rows "$tmp/local-small/results.csv") <(rows "${shards[@]}") >"$tmp/array.diff" ||
@@ -259,6 +283,7 @@ check_agg whole "$tmp/whole" "$whole_agg" 1 "$small_rows"
 check_agg array "$tmp/array" "$array_agg" 3 "$small_rows"
 check_agg signal "$tmp/signal" "$sig_agg" 1 30
 check_agg flows "$tmp/flows" "$flows_agg" 1 "$(($(wc -l <"$tmp/local-flows/results.csv") - 1))"
+check_agg batch "$tmp/batch" "$batch_agg" 1 4
 if [ "$aggregate_works" -eq 0 ]; then
   step "NOTE: 'eos-sweep aggregate --help' fails: figures not checked (the aggregations ran, after their sweeps)"
 fi
