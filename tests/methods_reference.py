@@ -8,16 +8,18 @@ Hessian-vector products.
 
   /usr/bin/python3 tests/methods_reference.py EOS_SWEEP SCRATCH_DIR
 """
-import csv, gzip, json, os, subprocess, sys
+import csv, json, os, subprocess, sys
 
 import numpy as np
 import torch
 from scipy.sparse.linalg import LinearOperator, eigsh
 
+from torch_digits_mlp import digits, flat, loss_of
+from torch_digits_mlp import unflatten as unflatten_sizes
+
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
-DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
 N, WIDTH, STEPS, EVERY = 300, 16, 200, 50
 SIZES = [64, WIDTH, WIDTH, 10]
 # name, eos-sweep keys, eta
@@ -33,36 +35,12 @@ CASES = [
 
 
 def data():
-    with gzip.open(DIGITS, "rt") as f:
-        a = np.loadtxt(f, delimiter=",")
-    x, y = a[:N, :-1] / 16.0, a[:N, -1].astype(int)
-    mu, sd = x.mean(0), x.std(0)
-    x = np.where(sd > 0, (x - mu) / np.where(sd > 0, sd, 1), 0.0)
-    return torch.tensor(x), torch.nn.functional.one_hot(torch.tensor(y), 10).double()
+    return digits(N)
 
 
 def unflatten(theta):
     """PyTorch's layout: per layer W (out × in, row-major), then b."""
-    out, off = [], 0
-    for i, o in zip(SIZES[:-1], SIZES[1:]):
-        out.append(theta[off:off + o * i].reshape(o, i))
-        off += o * i
-        out.append(theta[off:off + o])
-        off += o
-    return out
-
-
-def loss_of(params, x, t):
-    h = x
-    for k in range(0, len(params), 2):
-        h = h @ params[k].T + params[k + 1]
-        if k + 2 < len(params):
-            h = torch.tanh(h)
-    return 0.5 * ((h - t) ** 2).sum() / x.shape[0]  # Cohen's MSE: (1/n) Σ ½‖f − e_y‖²
-
-
-def flat(params):
-    return torch.cat([p.detach().reshape(-1) for p in params])
+    return unflatten_sizes(theta, SIZES)
 
 
 def hvp(params, x, t, v):

@@ -16,15 +16,16 @@
 
   /usr/bin/python3 tests/minibatch_reference.py EOS_SWEEP SCRATCH_DIR
 """
-import csv, gzip, itertools, json, os, struct, subprocess, sys
+import csv, itertools, json, os, struct, subprocess, sys
 
 import numpy as np
 import torch
 
+from torch_digits_mlp import digits as data, flat, loss_of, unflatten
+
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 
-DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
 M64 = (1 << 64) - 1
 
 
@@ -90,38 +91,6 @@ def random_batches(n, B, seed, t):
             j = i + rng.below(n - i)
             pool[i], pool[j] = pool[j], pool[i]
         yield list(pool[:B])
-
-
-def data(n):
-    with gzip.open(DIGITS, "rt") as f:
-        a = np.loadtxt(f, delimiter=",")
-    x, y = a[:n, :-1] / 16.0, a[:n, -1].astype(int)
-    mu, sd = x.mean(0), x.std(0)
-    x = np.where(sd > 0, (x - mu) / np.where(sd > 0, sd, 1), 0.0)
-    return torch.tensor(x), torch.nn.functional.one_hot(torch.tensor(y), 10).double()
-
-
-def unflatten(theta, sizes):
-    out, off = [], 0
-    for i, o in zip(sizes[:-1], sizes[1:]):
-        out.append(theta[off:off + o * i].reshape(o, i))
-        off += o * i
-        out.append(theta[off:off + o])
-        off += o
-    return out
-
-
-def loss_of(params, x, t):
-    h = x
-    for k in range(0, len(params), 2):
-        h = h @ params[k].T + params[k + 1]
-        if k + 2 < len(params):
-            h = torch.tanh(h)
-    return 0.5 * ((h - t) ** 2).sum() / x.shape[0]
-
-
-def flat(ts):
-    return torch.cat([p.detach().reshape(-1) for p in ts])
 
 
 def grad_at(theta, sizes, x, t):
