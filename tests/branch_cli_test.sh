@@ -5,6 +5,7 @@
 # - the state files are NumPy archives that np.load reads: θ in the layout of init_params, the
 #   method's state, the step, model, method and point id;
 # - the branch's id holds the state's content, not its path;
+# - a long branch killed three times continues from its checkpoints to the same row and trace;
 # - a grid of branches over η from one state runs the same on 1, 2 and 3 ranks, carries its parent's
 #   id and step, and resumes after kill -9 to the same rows.
 set -euo pipefail
@@ -103,6 +104,25 @@ for c in loss_final sharpness_final bias_final psharpness_final; do
     fail "adam $c: parent $(col "$t/adam/results.csv" "$c"), branch $(col "$t/adam-branch/results.csv" "$c")"
 done
 say "sparse-relu, Adam: a branch at step 150 ends at the parent's loss, sharpness, bias and preconditioned sharpness"
+
+# A long branch survives kill -9: its checkpoints hold the steps counted from its state's.
+sed 's/^steps = .*/steps = 40000/; /^save_/d' "$t/branch.ini" >"$t/longbranch.ini"
+echo "checkpoint_every = 1" >>"$t/longbranch.ini"
+"$EOS_SWEEP" run "$t/longbranch.ini" --out "$t/lb-clean" --progress none 2>/dev/null
+lid=$(col "$t/lb-clean/results.csv" id)
+for _ in 1 2 3; do
+  s0=$(date +%s.%N)
+  "$EOS_SWEEP" run "$t/longbranch.ini" --out "$t/lb" --progress none 2>>"$t/lb.log" &
+  job=$!
+  wait_for_new_checkpoint "$t/lb/checkpoints/$lid.ckpt" "$s0" "$job"
+  kill -9 "$job" 2>/dev/null || true
+  wait "$job" 2>/dev/null || true
+done
+"$EOS_SWEEP" run "$t/longbranch.ini" --out "$t/lb" --progress none 2>>"$t/lb.log"
+same_rows "$t/lb-clean/results.csv" "$t/lb/results.csv"
+cmp -s "$t/lb-clean/traces/$lid.csv" "$t/lb/traces/$lid.csv" || fail "the long branch's trace differs after the kills"
+[ "$(grep -c "continues from its checkpoint" "$t/lb.log")" -ge 3 ] || fail "the long branch did not continue: $(cat "$t/lb.log")"
+say "a branch to step 40000 killed 3 times ($(grep -o 'at step [0-9]*' "$t/lb.log" | tr '\n' ' ')): the same row and trace"
 
 # A grid of branches over η (and one that changes the method: it starts afresh from θ).
 cat >"$t/grid.ini" <<JOB

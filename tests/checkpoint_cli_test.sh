@@ -54,18 +54,6 @@ sed 's/^steps = .*/steps = 1/' "$t/job.ini" >"$t/start.ini"
 start_s=$(cpu_of "$EOS_SWEEP" run "$t/start.ini" --out "$t/start" --progress none 2>/dev/null)
 say "uninterrupted: ${clean_s} CPU s; a run of one step (start-up): ${start_s} CPU s"
 
-# Waits until FILE is newer than the moment START (seconds since the epoch), or PID has ended.
-wait_for_new_checkpoint() {
-  local file=$1 start=$2 pid=$3 i
-  for i in $(seq 600); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    if [ -f "$file" ] && awk -v m="$(stat -c %.9Y "$file" 2>/dev/null || echo 0)" -v s="$start" \
-      'BEGIN { exit !(m > s) }'; then return 0; fi
-    sleep 0.1
-  done
-  fail "no checkpoint written within a minute"
-}
-
 # Five kills at random moments, a rerun after each.
 RANDOM=20261206
 total=0 kills=0

@@ -79,3 +79,15 @@ rank_pid() {
     fi
   done
 }
+
+# Waits until FILE is newer than the moment START (seconds since the epoch), or PID has ended.
+wait_for_new_checkpoint() {
+  local file=$1 start=$2 pid=$3 i
+  for i in $(seq 600); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    if [ -f "$file" ] && awk -v m="$(stat -c %.9Y "$file" 2>/dev/null || echo 0)" -v s="$start" \
+      'BEGIN { exit !(m > s) }'; then return 0; fi
+    sleep 0.1
+  done
+  fail "no checkpoint written within a minute"
+}
