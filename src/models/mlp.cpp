@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "eos/model/run_options.h"
+#include "eos/numerics/lanczos.h"
 #include "eos/util/error.h"
 #include "eos/util/rng.h"
 
@@ -144,33 +145,16 @@ std::vector<std::pair<std::string, std::string>> labels() {
 Mlp::Mlp(MlpNet net, Vec theta0, PreparedData data)
     : net_(std::move(net)), theta0_(std::move(theta0)), x_test_(std::move(data.x_test)), y_test_(std::move(data.y_test)) {}
 
-namespace {
-
-// The dense Hessian from one HVP per parameter, symmetrised.
-template <class Hvp>
-void dense_hessian(long P, Hvp&& hvp, Mat& hess) {
-  hess.resize(P, P);
-  Vec e = Vec::Zero(P), col;
-  for (long k = 0; k < P; ++k) {
-    e[k] = 1;
-    hvp(e, col);
-    hess.col(k) = col;
-    e[k] = 0;
-  }
-  hess = 0.5 * (hess + hess.transpose()).eval();
-}
-
-}  // namespace
-
 double Mlp::evaluate(const Vec& theta, Vec& grad, Mat* hess) {
   const double loss = net_.loss_grad(theta, grad);
-  if (hess) dense_hessian(theta.size(), [&](const Vec& e, Vec& col) { net_.hvp(theta, e, col); }, *hess);
+  if (hess) *hess = hessian_from_products([&](const Vec& e, Vec& col) { net_.hvp(theta, e, col); }, theta.size());
   return loss;
 }
 
 double Mlp::evaluate_batch(const Vec& theta, std::span<const long> rows, Vec& grad, Mat* hess) {
   const double loss = net_.loss_grad_rows(theta, rows, grad);
-  if (hess) dense_hessian(theta.size(), [&](const Vec& e, Vec& col) { net_.hvp_rows(theta, rows, e, col); }, *hess);
+  if (hess)
+    *hess = hessian_from_products([&](const Vec& e, Vec& col) { net_.hvp_rows(theta, rows, e, col); }, theta.size());
   return loss;
 }
 

@@ -9,6 +9,19 @@
 #include <limits>
 
 namespace eos {
+
+Mat hessian_from_products(const HessianProduct& hvp, long dim) {
+  Mat H(dim, dim);
+  Vec e = Vec::Zero(dim), col;
+  for (long k = 0; k < dim; ++k) {
+    e[k] = 1;
+    hvp(e, col);
+    H.col(k) = col;
+    e[k] = 0;
+  }
+  return 0.5 * (H + H.transpose());
+}
+
 namespace {
 
 // Spectra's operator concept: Scalar, rows(), cols(), perform_op(x, y) computing y = H·x.
@@ -49,15 +62,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Dense fallback for tiny dimensions: the Hessian from dim HVPs on unit vectors.
 LanczosResult dense_by_hvps(const HessianProduct& hvp, long dim) {
-  Mat H(dim, dim);
-  Vec e = Vec::Zero(dim), col;
-  for (long k = 0; k < dim; ++k) {
-    e[k] = 1;
-    hvp(e, col);
-    H.col(k) = col;
-    e[k] = 0;
-  }
-  H = 0.5 * (H + H.transpose()).eval();
+  const Mat H = hessian_from_products(hvp, dim);
   LanczosResult r;
   r.hvps = dim;
   r.attempts = 1;

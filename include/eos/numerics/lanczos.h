@@ -32,6 +32,9 @@ struct LanczosOptions {
 // The operator: out = H·x for x of length dim (out is resized by the callee).
 using HessianProduct = std::function<void(const Vec& x, Vec& out)>;
 
+// The dense Hessian built from dim products on the unit vectors, symmetrised.
+Mat hessian_from_products(const HessianProduct& hvp, long dim);
+
 // warm may be empty (no warm start) or a vector of length dim. Non-convergence: a second,
 // cold attempt with a doubled subspace and maxit; if that fails too, value is NaN and
 // converged is false (the caller skips the sample). Never throws for a finite Hessian.
