@@ -159,8 +159,7 @@ std::shared_ptr<const std::vector<double>> load_vector(const std::string& path) 
 namespace {
 
 const NpyArray& member(const NamedArrays& arrays, const std::string& name, const std::string& path) {
-  for (const auto& [n, a] : arrays)
-    if (n == name) return a;
+  if (const NpyArray* a = find_array(arrays, name)) return *a;
   throw InputError(path + ": not a saved state of eos-sweep (no array '" + name + "')");
 }
 

@@ -298,6 +298,12 @@ NamedArrays read_npz_arrays(const std::string& path) {
   return out;
 }
 
+const NpyArray* find_array(const NamedArrays& arrays, const std::string& name) {
+  for (const auto& [n, a] : arrays)
+    if (n == name) return &a;
+  return nullptr;
+}
+
 void write_npz(const std::string& path, const NamedArrays& arrays) {
   std::vector<std::pair<std::string, std::string>> members;
   for (const auto& [name, a] : arrays) {

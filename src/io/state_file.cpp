@@ -25,19 +25,13 @@ NpyArray text(const std::string& s) { return {"|S" + std::to_string(std::max<std
 NpyArray integer(long v) { return {"<i8", {}, {static_cast<double>(v)}}; }  // 0-d, as np.int64(v)
 NpyArray real(double v) { return {"<f8", {}, {v}}; }
 
-const NpyArray* find(const NamedArrays& arrays, const std::string& name) {
-  for (const auto& [n, a] : arrays)
-    if (n == name) return &a;
-  return nullptr;
-}
-
 Vec vec_of(const NamedArrays& arrays, const std::string& name) {
-  const NpyArray* a = find(arrays, name);
+  const NpyArray* a = find_array(arrays, name);
   return a ? Eigen::Map<const Vec>(a->values.data(), static_cast<long>(a->values.size())) : Vec();
 }
 
 Mat mat_of(const NamedArrays& arrays, const std::string& name) {
-  const NpyArray* a = find(arrays, name);
+  const NpyArray* a = find_array(arrays, name);
   if (!a || a->shape.size() != 2) return Mat();
   Mat m(a->shape[0], a->shape[1]);
   for (long i = 0; i < m.rows(); ++i)
@@ -46,7 +40,7 @@ Mat mat_of(const NamedArrays& arrays, const std::string& name) {
 }
 
 double number_of(const NamedArrays& arrays, const std::string& name, const std::string& path) {
-  const NpyArray* a = find(arrays, name);
+  const NpyArray* a = find_array(arrays, name);
   if (!a || a->values.size() != 1) throw InputError(path + ": not a saved state of eos-sweep (no number '" + name + "')");
   return a->values[0];
 }

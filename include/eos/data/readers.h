@@ -36,6 +36,8 @@ using NamedArrays = std::vector<std::pair<std::string, NpyArray>>;
 // an archive written (stored, as numpy.savez; '<f8', '<i8' and '|u1' arrays, '|S' strings; throws
 // runtime_error).
 NamedArrays read_npz_arrays(const std::string& path);
+// The array called name, or null.
+const NpyArray* find_array(const NamedArrays& arrays, const std::string& name);
 void write_npz(const std::string& path, const NamedArrays& arrays);
 
 // The labels file beside a features file: "images" replaced by "labels" in the name (the last
