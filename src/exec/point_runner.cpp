@@ -31,15 +31,11 @@ std::vector<double> theory_of(const ModelInfo& model, const Point& point, bool f
   return out;
 }
 
-}  // namespace
-
-namespace {
-
-void warn(const std::string& msg) { std::fprintf(stderr, "eos-sweep run: warning: %s\n", msg.c_str()); }
-
-// A point's run and its checkpoints (exec/checkpoint.h): continued from a checkpoint that matches
-// the point (one that does not, or whose state the run refuses, is set aside, and the run starts
-// again from θ₀), with its state written every checkpoint_every seconds and when the sweep stops.
+// A point's run and its states: started from init_state's saved state when the job names one,
+// with the states save_states asks for written to the store, and its checkpoints
+// (exec/checkpoint.h): continued from a checkpoint that matches the point (one that does not, or
+// whose state the run refuses, is set aside, and the run starts again), with its state written
+// every checkpoint_every seconds and when the sweep stops.
 class CheckpointedRun {
  public:
   CheckpointedRun(const ModelInfo& model, const Point& point, const PointHooks& hooks, const RunConfig& cfg,
@@ -111,6 +107,8 @@ class CheckpointedRun {
 };
 
 }  // namespace
+
+void warn(const std::string& msg) { std::fprintf(stderr, "eos-sweep run: warning: %s\n", msg.c_str()); }
 
 PointResult run_point(const ModelInfo& model, const Point& point, const PointHooks& hooks) {
   const auto start = std::chrono::steady_clock::now();

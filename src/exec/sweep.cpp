@@ -20,8 +20,6 @@ namespace eos {
 
 namespace {
 
-void warn(const std::string& msg) { std::fprintf(stderr, "eos-sweep run: warning: %s\n", msg.c_str()); }
-
 void append_or_warn(const std::string& path, const RunRecord& rec) {
   try {
     append_manifest(path, rec);

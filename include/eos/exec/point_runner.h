@@ -13,6 +13,9 @@ namespace eos {
 // Does the job's trace_points setting select this point?
 bool traced(const Point& point);
 
+// A warning of the sweep, one line on stderr: "eos-sweep run: warning: MSG".
+void warn(const std::string& msg);
+
 // What a run of one point may be watched by.
 struct PointHooks {
   const std::atomic<bool>* stop = nullptr;  // raised: the run throws Interrupted
