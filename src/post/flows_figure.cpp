@@ -28,11 +28,9 @@ void add(Panel& p, const TraceTable& t, const std::vector<double>& step, const s
 
 // Do the positive values of these columns span more than a factor of 20?
 bool wide(const TraceTable& t, const std::vector<std::string>& cols) {
-  double lo = INFINITY, hi = 0;
-  for (const auto& c : cols)
-    for (double v : t.numbers(c))
-      if (v > 0 && std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-  return hi > 20 * lo;
+  std::vector<std::vector<double>> series;
+  for (const auto& c : cols) series.push_back(t.numbers(c));
+  return spans_decades(series);
 }
 
 }  // namespace

@@ -35,12 +35,10 @@ Panel panel(const std::string& label, bool log) {
 }
 
 // The loss axis is logarithmic when its positive values span more than a factor of 20.
-bool spans_decades(const std::vector<TraceTable>& traces) {
-  double lo = INFINITY, hi = 0;
-  for (const auto& t : traces)
-    for (double v : t.numbers("loss"))
-      if (v > 0 && std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-  return hi > 20 * lo;
+bool losses_span_decades(const std::vector<TraceTable>& traces) {
+  std::vector<std::vector<double>> losses;
+  for (const auto& t : traces) losses.push_back(t.numbers("loss"));
+  return spans_decades(losses);
 }
 
 // The traces in order of η, GD before flow.
@@ -64,7 +62,7 @@ Figure overlay_figure(const std::vector<TraceTable>& traces, const std::vector<T
   const bool any_edge =
       std::any_of(traces.begin(), traces.end(), [](const TraceTable& t) { return t.column("edge_level") >= 0; });
   Panel sharp = panel(any_preconditioned ? "sharpness S (λ₁(P⁻¹H) for adaptive methods)" : "sharpness S", false),
-        loss = panel("training loss", spans_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
+        loss = panel("training loss", losses_span_decades(traces)), dist = panel("‖θ_flow − θ_GD‖", false);
   sharp.y.pad_high = std::max(0.3, 0.1 * static_cast<double>(traces.size() + 1));  // room for the legend's lines
   sharp.legend = dist.legend = Legend::InsideBoxed;  // opaque: a 2/η line may run through it
   const auto order = order_of(traces);

@@ -54,29 +54,6 @@ void name_point(TraceSource& s, const ResultsTable& t, const std::vector<std::st
   s.subtitle = join(params, ", ") + "   (id " + row[0] + ")";
 }
 
-// The values of a column as numbers (NaN where not a number).
-std::vector<double> numbers(const TraceTable& t, int column) {
-  std::vector<double> v;
-  v.reserve(t.rows.size());
-  for (const auto& r : t.rows) {
-    double x = NAN;
-    if (!parse_number(r[static_cast<std::size_t>(column)], x)) x = NAN;
-    v.push_back(x);
-  }
-  return v;
-}
-
-// Does the positive part of the loss span more than a factor of 20?
-bool wide_loss(const std::vector<double>& loss) {
-  double lo = INFINITY, hi = 0;
-  for (double v : loss)
-    if (std::isfinite(v) && v > 0) {
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-  return hi > 20 * lo;
-}
-
 // A level against the step (2/η, an edge level): two points when it is constant, as it is within a
 // run.
 Series level_series(const std::vector<double>& step, const std::vector<double>& v, const std::string& title) {
@@ -98,7 +75,7 @@ Panel trace_panel(const TraceTable& t, const std::string& name, std::size_t inde
   p.x = {.label = trace_column_label(source.model, "step")};
   p.y = {.label = trace_column_label(source.model, name), .log = name == "loss" && log_loss, .pad_low = 0.08,
          .pad_high = 0.08};
-  const std::vector<double> v = numbers(t, t.column(name));
+  const std::vector<double> v = t.numbers(name);
   if (name == "sharpness" || name == "psharpness") {
     p.y.pad_high = 0.35;  // room for the legend above the curves
     Series s{.title = trace_column_label(source.model, name), .color = {Color::Role::Cycle, 1}};
@@ -108,7 +85,7 @@ Panel trace_panel(const TraceTable& t, const std::string& name, std::size_t inde
     // sharpness of a momentum method), else 2/η.
     const bool edge = t.column("edge_level") >= 0 && (name == "psharpness" || t.column("psharpness") < 0);
     const std::string title = edge ? "edge level of " + source.method : trace_column_label(source.model, "two_over_eta");
-    p.series.push_back(level_series(step, numbers(t, t.column(edge ? "edge_level" : "two_over_eta")), title));
+    p.series.push_back(level_series(step, t.numbers(edge ? "edge_level" : "two_over_eta"), title));
     return p;
   }
   Series s{.color = {Color::Role::Cycle, static_cast<int>(index)}};
@@ -168,6 +145,14 @@ std::vector<std::string> default_trace_panels(const ModelInfo* model, const std:
   return p;
 }
 
+bool spans_decades(const std::vector<std::vector<double>>& series) {
+  double lo = INFINITY, hi = 0;
+  for (const auto& v : series)
+    for (double x : v)
+      if (x > 0 && std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+  return hi > 20 * lo;
+}
+
 void add_points(Series& s, const std::vector<double>& x, const std::vector<double>& y, std::size_t max_points) {
   std::vector<std::size_t> keep;
   for (std::size_t i = 0; i < y.size() && i < x.size(); ++i)
@@ -198,8 +183,8 @@ Figure trace_figure(const TraceTable& t, const std::vector<std::string>& panels,
   if (panels.empty()) throw InputError(what + ": no panels to draw");
   for (const auto& p : panels)
     if (t.column(p) < 0 || p == "step") throw InputError("--panels: no column '" + p + "' in " + what);
-  const std::vector<double> step = numbers(t, t.column("step"));
-  const bool log_loss = t.column("loss") >= 0 && wide_loss(numbers(t, t.column("loss")));
+  const std::vector<double> step = t.numbers("step");
+  const bool log_loss = t.column("loss") >= 0 && spans_decades({t.numbers("loss")});
   const int n = static_cast<int>(panels.size());
   Figure f{.about = "eos-sweep trace: per-step trace " + source.id + " as stacked panels against the step",
            .title = source.title, .subtitle = source.subtitle, .width = 900, .height = 160 + 190 * n};

@@ -47,6 +47,10 @@ std::vector<std::string> default_trace_panels(const ModelInfo* model, const std:
 Figure trace_figure(const TraceTable& t, const std::vector<std::string>& panels, const TraceSource& source,
                     const std::string& what);
 
+// Do the positive finite values of these series span more than a factor of 20 (so that their
+// axis is logarithmic)?
+bool spans_decades(const std::vector<std::vector<double>>& series);
+
 // The points (x[i], y[i]) with a finite y into s: all of them when there are at most max_points,
 // else the first, the last, and the smallest and largest y of each of (max_points − 2) / 2 equal
 // stretches, in order.
