@@ -105,12 +105,19 @@ const std::vector<KeySpec>& batch_keys() {
 
 namespace {
 
+// Is key k given a value other than its default? (The raw default first: it is the canonical one
+// for nearly every key, and this runs for every point of a grid.)
+bool off_default(const Params& p, const KeySpec& k) {
+  if (!p.has(k.name)) return false;
+  const std::string& v = p.text(k.name);
+  return v != k.default_value && v != canonical_value(k, k.default_value);
+}
+
 // batch_size is needed by the other batch keys; minibatches are steps of GD and its relatives.
 void check_batch_keys(const Params& p) {
   if (!p.has("batch_size")) {
     for (const auto& k : batch_keys())
-      if (p.has(k.name) && p.text(k.name) != canonical_value(k, k.default_value))
-        throw InputError(k.name + ": used with batch_size only");
+      if (off_default(p, k)) throw InputError(k.name + ": used with batch_size only");
     return;
   }
   if (p.has("method") && p.text("method") == "flow")
@@ -130,7 +137,7 @@ void check_companion_keys(const Params& p) {
     throw InputError("flows: the central and gradient flows run beside method gd, not " + p.text("method"));
   if (flows.find("central") != std::string::npos) return;
   for (const auto& k : companion_keys())
-    if (k.name.rfind("cf_", 0) == 0 && p.has(k.name) && p.text(k.name) != canonical_value(k, k.default_value))
+    if (k.name.rfind("cf_", 0) == 0 && off_default(p, k))
       throw InputError(k.name + ": used by flows = central only (flows = " + flows + ")");
 }
 
@@ -195,8 +202,7 @@ void check_run_keys(const Params& p) {
   const MethodKind m = method_kind(p.text("method"));
   const auto used = keys_used_by(m);
   for (const auto& k : method_keys()) {
-    if (k.name == "method" || !p.has(k.name) || std::count(used.begin(), used.end(), k.name)) continue;
-    if (p.text(k.name) == canonical_value(k, k.default_value)) continue;
+    if (k.name == "method" || !off_default(p, k) || std::count(used.begin(), used.end(), k.name)) continue;
     throw InputError(k.name + ": not used by method " + p.text("method") +
                      (used.empty() ? "" : " (it reads " + join(used, ", ") + ")"));
   }
