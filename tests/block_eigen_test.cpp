@@ -82,6 +82,24 @@ BOOST_AUTO_TEST_CASE(block_and_vector_forms_agree) {
   BOOST_TEST(rb.values[0] == rv.values[0]);
 }
 
+// A kept work space (as the sharpness estimator keeps one along a run) changes nothing: the same
+// values, vectors and products as solves with their own space, across operators of other sizes
+// and after a failed solve left it full of NaN.
+BOOST_AUTO_TEST_CASE(kept_work_space_changes_nothing) {
+  BlockEigenWork work;
+  const VectorProduct nan = [](const Vec& x, Vec& out) { out = Vec::Constant(x.size(), std::nan("")); };
+  BOOST_TEST(!block_top_eigen(nan, 150, Mat(), {}, &work).converged);
+  for (long n : {200L, 90L, 200L}) {
+    const Mat a = spectrum_matrix(Vec::LinSpaced(n, -3, 5), n);
+    const BlockEigenResult own = block_top_eigen(times(a), n, Mat());
+    const BlockEigenResult kept = block_top_eigen(times(a), n, Mat(), {}, &work);
+    BOOST_TEST(kept.converged);
+    BOOST_TEST(kept.hvps == own.hvps);
+    BOOST_TEST(kept.values == own.values);
+    BOOST_TEST((kept.vectors - own.vectors).norm() == 0.0);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(tiny_dimensions_go_dense) {
   for (long n : {1L, 2L, 5L, 9L}) {
     const Mat a = spectrum_matrix(Vec::LinSpaced(n, -7, 2), n);

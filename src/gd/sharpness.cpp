@@ -63,7 +63,7 @@ void SharpnessEstimator::count(long hvps) {
 double SharpnessEstimator::block(const Vec& theta, const Vec* d) {
   BlockEigenOptions opt;
   opt.nev = static_cast<int>(eigs_);
-  const BlockEigenResult r = block_top_eigen(hessian_product(model_, theta, d), dim_, warm_block_, opt);
+  const BlockEigenResult r = block_top_eigen(hessian_product(model_, theta, d), dim_, warm_block_, opt, &block_work_);
   if (!r.converged) {  // rare: Spectra's solve with its cold retry (its products counted too)
     const double value = lanczos(theta, d);
     last_hvps_ += r.hvps;

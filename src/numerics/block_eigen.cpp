@@ -25,23 +25,19 @@ Mat times(const Eigen::Ref<const Mat>& a, bool ta, const Eigen::Ref<const Mat>& 
   return out;
 }
 
-// a ← a − q·(qᵀa) twice (block classical Gram–Schmidt, repeated: as good as modified); the
-// images follow: aa ← aa − aq·(qᵀa) when given.
-void project_out(const Eigen::Ref<const Mat>& q, const Mat* aq, Mat& a, Mat* aa) {
+// a ← a − q·(qᵀa): one pass of block classical Gram–Schmidt (c: work space, k × a.cols()).
+void project_once(const Eigen::Ref<const Mat>& q, Mat& a, Mat& c) {
   if (q.cols() == 0 || a.cols() == 0) return;
-  Mat c(q.cols(), a.cols());
-  for (int pass = 0; pass < 2; ++pass) {
-    matmul(q, true, a, false, c);
-    matmul(q, false, c, false, a, -1, 1);
-    if (aa) matmul(*aq, false, c, false, *aa, -1, 1);
-  }
+  c.resize(q.cols(), a.cols());
+  matmul(q, true, a, false, c);
+  matmul(q, false, c, false, a, -1, 1);
 }
-
 
 // Coefficients C with a·C orthonormal (SVQB: the Gram matrix scaled to unit diagonal, its
 // eigenvectors, directions below drop·the largest left out); C has fewer columns when a is
-// (numerically) rank deficient, none when a is zero.
-Mat orthonormalizer(const Mat& a, double drop) {
+// (numerically) rank deficient, none when a is zero. amplification gets how much C can magnify a
+// part of a's columns relative to their norms (1/√ of the smallest kept eigenvalue).
+Mat orthonormalizer(const Mat& a, double drop, double* amplification = nullptr) {
   const Mat g = times(a, true, a);
   const Vec scale = g.diagonal().cwiseMax(0).cwiseSqrt();
   Vec inv(scale.size());
@@ -54,18 +50,24 @@ Mat orthonormalizer(const Mat& a, double drop) {
   for (long i = 0; i < d.size(); ++i)
     if (top > 0 && d[i] > drop * top) keep.push_back(i);
   Mat c(a.cols(), static_cast<long>(keep.size()));
-  for (std::size_t k = 0; k < keep.size(); ++k)
-    c.col(static_cast<long>(k)) = inv.asDiagonal() * es.eigenvectors().col(keep[k]) / std::sqrt(d[keep[k]]);
+  double amp = 1;
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    const double dk = d[keep[k]];
+    c.col(static_cast<long>(k)) = inv.asDiagonal() * es.eigenvectors().col(keep[k]) / std::sqrt(dk);
+    amp = std::max(amp, 1 / std::sqrt(dk));
+  }
+  if (amplification) *amplification = amp;
   return c;
 }
 
-// a (and its images aa, when given) made orthonormal, twice for rounding.
-void orthonormalize(Mat& a, Mat* aa, double drop) {
+// a made orthonormal, twice for rounding; returns the first pass's amplification.
+double orthonormalize(Mat& a, double drop) {
+  double amp = 1;
   for (int pass = 0; pass < 2 && a.cols() > 0; ++pass) {
-    const Mat c = orthonormalizer(a, pass == 0 ? drop : 1e-14);
+    const Mat c = orthonormalizer(a, pass == 0 ? drop : 1e-14, pass == 0 ? &amp : nullptr);
     a = times(a, false, c);
-    if (aa) *aa = times(*aa, false, c);
   }
+  return amp;
 }
 
 // The first m columns of warm (finite ones), then deterministic random columns.
@@ -103,38 +105,60 @@ BlockEigenResult dense_solve(const BlockProduct& op, long dim, long nev, long m)
 // The state of one solve: an orthonormal basis V of the search space (the warm block, then the
 // residuals of the unconverged wanted Ritz vectors, one block per iteration: a block Krylov
 // space), its images AV and the projection G = VᵀAV; when V reaches max_basis columns it is
-// restarted thick, to the `keep` largest Ritz vectors. V and AV are allocated once, k columns
-// in use (no reallocation at the peak of memory).
+// restarted thick, to the `keep` largest Ritz vectors. V, AV and the work space are allocated
+// once, k columns in use: the loop allocates nothing of the operator's size (no page faults), and
+// an iteration reads V five times (residuals, one Gram–Schmidt pass, the new block of G) and AV
+// once, which in a large model is most of the solver's own time beside the products.
 struct Search {
   const BlockProduct& op;
   const BlockEigenOptions& opt;
   long nev, m;
-  Mat v, av, g;
+  Mat &v, &av;
+  Mat g;
   long k = 0;
   Vec theta;  // the m largest Ritz values, largest first
   Mat y;      // their coefficients in V
   long hvps = 0;
+  Mat aw, c, x, res, t;  // work space
+
+  // w ← w − V·(Vᵀw). A residual is orthogonal to V but for rounding, so one pass is the rule; a
+  // second where the first removed most of a column (the test of Daniel, Gragg, Kaufman and
+  // Stewart).
+  void project(Mat& w) {
+    if (k == 0) return;
+    const Eigen::ArrayXd before = w.colwise().norm().transpose();
+    project_once(v.leftCols(k), w, c);
+    if ((w.colwise().norm().transpose().array() < 0.5 * before).any()) project_once(v.leftCols(k), w, c);
+  }
 
   // Appends the columns w (orthonormalised against V and among themselves); false when the
   // operator gave a non-finite value.
-  bool extend(Mat w) {
-    project_out(v.leftCols(k), nullptr, w, nullptr);
-    orthonormalize(w, nullptr, 1e-12);
-    project_out(v.leftCols(k), nullptr, w, nullptr);
+  bool extend(Mat& w) {
+    project(w);
+    // Orthonormalising the block within itself magnifies what rounding left of V in it: project
+    // again when it could have magnified that noticeably.
+    if (orthonormalize(w, 1e-12) > 2) {
+      project(w);
+      orthonormalize(w, 1e-12);
+    }
     const long b = std::min(w.cols(), v.cols() - k);
     if (b == 0) return true;
-    Mat aw;
-    op(w.leftCols(b), aw);
+    if (b < w.cols()) w.conservativeResize(Eigen::NoChange, b);
+    op(w, aw);
     hvps += b;
     if (!aw.allFinite()) return false;
     Mat gn(k + b, k + b);
     gn.topLeftCorner(k, k) = g;
-    gn.topRightCorner(k, b) = times(v.leftCols(k), true, aw);
-    gn.bottomLeftCorner(b, k) = gn.topRightCorner(k, b).transpose();
-    const Mat wtaw = times(w.leftCols(b), true, aw);
+    if (k > 0) {
+      c.resize(k, b);
+      matmul(v.leftCols(k), true, aw, false, c);
+      gn.topRightCorner(k, b) = c;
+      gn.bottomLeftCorner(b, k) = c.transpose();
+    }
+    const Mat wtaw = times(w, true, aw);
     gn.bottomRightCorner(b, b) = 0.5 * (wtaw + wtaw.transpose());
     g = std::move(gn);
-    v.middleCols(k, b) = w.leftCols(b);
+    v.middleCols(k, b) = w;
     av.middleCols(k, b) = aw;
     k += b;
     return true;
@@ -151,39 +175,46 @@ struct Search {
     }
   }
 
+  // M's first k columns ← their combinations by z (keep columns), through the work space t.
+  void combine(Mat& mat, const Mat& z) {
+    t.resize(mat.rows(), z.cols());
+    matmul(mat.leftCols(k), false, z, false, t);
+    mat.leftCols(z.cols()) = t;
+  }
+
   // Thick restart: V ← its `keep` largest Ritz vectors (half the basis, at least m), so that the
   // basis stays small and keeps most of what it has learnt of the top of the spectrum.
   void restart() {
     Eigen::SelfAdjointEigenSolver<Mat> es(g);
     const long keep = std::min(k, std::max(m, opt.max_basis / 2));
     const Mat z = es.eigenvectors().rightCols(keep).rowwise().reverse();
-    Mat t = times(v.leftCols(k), false, z);
-    v.leftCols(keep) = t;
-    t = times(av.leftCols(k), false, z);
-    av.leftCols(keep) = t;
+    combine(v, z);
+    combine(av, z);
     g = es.eigenvalues().tail(keep).reverse().asDiagonal();
     k = keep;
     ritz();
   }
 
-  // The residuals of the wanted Ritz vectors that are not yet accurate (none: done); errors
-  // gets each wanted value's bound.
-  Mat unconverged(std::vector<double>& errors) const {
-    const Mat x = times(v.leftCols(k), false, y.leftCols(nev));
-    const Mat r = times(av.leftCols(k), false, y.leftCols(nev)) - x * theta.head(nev).asDiagonal();
+  // Into w, the residuals of the wanted Ritz vectors that are not yet accurate (no columns: done);
+  // errors gets each wanted value's bound.
+  void unconverged(std::vector<double>& errors, Mat& w) {
+    x.resize(v.rows(), nev);
+    res.resize(v.rows(), nev);
+    matmul(v.leftCols(k), false, y.leftCols(nev), false, x);
+    matmul(av.leftCols(k), false, y.leftCols(nev), false, res);
+    res -= x * theta.head(nev).asDiagonal();
     const double scale = std::max(std::fabs(theta[0]), 1e-300);
     const double floor = 1e-13 * theta.cwiseAbs().maxCoeff();
     errors.assign(static_cast<std::size_t>(nev), 0.0);
     std::vector<long> cols;
     for (long j = 0; j < nev; ++j) {
-      const double rn = r.col(j).norm();
+      const double rn = res.col(j).norm();
       const double gap = theta.size() > nev ? theta[j] - theta[nev] : 0.0;
       errors[static_cast<std::size_t>(j)] = rn <= floor ? 0.0 : ritz_error_bound(rn, gap);
       if (errors[static_cast<std::size_t>(j)] > (j == 0 ? opt.tol : opt.tol_others) * scale) cols.push_back(j);
     }
-    Mat w(r.rows(), static_cast<long>(cols.size()));
-    for (std::size_t c = 0; c < cols.size(); ++c) w.col(static_cast<long>(c)) = r.col(cols[c]);
-    return w;
+    w.resize(res.rows(), static_cast<long>(cols.size()));
+    for (std::size_t c = 0; c < cols.size(); ++c) w.col(static_cast<long>(c)) = res.col(cols[c]);
   }
 };
 
@@ -194,31 +225,37 @@ double ritz_error_bound(double residual, double gap) {
   return std::min(residual, residual * residual / gap);
 }
 
-BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt) {
+BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt,
+                                 BlockEigenWork* work) {
   const long nev = std::clamp<long>(opt.nev, 1, std::max(1L, dim));
   const long m = std::min<long>(nev + std::max(0, opt.guard), dim);
   if (dim < std::max(opt.dense_below, 4 * m)) return dense_solve(op, dim, nev, m);
   const long max_basis = std::max<long>(opt.max_basis, m + 2 * nev);
-  Search s{op, opt, nev, m, Mat(dim, max_basis), Mat(dim, max_basis), Mat(0, 0)};
+  BlockEigenWork own;
+  BlockEigenWork& space = work ? *work : own;
+  space.v.resize(dim, max_basis);  // no reallocation when kept from a solve of the same size
+  space.av.resize(dim, max_basis);
+  Search s{op, opt, nev, m, space.v, space.av};
   BlockEigenResult r;
   Mat start = start_block(warm, dim, m);
-  orthonormalize(start, nullptr, 1e-12);
-  if (start.cols() < m) start = start_block(Mat(), dim, m), orthonormalize(start, nullptr, 1e-12);
-  if (start.cols() < m || !s.extend(std::move(start))) {
+  orthonormalize(start, 1e-12);
+  if (start.cols() < m) start = start_block(Mat(), dim, m), orthonormalize(start, 1e-12);
+  if (start.cols() < m || !s.extend(start)) {
     r.hvps = s.hvps;
     return r;
   }
+  Mat w;
   for (int it = 0; it <= opt.maxit; ++it) {
     r.iterations = it;
     s.ritz();
-    Mat w = s.unconverged(r.errors);
+    s.unconverged(r.errors, w);
     if (w.cols() == 0) {
       r.converged = true;
       break;
     }
     if (it == opt.maxit) break;
     if (s.k + w.cols() > max_basis) s.restart();
-    if (!s.extend(std::move(w))) break;
+    if (!s.extend(w)) break;
   }
   r.hvps = s.hvps;
   if (!r.converged) return r;
@@ -227,17 +264,18 @@ BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& wa
   return r;
 }
 
-BlockEigenResult block_top_eigen(const VectorProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt) {
-  const BlockProduct block = [&op](const Mat& x, Mat& out) {
+BlockEigenResult block_top_eigen(const VectorProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt,
+                                 BlockEigenWork* work) {
+  // The column buffers live as long as the solve (no allocation per product).
+  const BlockProduct block = [&op, in = Vec(), col = Vec()](const Mat& x, Mat& out) mutable {
     out.resize(x.rows(), x.cols());
-    Vec in, col;
     for (long j = 0; j < x.cols(); ++j) {
       in = x.col(j);
       op(in, col);
       out.col(j) = col;
     }
   };
-  return block_top_eigen(block, dim, warm, opt);
+  return block_top_eigen(block, dim, warm, opt, work);
 }
 
 }  // namespace eos

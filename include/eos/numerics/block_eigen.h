@@ -39,10 +39,20 @@ struct BlockEigenResult {
 // min(r, r²/gap). Exposed for the tests.
 double ritz_error_bound(double residual, double gap);
 
+// Space for the basis and its images (dim × max_basis each), kept by a caller that solves again
+// and again (a sharpness estimator along a run) so that each solve does not allocate and first
+// touch tens of megabytes anew. Its contents are not an input.
+struct BlockEigenWork {
+  Mat v, av;
+};
+
 // warm: dim × k, any k (empty: a deterministic random start); columns past nev + guard are
 // ignored, missing ones filled at random. Never throws for a finite operator: a start the
 // operator maps to NaN or a solve that does not converge in maxit gives converged = false.
-BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt = {});
-BlockEigenResult block_top_eigen(const VectorProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt = {});
+// work: optional kept space (nullptr: the solve's own).
+BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt = {},
+                                 BlockEigenWork* work = nullptr);
+BlockEigenResult block_top_eigen(const VectorProduct& op, long dim, const Mat& warm, const BlockEigenOptions& opt = {},
+                                 BlockEigenWork* work = nullptr);
 
 }  // namespace eos
