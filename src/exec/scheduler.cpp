@@ -124,6 +124,7 @@ class Master {
   // The master's compute thread.
   void local_loop();
   bool poll();
+  void idle(Backoff& backoff);
 
   const boost::mpi::communicator& comm_;
   WorkSource& source_;
@@ -134,6 +135,7 @@ class Master {
   std::vector<Worker> workers_;
   std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable local_row_;  // the compute thread has a row for the loop, or has ended
   std::optional<WorkItem> lookahead_;                 // the source's next item, taken to test readiness
   std::unordered_map<std::uint64_t, WorkItem> out_items_;  // items out and not recorded, by serial
   std::size_t taken_ = 0;                                   // items handed out (to ranks or the thread)
@@ -214,8 +216,19 @@ void Master::local_loop() {
       break;
     }
     local_done_.emplace_back(item->first, std::move(*row));
+    local_row_.notify_one();
   }
   local_running_ = false;
+  local_row_.notify_one();
+}
+
+// Between rounds that found nothing to do. Alone (one rank) nothing can come by MPI, so the loop
+// sleeps until the compute thread has a row, instead of polling thousands of times a second on
+// the core that thread computes on; it still looks at the stop flag every 50 ms.
+void Master::idle(Backoff& backoff) {
+  if (comm_.size() > 1) return backoff.idle();
+  std::unique_lock<std::mutex> lock(mu_);
+  local_row_.wait_for(lock, std::chrono::milliseconds(50), [&] { return !local_done_.empty() || !local_running_; });
 }
 
 // One round of the master's loop: answers, local rows, parked workers. Returns whether anything
@@ -264,7 +277,8 @@ ScheduleOutcome Master::run() {
   Backoff backoff;
   std::optional<Clock::time_point> stop_seen;
   for (;;) {
-    poll() ? backoff.busy() : backoff.idle();
+    if (poll()) backoff.busy();
+    else idle(backoff);
     if (stopped(opts_) && !stop_seen) stop_seen = Clock::now();
     bool all_retired = true;
     for (int r = 1; r < comm_.size(); ++r) all_retired = all_retired && retired(r);
