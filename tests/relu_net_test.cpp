@@ -77,6 +77,40 @@ BOOST_AUTO_TEST_CASE(gradient_and_hvp_match_finite_differences) {
   }
 }
 
+// Large enough (d·m·n = 64 000) that the products go through BLAS (matmul_large), as
+// jobs/relu-net.ini's do: the loss's directional derivative and the HVP against central
+// differences along unit directions whose stencil keeps every one of the 16 000 gates.
+BOOST_AUTO_TEST_CASE(blas_sized_gradient_and_hvp_match_finite_differences) {
+  const long d = 40, m = 40, n = 400, seed = 2;
+  auto model = info().make(params(d, m, n, seed));
+  const Vec th = point(*model, 5);
+  const SparseCodingData data = make_sparse_coding("train", seed, d, 3.0, n);
+  const Eigen::Map<const Mat> X(data.x.data(), d, n);
+  const auto gates = [&](const Vec& t) {
+    Mat z = Eigen::Map<const Mat>(t.data(), d, m).transpose() * X;
+    z.colwise() += t.tail(m);
+    return (z.array() > 0).eval();
+  };
+  Vec g, hv, gp, gm;
+  model->evaluate(th, g, nullptr);
+  int checked = 0;
+  for (std::uint64_t s = 0; s < 20 && checked < 3; ++s) {
+    const Vec v = test::random_vec(th.size(), 300 + s).normalized();
+    const double h = 1e-6;
+    if ((gates(th + h * v) != gates(th)).any() || (gates(th - h * v) != gates(th)).any()) continue;
+    ++checked;
+    Vec unused;
+    const double dl = (model->evaluate(th + h * v, unused, nullptr) - model->evaluate(th - h * v, unused, nullptr)) / (2 * h);
+    BOOST_TEST(std::fabs(dl - g.dot(v)) <= 1e-7 * std::max(1e-3, std::fabs(g.dot(v))), "directional derivative " << dl << " vs " << g.dot(v));
+    model->hvp(th, v, hv);
+    model->evaluate(th + h * v, gp, nullptr);
+    model->evaluate(th - h * v, gm, nullptr);
+    const Vec want = (gp - gm) / (2 * h);
+    BOOST_TEST((hv - want).norm() <= 1e-6 * want.norm(), "hvp error " << (hv - want).norm() / want.norm());
+  }
+  BOOST_TEST(checked == 3);
+}
+
 BOOST_AUTO_TEST_CASE(dense_hessian_is_symmetric_and_matches_finite_differences) {
   const long d = 5, m = 3, n = 30;
   auto model = info().make(params(d, m, n, 2));

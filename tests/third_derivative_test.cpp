@@ -4,6 +4,7 @@
 // tensor); the sparse-relu paths against each other; and a model without it refusing.
 #define BOOST_TEST_MODULE third_derivative
 #include <boost/test/unit_test.hpp>
+#include <array>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -122,6 +123,10 @@ BOOST_AUTO_TEST_CASE(leaky_softplus_net_datasets) {
   auto gauss = make("leaky-softplus-net", {{"dataset", "gaussian"}, {"n", "30"}, {"d", "4"}, {"m", "6"}, {"c", "0.2"},
                                            {"init_scale", "1"}});
   for (std::uint64_t s = 1; s <= 2; ++s) check_third(*gauss, perturbed(*gauss, s, 0.5), "leaky-softplus gaussian");
+  // Large enough (n·d·m = 76 800) that its products go through BLAS (matmul_large).
+  auto large = make("leaky-softplus-net", {{"dataset", "gaussian"}, {"n", "400"}, {"d", "24"}, {"m", "8"}, {"c", "0.2"},
+                                           {"init_scale", "1"}});
+  check_third(*large, perturbed(*large, 1, 0.5), "leaky-softplus gaussian, BLAS-sized");
 }
 
 BOOST_AUTO_TEST_CASE(sparse_relu_both_paths) {
@@ -152,20 +157,25 @@ BOOST_AUTO_TEST_CASE(sparse_relu_both_paths) {
   }
 }
 
+// At a small size (Eigen's products) and one large enough, d·m·n = 38 400, for BLAS's (matmul_large).
 BOOST_AUTO_TEST_CASE(relu_net) {
-  const long d = 7, m = 5, n = 40, seed = 3;
-  auto model = make("relu-net", {{"d", std::to_string(d)}, {"m", std::to_string(m)}, {"n", std::to_string(n)},
-                                 {"seed", std::to_string(seed)}, {"b0", "0.1"}});
-  const auto data = make_sparse_coding("train", seed, d, 3.0, n);
-  const Eigen::Map<const Mat> X(data.x.data(), d, n);
-  const Gates gates = [&](const Vec& t) {
-    Mat Z = Eigen::Map<const Mat>(t.data(), d, m).transpose() * X;
-    Z.colwise() += t.tail(m);
-    std::vector<bool> g;
-    for (long k = 0; k < Z.size(); ++k) g.push_back(Z.data()[k] > 0);
-    return g;
-  };
-  for (std::uint64_t s = 1; s <= 3; ++s) check_third(*model, perturbed(*model, s, 0.3), "relu-net", 3, 1e-6, gates);
+  for (const auto [d, m, n, points] : {std::array<long, 4>{7, 5, 40, 3}, std::array<long, 4>{24, 16, 100, 1}}) {
+    const long seed = 3;
+    auto model = make("relu-net", {{"d", std::to_string(d)}, {"m", std::to_string(m)}, {"n", std::to_string(n)},
+                                   {"seed", std::to_string(seed)}, {"b0", "0.1"}});
+    const auto data = make_sparse_coding("train", seed, d, 3.0, n);
+    const Eigen::Map<const Mat> X(data.x.data(), d, n);
+    const Gates gates = [&](const Vec& t) {
+      Mat Z = Eigen::Map<const Mat>(t.data(), d, m).transpose() * X;
+      Z.colwise() += t.tail(m);
+      std::vector<bool> g;
+      for (long k = 0; k < Z.size(); ++k) g.push_back(Z.data()[k] > 0);
+      return g;
+    };
+    for (long s = 1; s <= points; ++s)
+      check_third(*model, perturbed(*model, static_cast<std::uint64_t>(s), 0.3), "relu-net d = " + std::to_string(d), 3,
+                  1e-6, gates);
+  }
 }
 
 namespace {

@@ -1,10 +1,11 @@
 // The leaky-softplus two-layer network: stable loss, gradient, dense Hessian, Hessian-vector and
-// third-derivative products.
+// third-derivative products. The n×d×m products go through matmul_large (BLAS when they are large).
 #include "eos/models/leaky_softplus_net.h"
 
 #include <cmath>
 #include <limits>
 
+#include "eos/numerics/blas.h"
 #include "eos/numerics/logistic.h"
 #include "eos/util/rng.h"
 
@@ -63,14 +64,30 @@ LeakySoftplus::LeakySoftplus(double c, double z) {
   d3 = d2 * (z >= 0 ? -(1 - e) : 1 - e) * s;
 }
 
+namespace {
+
+// X·T for T a d×m block of a parameter-shaped vector t (n × m: x_iᵀt_j).
+Mat samples_times(const Mat& X, const Vec& t, long m) {
+  Mat out(X.rows(), m);
+  matmul_large(X, false, Eigen::Map<const Mat>(t.data(), X.cols(), m), false, out);
+  return out;
+}
+
+// out (d·m, as d×m blocks) = XᵀQ.
+void samples_transpose_times(const Mat& X, const Mat& Q, Vec& out) {
+  out.resize(X.cols() * Q.cols());
+  matmul_large(X, true, Q, false, Eigen::Map<Mat>(out.data(), X.cols(), Q.cols()));
+}
+
+}  // namespace
+
 LeakySoftplusNet::LeakySoftplusNet(LabelledData data, long m, double c, Vec theta0)
     : data_(std::move(data)), m_(m), c_(c), theta0_(std::move(theta0)) {
   if (theta0_.size() != m_ * data_.X.cols()) throw std::invalid_argument("leaky-softplus-net: theta0 has the wrong size");
 }
 
 Vec LeakySoftplusNet::outputs(const Vec& theta) const {
-  const long d = data_.X.cols();
-  const Mat Z = data_.X * Eigen::Map<const Mat>(theta.data(), d, m_);  // n × m
+  const Mat Z = samples_times(data_.X, theta, m_);  // n × m
   Vec f = Vec::Zero(Z.rows());
   for (long i = 0; i < Z.rows(); ++i) {
     double pos = 0, neg = 0;
@@ -81,8 +98,8 @@ Vec LeakySoftplusNet::outputs(const Vec& theta) const {
 }
 
 LeakySoftplusNet::Forward LeakySoftplusNet::forward(const LabelledData& data, const Vec& theta, bool third) const {
-  const long n = data.X.rows(), d = data.X.cols();
-  const Mat Z = data.X * Eigen::Map<const Mat>(theta.data(), d, m_);
+  const long n = data.X.rows();
+  const Mat Z = samples_times(data.X, theta, m_);
   Forward fw;
   fw.P1.resize(n, m_);
   fw.P2.resize(n, m_);
@@ -144,8 +161,7 @@ double LeakySoftplusNet::evaluate_on(const LabelledData& data, const Vec& theta,
   // ∂L/∂w_j = (1/n)Σ_i ℓ'_i y_i (a_j/m) φ'(z_ij) x_i.
   Mat Q(n, m_);
   for (long j = 0; j < m_; ++j) Q.col(j) = (l1.array() * P1.col(j).array()) * (a(j) / (mm * nn));
-  grad.resize(D);
-  Eigen::Map<Mat>(grad.data(), d, m_).noalias() = data.X.transpose() * Q;
+  samples_transpose_times(data.X, Q, grad);
   if (hess) {
     // H = Jᵀ diag(ℓ''/n) J + blockdiag_j Xᵀ diag(ℓ'_i y_i a_j φ''(z_ij)/(m n)) X, with
     // J[i, (j, k)] = (a_j/m) φ'(z_ij) x_ik.
@@ -162,9 +178,9 @@ double LeakySoftplusNet::evaluate_on(const LabelledData& data, const Vec& theta,
 }
 
 void LeakySoftplusNet::hvp_on(const LabelledData& data, const Vec& theta, const Vec& v, Vec& out) const {
-  const long n = data.X.rows(), d = data.X.cols();
+  const long n = data.X.rows();
   const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
-  const Mat XV = data.X * Eigen::Map<const Mat>(v.data(), d, m_);  // x_iᵀv_j
+  const Mat XV = samples_times(data.X, v, m_);  // x_iᵀv_j
   const Forward fw = forward(data, theta);
   const Mat &P1 = fw.P1, &P2 = fw.P2;
   const Vec &l1 = fw.l1, &l2 = fw.l2;
@@ -176,15 +192,14 @@ void LeakySoftplusNet::hvp_on(const LabelledData& data, const Vec& theta, const 
   for (long j = 0; j < m_; ++j)
     Q.col(j) = (r.array() * P1.col(j).array()) * (a(j) / mm) +
                (l1.array() * P2.col(j).array() * XV.col(j).array()) * (a(j) / (mm * nn));
-  out.resize(m_ * d);
-  Eigen::Map<Mat>(out.data(), d, m_).noalias() = data.X.transpose() * Q;
+  samples_transpose_times(data.X, Q, out);
 }
 
 void LeakySoftplusNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
-  const long n = data_.X.rows(), d = data_.X.cols();
+  const long n = data_.X.rows();
   const double nn = static_cast<double>(n), mm = static_cast<double>(m_);
-  const Mat XU = data_.X * Eigen::Map<const Mat>(u.data(), d, m_);  // x_iᵀu_j
-  const Mat XV = data_.X * Eigen::Map<const Mat>(v.data(), d, m_);
+  const Mat XU = samples_times(data_.X, u, m_);  // x_iᵀu_j
+  const Mat XV = samples_times(data_.X, v, m_);
   const Forward fw = forward(data_, theta, true);
   // J_iu, J_iv and uᵀ∇²f_i v (y_i² = 1 is not assumed: the ℓ'' terms carry y_i²).
   Vec Ju = Vec::Zero(n), Jv = Vec::Zero(n), q = Vec::Zero(n);
@@ -203,8 +218,7 @@ void LeakySoftplusNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& 
                 l2y2.array() * fw.P2.col(j).array() * (Ju.array() * XV.col(j).array() + Jv.array() * XU.col(j).array()) +
                 fw.l1.array() * fw.P3.col(j).array() * XU.col(j).array() * XV.col(j).array()) *
                (a(j) / (mm * nn));
-  out.resize(m_ * d);
-  Eigen::Map<Mat>(out.data(), d, m_).noalias() = data_.X.transpose() * Q;
+  samples_transpose_times(data_.X, Q, out);
 }
 
 void LeakySoftplusNet::track(const Vec& theta, double* out) const {

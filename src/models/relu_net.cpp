@@ -1,10 +1,12 @@
 // The two-layer ReLU network: forward pass, gradient, R-operator Hessian-vector product and the
-// third-derivative product, with Eigen matrix products (each costs a few d×m×n products).
+// third-derivative product. The d×m×n products (a few per pass) go through matmul (the serial
+// OpenBLAS's kernels for the CPU; numerics/blas.h), the m×n element work through Eigen.
 #include "eos/models/relu_net.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "eos/numerics/blas.h"
 #include "eos/numerics/logistic.h"
 
 namespace eos {
@@ -56,7 +58,8 @@ void ReluNet::forward(const Vec& theta) {
   const Eigen::Map<const Mat> W(theta.data(), d_, m_);
   const auto a = theta.segment(d_ * m_, m_);
   const auto b = theta.segment(d_ * m_ + m_, m_);
-  Z_.noalias() = W.transpose() * X();
+  Z_.resize(m_, n_);
+  matmul_large(W, true, X(), false, Z_);
   Z_.colwise() += b;
   D_ = (Z_.array() > 0).cast<double>().matrix();
   H_ = Z_.cwiseMax(0.0);
@@ -93,7 +96,7 @@ double ReluNet::evaluate_view(const Vec& theta, Vec& grad, Mat* hess) {
   grad.resize(dim());
   // G_ji = ∂L/∂z_ji = a_j·D_ji·r_i; ∂L/∂w_j = Σ_i G_ji x_i, ∂L/∂b_j = Σ_i G_ji, ∂L/∂a_j = Σ_i H_ji r_i.
   const Mat G = D_.array() * (a * r_.transpose()).array();
-  Eigen::Map<Mat>(grad.data(), d_, m_).noalias() = X() * G.transpose();
+  matmul_large(X(), false, G, true, Eigen::Map<Mat>(grad.data(), d_, m_));
   grad.segment(d_ * m_, m_).noalias() = H_ * r_;
   grad.segment(d_ * m_ + m_, m_) = G.rowwise().sum();
   if (hess) {
@@ -119,7 +122,8 @@ void ReluNet::hvp_view(const Vec& theta, const Vec& v, Vec& out) {
   const auto alpha = v.segment(d_ * m_, m_);
   const auto beta = v.segment(d_ * m_ + m_, m_);
   // R{z} = Vᵀx + β; R{ReLU(z)} = D∘R{z}; R{f} = αᵀH + aᵀ(D∘R{z}); R{r_i} = ℓ''·y_i²·R{f_i}/n.
-  Mat Hd = V.transpose() * X();
+  Mat Hd(m_, n_);
+  matmul_large(V, true, X(), false, Hd);
   Hd.colwise() += beta;
   Hd.array() *= D_.array();
   const Vec fd = H_.transpose() * alpha + Hd.transpose() * a;
@@ -127,7 +131,7 @@ void ReluNet::hvp_view(const Vec& theta, const Vec& v, Vec& out) {
   // R{G} = D∘(α rᵀ + a R{r}ᵀ) (R{D} = 0 almost everywhere).
   const Mat RG = D_.array() * (alpha * r_.transpose() + a * rd.transpose()).array();
   out.resize(dim());
-  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X() * RG.transpose();
+  matmul_large(X(), false, RG, true, Eigen::Map<Mat>(out.data(), d_, m_));
   out.segment(d_ * m_, m_).noalias() = Hd * r_;
   out.segment(d_ * m_, m_).noalias() += H_ * rd;
   out.segment(d_ * m_ + m_, m_) = RG.rowwise().sum();
@@ -140,7 +144,8 @@ void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
   const auto a = theta.segment(dm, m_);
   // D∘R{z} along a direction t: the gated tangents of the pre-activations (m×n).
   const auto gated = [&](const Vec& t) {
-    Mat z = Eigen::Map<const Mat>(t.data(), d_, m_).transpose() * X();
+    Mat z(m_, n_);
+    matmul_large(Eigen::Map<const Mat>(t.data(), d_, m_), true, X(), false, z);
     z.colwise() += t.segment(dm + m_, m_);
     z.array() *= D_.array();
     return z;
@@ -162,7 +167,7 @@ void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
   // Σ_i s_i J_i + Σ_i tv_i ∇²f_i v + Σ_i tu_i ∇²f_i u: the w and b parts share the gate.
   const Mat G = D_.array() * (a * s.transpose() + va * tv.transpose() + ua * tu.transpose()).array();
   out.resize(dim());
-  Eigen::Map<Mat>(out.data(), d_, m_).noalias() = X() * G.transpose();
+  matmul_large(X(), false, G, true, Eigen::Map<Mat>(out.data(), d_, m_));
   out.segment(dm, m_).noalias() = H_ * s + Dv * tv + Du * tu;
   out.segment(dm + m_, m_) = G.rowwise().sum();
 }

@@ -91,6 +91,16 @@ void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, do
   product(blas().dgemm, a, ta, b, tb, out, alpha, beta);
 }
 
+void matmul_large(MatView a, bool ta, MatView b, bool tb, MatOut out) {
+  const long k = ta ? a.rows() : a.cols();
+  if (static_cast<double>(out.rows()) * static_cast<double>(out.cols()) * static_cast<double>(k) >= 32768.0)
+    return matmul(a, ta, b, tb, out);
+  if (ta && tb) out.noalias() = a.transpose() * b.transpose();
+  else if (ta) out.noalias() = a.transpose() * b;
+  else if (tb) out.noalias() = a * b.transpose();
+  else out.noalias() = a * b;
+}
+
 void matmul(MatViewF a, bool ta, MatViewF b, bool tb, MatOutF out, float alpha, float beta) {
   product(blas().sgemm, a, ta, b, tb, out, alpha, beta);
 }
