@@ -128,6 +128,8 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
     digits_[k] = rest % n;
     rest /= n;
   }
+  for (std::size_t k = 0; k < job.values.size(); ++k)
+    if (job.values[k].second.size() > 1) turning_.push_back(k);
   for (const auto& [spec, vals] : job.values) {
     numbers_.emplace_back();
     for (const auto& v : vals) {
@@ -138,7 +140,8 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
 }
 
 // The first point sets every key by name; later ones move the odometer (last key fastest) and set
-// the keys whose digit changed, at their known positions. Returns the smallest position changed.
+// the keys whose digit changed, at their known positions; a key of one value never changes. Returns
+// the smallest position changed.
 std::size_t GridWalker::advance(Params& params) {
   const std::size_t nk = job_.values.size();
   if (!started_) {
@@ -148,7 +151,8 @@ std::size_t GridWalker::advance(Params& params) {
     return 0;
   }
   std::size_t changed = std::string::npos;
-  for (std::size_t k = nk; k-- > 0;) {
+  for (std::size_t t = turning_.size(); t-- > 0;) {
+    const std::size_t k = turning_[t];
     const auto& vals = job_.values[k].second;
     digits_[k] = digits_[k] + 1 == vals.size() ? 0 : digits_[k] + 1;
     const double x = numbers_[k][digits_[k]];

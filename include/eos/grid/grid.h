@@ -94,6 +94,7 @@ class GridWalker {
   std::uint64_t hash(const Params& params, std::size_t changed);
   std::size_t position_, size_;
   std::vector<std::size_t> digits_;           // the odometer: each key's value index
+  std::vector<std::size_t> turning_;          // the keys of more than one value, in job order
   std::vector<std::vector<double>> numbers_;  // each key's values as numbers (NaN for text)
   // Where the job's keys, the in_id keys and the derived keys sit in the point's params.
   std::vector<std::size_t> slots_;
