@@ -41,6 +41,15 @@ long horizon_steps(double horizon, double eta) {
   return std::max(1L, static_cast<long>(steps));
 }
 
+// The runner's and the model's keys of a point resolved and checked across keys, by name.
+void check_point(const ModelInfo& model, Params& params) {
+  resolve_run_keys(model, params);
+  check_precision(model, params);
+  if (model.check) model.check(params);
+  check_run_keys(params);
+  check_batch_size(model, params);
+}
+
 // Resolve the derived keys of one point in place: eta from eta_rel, steps from horizon; then
 // the model's own cross-key checks.
 void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool derive_steps) {
@@ -55,11 +64,7 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
     params.set("steps", std::to_string(steps), static_cast<double>(steps));
   }
   if (model.resolve) model.resolve(params);
-  resolve_run_keys(model, params);
-  check_precision(model, params);
-  if (model.check) model.check(params);
-  check_run_keys(params);
-  check_batch_size(model, params);
+  check_point(model, params);
 }
 
 // The cost of a resolved point: steps × the model's cost of a step (of a minibatch step: B/n of it).
@@ -157,31 +162,59 @@ std::size_t GridWalker::advance(Params& params) {
     digits_[k] = digits_[k] + 1 == vals.size() ? 0 : digits_[k] + 1;
     const double x = numbers_[k][digits_[k]];
     params.set_at(slots_[k], vals[digits_[k]], x, !std::isnan(x));
+    value_changed(slots_[k]);
     changed = std::min(changed, slots_[k]);
     if (digits_[k] != 0) break;
   }
   return changed;
 }
 
-// Derive eta and steps in place (as resolve() does) at their known positions.
+// Derive eta and steps in place (as resolve() does) at their known positions, then check the
+// point when what the checks touched has changed (every point for a model with a resolve step).
 void GridWalker::derive(Params& params) {
   const auto& e = params.all();
   if (derive_eta_) {
     const double eta = e[rel_slot_].number * job_.model->eta_star(params);
     if (!(eta > 0) || !std::isfinite(eta))
       throw InputError("eta_rel: " + e[rel_slot_].text + " resolves to eta = " + format_double(eta));
-    params.set_at(eta_slot_, format_double(eta), eta, true);
+    set_derived(params, eta_slot_, format_double(eta), eta);
   }
   if (derive_steps_) {
     const long steps = horizon_steps(e[horizon_slot_].number, e[eta_slot_].number);
-    params.set_at(steps_slot_, std::to_string(steps), static_cast<double>(steps), true);
+    set_derived(params, steps_slot_, std::to_string(steps), static_cast<double>(steps));
   }
-  if (job_.model->resolve) job_.model->resolve(params);
-  resolve_run_keys(*job_.model, params);
-  check_precision(*job_.model, params);
-  if (job_.model->check) job_.model->check(params);
-  check_run_keys(params);
-  check_batch_size(*job_.model, params);
+  if (job_.model->resolve) {
+    job_.model->resolve(params);
+    check_point(*job_.model, params);
+  } else if (checks_stale_) {
+    check(params);
+  }
+}
+
+// A derived entry's new value (often the last point's: then nothing changes).
+void GridWalker::set_derived(Params& params, std::size_t position, const std::string& text, double number) {
+  const Params::Entry& e = params.all()[position];
+  if (e.numeric && e.number == number && e.text == text) return;
+  params.set_at(position, text, number, true);
+  value_changed(position);
+}
+
+// An entry of the point took a new value: the checks run again if they touched it.
+void GridWalker::value_changed(std::size_t position) {
+  if (checked_[position]) checks_stale_ = true;
+}
+
+// Run the checks, keeping what they touched; a run that rewrote an entry or touched them all
+// leaves the checks stale (they run again at the next point), as does one that throws.
+void GridWalker::check(Params& params) {
+  checks_stale_ = true;
+  Params::Recording recording(params);
+  check_point(*job_.model, params);
+  const Params::Touches& t = recording.touches();
+  if (t.rewritten || t.everything) return;
+  std::fill(checked_.begin(), checked_.end(), 0);
+  for (std::size_t position : t.positions) checked_[position] = 1;
+  checks_stale_ = false;
 }
 
 // Keep where everything is, once the first point is resolved.
@@ -193,6 +226,7 @@ void GridWalker::learn_positions(const Params& params) {
   eta_slot_ = params.position("eta");
   horizon_slot_ = params.position("horizon");
   steps_slot_ = params.position("steps");
+  checked_.assign(params.all().size(), 0);
 }
 
 bool GridWalker::next(Point& p) {

@@ -1,7 +1,8 @@
 // The grid of a job as a point source: its points in order (the last axis fastest), each built on
 // demand from its index — resolved (η from eta_rel, steps from horizon, the model's own checks),
 // with its stable id and estimated cost. Nothing is stored per point: a walker visits them one
-// at a time, setting only the keys that change.
+// at a time, setting only the keys that change and checking again only when a key that the
+// checks read has changed.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -90,6 +91,9 @@ class GridWalker {
   bool derive_eta_, derive_steps_;
   std::size_t advance(Params& params);
   void derive(Params& params);
+  void set_derived(Params& params, std::size_t position, const std::string& text, double number);
+  void value_changed(std::size_t position);
+  void check(Params& params);
   void learn_positions(const Params& params);
   std::uint64_t hash(const Params& params, std::size_t changed);
   std::size_t position_, size_;
@@ -101,6 +105,10 @@ class GridWalker {
   std::vector<PointIds::Slot> id_slots_;
   std::size_t rel_slot_ = 0, eta_slot_ = 0, horizon_slot_ = 0, steps_slot_ = 0;
   std::vector<std::uint64_t> prefix_;  // the running id hash before each in_id key
+  // The point checks read and write keys by name, and the same values give the same outcome: they
+  // run again only when an entry their last run touched (checked_[position]) has changed since.
+  std::vector<char> checked_;
+  bool checks_stale_ = true;
   bool started_ = false, hashed_ = false;
 };
 
