@@ -124,6 +124,7 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
       ids_(*job.model),
       derive_eta_(job.find("eta_rel") != nullptr),
       derive_steps_(job.find("steps") == nullptr),
+      rehash_all_(job.model->resolve || job.find("init_state")),
       position_(start),
       size_(static_cast<std::size_t>(job.point_count())),
       digits_(job.values.size(), 0) {
@@ -240,7 +241,7 @@ bool GridWalker::next(Point& p) {
       derive(p.params);
       if (derive_eta_) changed = std::min(changed, eta_slot_);
       if (derive_steps_) changed = std::min(changed, steps_slot_);
-      if (job_.model->resolve || job_.find("init_state")) changed = 0;  // id entries may change with any key
+      if (rehash_all_) changed = 0;
     }
   } catch (const InputError& e) {
     std::string where;

@@ -89,6 +89,7 @@ class GridWalker {
   const Job& job_;
   PointIds ids_;
   bool derive_eta_, derive_steps_;
+  bool rehash_all_;  // id entries may change with any key (a model's resolve step, init_state)
   std::size_t advance(Params& params);
   void derive(Params& params);
   void set_derived(Params& params, std::size_t position, const std::string& text, double number);
