@@ -19,18 +19,18 @@ bool key_less(const Params::Entry& e, const std::string& key) { return e.key < k
 }  // namespace
 
 void Params::set(const std::string& key, const std::string& canonical) {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
-  if (it == entries_.end() || it->key != key) it = entries_.insert(it, Entry{key, "", 0, false});
-  it->text = canonical;
-  it->numeric = parse(it->text, it->number);
+  Entry& e = entry_for(key);
+  note_write(e, canonical);
+  e.text = canonical;
+  e.numeric = parse(e.text, e.number);
 }
 
 void Params::set(const std::string& key, const std::string& canonical, double number) {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
-  if (it == entries_.end() || it->key != key) it = entries_.insert(it, Entry{key, "", 0, false});
-  it->text = canonical;
-  it->number = number;
-  it->numeric = true;
+  Entry& e = entry_for(key);
+  note_write(e, canonical);
+  e.text = canonical;
+  e.number = number;
+  e.numeric = true;
 }
 
 std::size_t Params::position(const std::string& key) const {
@@ -40,6 +40,7 @@ std::size_t Params::position(const std::string& key) const {
 
 void Params::set_at(std::size_t position, const std::string& canonical, double number, bool numeric) {
   Entry& e = entries_.at(position);
+  note_write(e, canonical);
   e.text = canonical;
   e.number = number;
   e.numeric = numeric;
@@ -47,7 +48,24 @@ void Params::set_at(std::size_t position, const std::string& canonical, double n
 
 const Params::Entry* Params::find(const std::string& key) const {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
-  return it != entries_.end() && it->key == key ? &*it : nullptr;
+  if (it == entries_.end() || it->key != key) return nullptr;
+  if (tap_.to) tap_.to->positions.push_back(static_cast<std::size_t>(it - entries_.begin()));
+  return &*it;
+}
+
+// The entry of key, added (empty) when absent.
+Params::Entry& Params::entry_for(const std::string& key) {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key, key_less);
+  if (it != entries_.end() && it->key == key) return *it;
+  if (tap_.to) tap_.to->everything = true;
+  return *entries_.insert(it, Entry{key, "", 0, false});
+}
+
+// A write at e, for a Recording: its position, and whether it changes the text.
+void Params::note_write(const Entry& e, const std::string& canonical) const {
+  if (!tap_.to) return;
+  tap_.to->positions.push_back(static_cast<std::size_t>(&e - entries_.data()));
+  if (e.text != canonical) tap_.to->rewritten = true;
 }
 
 const std::string& Params::text(const std::string& key) const {

@@ -41,6 +41,15 @@ long horizon_steps(double horizon, double eta) {
   return std::max(1L, static_cast<long>(steps));
 }
 
+// The runner's and the model's keys of a point resolved and checked across keys, by name.
+void check_point(const ModelInfo& model, Params& params) {
+  resolve_run_keys(model, params);
+  check_precision(model, params);
+  if (model.check) model.check(params);
+  check_run_keys(params);
+  check_batch_size(model, params);
+}
+
 // Resolve the derived keys of one point in place: eta from eta_rel, steps from horizon; then
 // the model's own cross-key checks.
 void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool derive_steps) {
@@ -55,11 +64,7 @@ void resolve(const ModelInfo& model, Params& params, bool derive_eta, bool deriv
     params.set("steps", std::to_string(steps), static_cast<double>(steps));
   }
   if (model.resolve) model.resolve(params);
-  resolve_run_keys(model, params);
-  check_precision(model, params);
-  if (model.check) model.check(params);
-  check_run_keys(params);
-  check_batch_size(model, params);
+  check_point(model, params);
 }
 
 // The cost of a resolved point: steps × the model's cost of a step (of a minibatch step: B/n of it).
@@ -119,6 +124,7 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
       ids_(*job.model),
       derive_eta_(job.find("eta_rel") != nullptr),
       derive_steps_(job.find("steps") == nullptr),
+      rehash_all_(job.model->resolve || job.find("init_state")),
       position_(start),
       size_(static_cast<std::size_t>(job.point_count())),
       digits_(job.values.size(), 0) {
@@ -128,6 +134,8 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
     digits_[k] = rest % n;
     rest /= n;
   }
+  for (std::size_t k = 0; k < job.values.size(); ++k)
+    if (job.values[k].second.size() > 1) turning_.push_back(k);
   for (const auto& [spec, vals] : job.values) {
     numbers_.emplace_back();
     for (const auto& v : vals) {
@@ -138,7 +146,8 @@ GridWalker::GridWalker(const Job& job, std::size_t start)
 }
 
 // The first point sets every key by name; later ones move the odometer (last key fastest) and set
-// the keys whose digit changed, at their known positions. Returns the smallest position changed.
+// the keys whose digit changed, at their known positions; a key of one value never changes. Returns
+// the smallest position changed.
 std::size_t GridWalker::advance(Params& params) {
   const std::size_t nk = job_.values.size();
   if (!started_) {
@@ -148,36 +157,65 @@ std::size_t GridWalker::advance(Params& params) {
     return 0;
   }
   std::size_t changed = std::string::npos;
-  for (std::size_t k = nk; k-- > 0;) {
+  for (std::size_t t = turning_.size(); t-- > 0;) {
+    const std::size_t k = turning_[t];
     const auto& vals = job_.values[k].second;
     digits_[k] = digits_[k] + 1 == vals.size() ? 0 : digits_[k] + 1;
     const double x = numbers_[k][digits_[k]];
     params.set_at(slots_[k], vals[digits_[k]], x, !std::isnan(x));
+    value_changed(slots_[k]);
     changed = std::min(changed, slots_[k]);
     if (digits_[k] != 0) break;
   }
   return changed;
 }
 
-// Derive eta and steps in place (as resolve() does) at their known positions.
+// Derive eta and steps in place (as resolve() does) at their known positions, then check the
+// point when what the checks touched has changed (every point for a model with a resolve step).
 void GridWalker::derive(Params& params) {
   const auto& e = params.all();
   if (derive_eta_) {
     const double eta = e[rel_slot_].number * job_.model->eta_star(params);
     if (!(eta > 0) || !std::isfinite(eta))
       throw InputError("eta_rel: " + e[rel_slot_].text + " resolves to eta = " + format_double(eta));
-    params.set_at(eta_slot_, format_double(eta), eta, true);
+    set_derived(params, eta_slot_, format_double(eta), eta);
   }
   if (derive_steps_) {
     const long steps = horizon_steps(e[horizon_slot_].number, e[eta_slot_].number);
-    params.set_at(steps_slot_, std::to_string(steps), static_cast<double>(steps), true);
+    set_derived(params, steps_slot_, std::to_string(steps), static_cast<double>(steps));
   }
-  if (job_.model->resolve) job_.model->resolve(params);
-  resolve_run_keys(*job_.model, params);
-  check_precision(*job_.model, params);
-  if (job_.model->check) job_.model->check(params);
-  check_run_keys(params);
-  check_batch_size(*job_.model, params);
+  if (job_.model->resolve) {
+    job_.model->resolve(params);
+    check_point(*job_.model, params);
+  } else if (checks_stale_) {
+    check(params);
+  }
+}
+
+// A derived entry's new value (often the last point's: then nothing changes).
+void GridWalker::set_derived(Params& params, std::size_t position, const std::string& text, double number) {
+  const Params::Entry& e = params.all()[position];
+  if (e.numeric && e.number == number && e.text == text) return;
+  params.set_at(position, text, number, true);
+  value_changed(position);
+}
+
+// An entry of the point took a new value: the checks run again if they touched it.
+void GridWalker::value_changed(std::size_t position) {
+  if (checked_[position]) checks_stale_ = true;
+}
+
+// Run the checks, keeping what they touched; a run that rewrote an entry or touched them all
+// leaves the checks stale (they run again at the next point), as does one that throws.
+void GridWalker::check(Params& params) {
+  checks_stale_ = true;
+  Params::Recording recording(params);
+  check_point(*job_.model, params);
+  const Params::Touches& t = recording.touches();
+  if (t.rewritten || t.everything) return;
+  std::fill(checked_.begin(), checked_.end(), 0);
+  for (std::size_t position : t.positions) checked_[position] = 1;
+  checks_stale_ = false;
 }
 
 // Keep where everything is, once the first point is resolved.
@@ -189,6 +227,7 @@ void GridWalker::learn_positions(const Params& params) {
   eta_slot_ = params.position("eta");
   horizon_slot_ = params.position("horizon");
   steps_slot_ = params.position("steps");
+  checked_.assign(params.all().size(), 0);
 }
 
 bool GridWalker::next(Point& p) {
@@ -202,7 +241,7 @@ bool GridWalker::next(Point& p) {
       derive(p.params);
       if (derive_eta_) changed = std::min(changed, eta_slot_);
       if (derive_steps_) changed = std::min(changed, steps_slot_);
-      if (job_.model->resolve || job_.find("init_state")) changed = 0;  // id entries may change with any key
+      if (rehash_all_) changed = 0;
     }
   } catch (const InputError& e) {
     std::string where;

@@ -1,7 +1,8 @@
 // The grid of a job as a point source: its points in order (the last axis fastest), each built on
 // demand from its index — resolved (η from eta_rel, steps from horizon, the model's own checks),
 // with its stable id and estimated cost. Nothing is stored per point: a walker visits them one
-// at a time, setting only the keys that change.
+// at a time, setting only the keys that change and checking again only when a key that the
+// checks read has changed.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -88,18 +89,27 @@ class GridWalker {
   const Job& job_;
   PointIds ids_;
   bool derive_eta_, derive_steps_;
+  bool rehash_all_;  // id entries may change with any key (a model's resolve step, init_state)
   std::size_t advance(Params& params);
   void derive(Params& params);
+  void set_derived(Params& params, std::size_t position, const std::string& text, double number);
+  void value_changed(std::size_t position);
+  void check(Params& params);
   void learn_positions(const Params& params);
   std::uint64_t hash(const Params& params, std::size_t changed);
   std::size_t position_, size_;
   std::vector<std::size_t> digits_;           // the odometer: each key's value index
+  std::vector<std::size_t> turning_;          // the keys of more than one value, in job order
   std::vector<std::vector<double>> numbers_;  // each key's values as numbers (NaN for text)
   // Where the job's keys, the in_id keys and the derived keys sit in the point's params.
   std::vector<std::size_t> slots_;
   std::vector<PointIds::Slot> id_slots_;
   std::size_t rel_slot_ = 0, eta_slot_ = 0, horizon_slot_ = 0, steps_slot_ = 0;
   std::vector<std::uint64_t> prefix_;  // the running id hash before each in_id key
+  // The point checks read and write keys by name, and the same values give the same outcome: they
+  // run again only when an entry their last run touched (checked_[position]) has changed since.
+  std::vector<char> checked_;
+  bool checks_stale_ = true;
   bool started_ = false, hashed_ = false;
 };
 
