@@ -4,7 +4,7 @@
 // the digits, MSE, float64, one thread. Prints one line per sample and a JSON summary.
 //
 //   build/bench/eigen_solve_bench [eta 0.2] [steps 300] [every 50] [n 1500] [width 200] [eigs 2] [tol 1e-7] [guard 2] [max_basis 24]
-//       [compare 1] [tol_others 1e-5]
+//       [compare 1] [tol_others 1e-5] [grow 1]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
       bo.tol_others = arg(11, 1e-5);
       bo.guard = static_cast<int>(guard);
       bo.max_basis = static_cast<long>(arg(9, 24));
+      bo.grow = static_cast<int>(arg(12, 1));
       const auto t0 = Clock::now();
       const BlockEigenResult b = block_top_eigen(timed, theta.size(), warm_block, bo, &work);
       solve_s += seconds_since(t0);

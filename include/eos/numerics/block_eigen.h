@@ -20,7 +20,10 @@ struct BlockEigenOptions {
   int guard = 2;       // Ritz vectors kept beside them (warm start, restarts, the gap estimate)
   double tol = 1e-7;   // stop when the top Ritz value's error bound is ≤ tol·|θ₁|
   double tol_others = 1e-5;  // and each other wanted one's ≤ tol_others·|θ₁|
-  int maxit = 300;     // iterations (each costs one product per unconverged wanted column)
+  int maxit = 300;     // iterations (each costs one product per column it adds)
+  // Columns added per iteration: the residuals of the unconverged wanted Ritz vectors furthest
+  // from their tolerance, at most grow of them (0: all of them, a block Krylov space).
+  int grow = 1;
   long max_basis = 24;  // search space columns before a thick restart to the nev + guard Ritz vectors
   long dense_below = 0;  // dim below this (and below 4·(nev + guard)): dense from dim products
 };
