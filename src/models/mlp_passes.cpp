@@ -102,13 +102,10 @@ void MlpPasses<T>::finish_out(Vec& out) {
 }
 
 template <class T>
-void MlpPasses<T>::bias_sums(const M& d, double* out) const {
-  const long rows = d.rows(), cols = d.cols();
-  for (long i = 0; i < rows; ++i) out[i] = 0;
-  for (long j = 0; j < cols; ++j) {
-    const T* c = d.data() + j * rows;
-    for (long i = 0; i < rows; ++i) out[i] += static_cast<double>(c[i]);
-  }
+void MlpPasses<T>::scale_rowsum(M& d, const M* s, double* out) const {
+  const ActivationKernels& k = activation_kernels();
+  if constexpr (std::is_same_v<T, double>) k.scale_rowsum_f64(d.rows(), d.cols(), d.data(), s ? s->data() : nullptr, out);
+  else k.scale_rowsum_f32(d.rows(), d.cols(), d.data(), s ? s->data() : nullptr, out);
 }
 
 template <class T>
@@ -143,6 +140,9 @@ template <class T>
 void MlpPasses<T>::backward(Vec& grad) {
   const long L = shape_.layers();
   T* g = out_params(grad);
+  bias_grad_.resize(static_cast<std::size_t>(L));
+  bias_grad_.back().resize(shape_.out(L - 1));
+  scale_rowsum(delta_.back(), nullptr, bias_grad_.back().data());
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> gw(g + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
@@ -152,10 +152,11 @@ void MlpPasses<T>::backward(Vec& grad) {
     prev.resize(shape_.in(l), delta_[k].cols());
     matmul(wt(p_, l), false, delta_[k], false, prev);  // W_lᵀδ_l
     if (!simd_act_) u_[k - 1] = prev;
-    prev.array() *= s1_[k - 1].array();
+    bias_grad_[k - 1].resize(shape_.in(l));
+    scale_rowsum(prev, &s1_[k - 1], bias_grad_[k - 1].data());  // δ_{l−1} = σ'∘W_lᵀδ_l, and its row sums
   }
   finish_out(grad);
-  for (long l = 0; l < L; ++l) bias_sums(delta_[static_cast<std::size_t>(l)], grad.data() + shape_.bias_offset(l));
+  for (long l = 0; l < L; ++l) grad.segment(shape_.bias_offset(l), shape_.out(l)) = bias_grad_[static_cast<std::size_t>(l)];
 }
 
 template <class T>
@@ -214,7 +215,7 @@ void MlpPasses<T>::tangent_backward(const T* v, Vec& out) {
     matmul(l == 0 ? *x_ : a_[k], false, ddot_, true, ow);
     if (l > 0) matmul(adot_[k], false, delta_[k], true, ow, 1, 1);
     biases[k].resize(shape_.out(l));
-    bias_sums(ddot_, biases[k].data());
+    scale_rowsum(ddot_, nullptr, biases[k].data());
     if (l == 0) break;
     // R{δ_{l−1}} = σ'∘(V_lᵀδ_l + W_lᵀ·R{δ_l}) + σ''∘u_{l−1}∘ż_{l−1}; for tanh σ''∘u = −2·a_l∘δ_{l−1}.
     ddot_prev_.resize(shape_.in(l), n);

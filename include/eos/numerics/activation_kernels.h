@@ -87,8 +87,29 @@ void sweep(long rows, long cols, const T* z, const T* b, T* a, T* d) {
   }
 }
 
+// d ← d∘s and the row sums of d, column by column (sums stays in L1: rows doubles), eight rows at a
+// time, the rest one by one; each row's sum runs over j in order, so it does not depend on the path.
+template <class T>
+void scale_rowsum(long rows, long cols, T* d, const T* s, double* sums) {
+  const long full = rows - rows % kLanes;
+  for (long i = 0; i < rows; ++i) sums[i] = 0;
+  for (long j = 0; j < cols; ++j) {
+    T* dc = d + j * rows;
+    const T* sc = s ? s + j * rows : nullptr;
+    for (long i = 0; i < full; i += kLanes) {
+      if (sc) store8(dc + i, load8(dc + i) * load8(sc + i));  // exact in double, rounded once to T
+      store(sums + i, load(sums + i) + load8(dc + i));
+    }
+    for (long i = full; i < rows; ++i) {
+      if (sc) dc[i] = dc[i] * sc[i];
+      sums[i] += static_cast<double>(dc[i]);
+    }
+  }
+}
+
 inline constexpr ActivationKernels kActivationKernels = {
-    sweep<double, tanh_lanes>, sweep<double, relu_lanes>, sweep<float, tanh_lanes>, sweep<float, relu_lanes>};
+    sweep<double, tanh_lanes>, sweep<double, relu_lanes>, sweep<float, tanh_lanes>, sweep<float, relu_lanes>,
+    scale_rowsum<double>,      scale_rowsum<float>};
 
 }  // namespace EOS_LANES_ISA
 }  // namespace eos::lanes

@@ -1,7 +1,7 @@
 // The activation sweeps of a dense layer, vectorised: a = σ(z + b) and d = σ'(z + b) for every
 // column of a features × samples matrix in one pass (bias add and activation fused, no
 // temporary), for tanh and relu, in double and in single precision (computed in double, then
-// rounded). One table per vector path (numerics/simd.h), compiled from one source
+// rounded); and backpropagation's product with σ' fused with the bias gradient's row sums. One table per vector path (numerics/simd.h), compiled from one source
 // (activation_kernels.h) per instruction set; every table gives bit-identical results.
 #pragma once
 #include "eos/numerics/simd.h"
@@ -15,6 +15,10 @@ struct ActivationKernels {
   void (*relu_f64)(long rows, long cols, const double* z, const double* b, double* a, double* d);
   void (*tanh_f32)(long rows, long cols, const float* z, const float* b, float* a, float* d);
   void (*relu_f32)(long rows, long cols, const float* z, const float* b, float* a, float* d);
+  // The backward sweep of a layer: d ← d∘s (skipped when s is null) and sums[i] = Σ_j d(i, j) in
+  // double, j in order (the bias gradient), in one pass; d∘s is rounded to T as T's own product is.
+  void (*scale_rowsum_f64)(long rows, long cols, double* d, const double* s, double* sums);
+  void (*scale_rowsum_f32)(long rows, long cols, float* d, const float* s, double* sums);
 };
 
 // The table of a supported path (throws std::invalid_argument otherwise), and simd_path()'s.
