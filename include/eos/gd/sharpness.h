@@ -63,7 +63,7 @@ class SharpnessEstimator {
   bool dense_ = true, check_ = false, block_ = false;
   Vec warm_;         // previous top eigenvector (Lanczos warm start)
   Mat warm_block_;   // previous Ritz vectors (block warm start)
-  BlockEigenWork block_work_;  // the block solver's basis, kept between solves
+  BlockEigenWork block_work_;  // the block solver's basis, kept between solves when small
   long last_hvps_ = 0, total_hvps_ = 0, lanczos_estimates_ = 0;
   double check_diff_ = 0;
 };
