@@ -41,7 +41,7 @@ done
 n=$(row_count "$t/killed/results.csv")
 victim=$(rank_pid "$launcher" 0)
 [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null || true
-wait "$launcher" || true
+wait_bounded "$launcher" 300 || true
 run "$t/long.ini" --out "$t/killed"
 same_rows "$t/clean/results.csv" "$t/killed/results.csv"
 say "killed the master with $n of 8 rows written; the resumed sweep equals an uninterrupted one"

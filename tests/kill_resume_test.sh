@@ -40,7 +40,7 @@ for i in $(seq 1 12); do
     [ "$before" -gt 0 ] && [ "$before" -lt $total ] && mid=$((mid + 1))
   fi
   status=0
-  wait "$launcher" || status=$?
+  wait_bounded "$launcher" 300 || status=$?
   [ -f "$t/killed/results.csv" ] || continue
   # Every line of the file is whole: a reader counts no damaged row.
   n=$(row_count "$t/killed/results.csv")

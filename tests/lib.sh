@@ -69,6 +69,27 @@ wait_rank_pid() {
   echo "$p"
 }
 
+# `wait` for a background launcher (mpirun), at most $2 seconds. OpenMPI 4.1's mpirun can
+# deadlock in PMIx_server_finalize after one of its ranks was killed with SIGKILL (seen here once
+# under full load: both ranks gone, every row written, mpirun blocked on a mutex for ten minutes,
+# deaf to SIGTERM). Past the limit the launcher and its children are killed with SIGKILL and 137
+# returned; the callers check the results files, not mpirun's status.
+wait_bounded() {
+  local pid=$1 limit=$2 i
+  for i in $(seq 1 $((limit * 10))); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid"
+      return
+    fi
+    sleep 0.1
+  done
+  echo "note: launcher $pid still running after ${limit} s (mpirun's finalize deadlock?): killed" >&2
+  pkill -9 -P "$pid" 2>/dev/null || true
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  return 137
+}
+
 # The pid of MPI rank $2 among the children of mpirun pid $1 (empty if none).
 rank_pid() {
   local p

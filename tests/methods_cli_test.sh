@@ -131,7 +131,7 @@ for i in $(seq 1 300); do
 done
 victim=$(rank_pid "$launcher" 0)
 [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null || true
-wait "$launcher" || true
+wait_bounded "$launcher" 300 || true
 n=$(row_count "$t/killed/results.csv")
 say "  killed rank 0 with $n of 12 rows written"
 run "$t/all.ini" --out "$t/killed"

@@ -109,7 +109,7 @@ for i in 1 2 3 4 5 6; do
   done
   sleep "0.$((RANDOM % 10))"
   if [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; then kills=$((kills + 1)); fi
-  wait "$launcher" 2>/dev/null || true
+  wait_bounded "$launcher" 300 2>/dev/null || true
   [ "$(row_count "$t/killed/results.csv")" = "$(id_count "$t/killed/results.csv")" ] || fail "kill $i: duplicate ids"
 done
 mpirun -np 2 "$EOS_SWEEP" run "$t/long.ini" --out "$t/killed" --progress none >>"$t/killed.log" 2>&1

@@ -83,7 +83,7 @@ for i in $(seq 1 8); do
     kills=$((kills + 1))
     [ "$before" -gt 16 ] && [ "$before" -lt "$total" ] && mid=$((mid + 1))  # inside the refinement
   fi
-  wait "$launcher" 2>/dev/null || true
+  wait_bounded "$launcher" 300 2>/dev/null || true
   [ "$(row_count "$t/killed/results.csv")" -lt "$total" ] || break
 done
 [ "$mid" -ge 1 ] || fail "no kill landed during the refinement ($kills kills)"
