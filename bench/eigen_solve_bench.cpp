@@ -4,7 +4,7 @@
 // the digits, MSE, float64, one thread. Prints one line per sample and a JSON summary.
 //
 //   build/bench/eigen_solve_bench [eta 0.2] [steps 300] [every 50] [n 1500] [width 200] [eigs 2] [tol 1e-7] [guard 2] [max_basis 24]
-//       [compare 1] [tol_others 1e-5] [grow 1]
+//       [compare 1] [tol_others 1e-5] [grow 1] [dataset digits]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   const long steps = static_cast<long>(arg(2, 300)), every = static_cast<long>(arg(3, 50)),
              n = static_cast<long>(arg(4, 1500)), width = static_cast<long>(arg(5, 200)),
              eigs = static_cast<long>(arg(6, 2)), guard = static_cast<long>(arg(8, 2));
-  PreparedData d = prepare_data(load_data("digits"), n, 0, 10);
+  PreparedData d = prepare_data(load_data(argc > 13 ? argv[13] : "digits"), n, 0, 10);
   const MlpShape shape = mlp_shape(d.x_train.rows(), width, 2, 10);
   Mlp model(MlpNet(shape, Activation::Tanh, LossKind::Mse, d.x_train, d.y_train), mlp_default_init(shape, 0), d);
   Vec theta = model.initial(), g;
