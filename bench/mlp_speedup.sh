@@ -16,6 +16,9 @@
 # system: the whole eos-sweep process; PyTorch's and gd.py's loop, their imports left out), which a
 # shared machine disturbs little, and of wall seconds (eos-sweep: the point's time).
 #
+#   4. with EOS_BENCH_FASHION=N: the same comparison as 2 on the first N Fashion-MNIST training images
+#      (η = 0.1, 300 steps, top 2 every 50), fc-tanh 784-200-200-10 from one initialisation.
+#
 #   bench/mlp_speedup.sh [BUILD_DIR [EDGE_OF_STABILITY_CHECKOUT]]    (needs scripts/setup.sh --with-bench)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,21 +41,39 @@ rng, sizes = np.random.default_rng(0), [64, 200, 200, 10]
 np.save(sys.argv[1], np.concatenate([rng.uniform(-1, 1, o * i + o) / np.sqrt(i) for i, o in zip(sizes[:-1], sizes[1:])]))
 PY
 # eos-sweep on a job: NAME, then job lines.
-eos_run() {
-  local name=$1
+eos_run() {  # NAME, then job lines (dataset and eta, when given, replace the digits' defaults)
+  local name=$1 defaults=("dataset = digits" "eta = 0.2") line
   shift
-  printf '%s\n' "model = mlp" "dataset = digits" "width = 200" "depth = 2" "eta = 0.2" "eigs = 2" \
-    "sharpness_every = 50" "trace_every = 50" "save_params = final" "$@" > "$t/$name.ini"
+  for line in "$@"; do
+    case $line in dataset\ =*) defaults=("${defaults[@]/dataset =*/}") ;; eta\ =*) defaults=("${defaults[@]/eta =*/}") ;; esac
+  done
+  printf '%s\n' "model = mlp" "${defaults[@]}" "width = 200" "depth = 2" "eigs = 2" \
+    "sharpness_every = 50" "trace_every = 50" "save_params = final" "$@" | grep -v '^$' > "$t/$name.ini"
   /usr/bin/time -f "%U %S" -o "$t/$name.time" "$build/eos-sweep" run "$t/$name.ini" --out "$t/$name" --progress none 2> /dev/null
 }
 eos_run eos64 "n = 1500" "n_test = 0" "steps = 300" "init_params = $t/init.npy"
 eos_run eos32 "n = 1500" "n_test = 0" "steps = 300" "init_params = $t/init.npy" "precision = float32"
-torch_run() {  # DTYPE: own detection, then forced to eos-sweep's kernel
-  "$py" "$root/bench/mlp_torch.py" --init "$t/init.npy" --dtype "$1" --save "$t/torch_$1.npy" > "$t/torch_$1_own.json"
-  OPENBLAS_CORETYPE=$core "$py" "$root/bench/mlp_torch.py" --init "$t/init.npy" --dtype "$1" > "$t/torch_$1_forced.json"
+torch_run() {  # DTYPE [PREFIX EXTRA...]: own detection, then forced to eos-sweep's kernel
+  local dtype=$1 pre=${2:-torch} init=$t/init.npy
+  shift $(($# > 1 ? 2 : 1))
+  [ "$pre" = torch ] || init=$t/${pre}_init.npy
+  "$py" "$root/bench/mlp_torch.py" --init "$init" --dtype "$dtype" --save "$t/${pre}_$dtype.npy" "$@" > "$t/${pre}_${dtype}_own.json"
+  OPENBLAS_CORETYPE=$core "$py" "$root/bench/mlp_torch.py" --init "$init" --dtype "$dtype" "$@" > "$t/${pre}_${dtype}_forced.json"
 }
 torch_run float64
 torch_run float32
+if [ -n "${EOS_BENCH_FASHION:-}" ]; then
+  "$py" - "$t/fm_init.npy" <<'PY'
+import sys, numpy as np
+rng, sizes = np.random.default_rng(1), [784, 200, 200, 10]
+np.save(sys.argv[1], np.concatenate([rng.uniform(-1, 1, o * i + o) / np.sqrt(i) for i, o in zip(sizes[:-1], sizes[1:])]))
+PY
+  for p in float64 float32; do
+    eos_run "fm_$p" "dataset = fashion-mnist" "eta = 0.1" "n = $EOS_BENCH_FASHION" "n_test = 0" "steps = 300" \
+      "init_params = $t/fm_init.npy" "precision = $p"
+    torch_run "$p" fm --dataset fashion-mnist --n "$EOS_BENCH_FASHION" --eta 0.1
+  done
+fi
 if [ -n "$cohen" ]; then
   "$py" "$root/bench/cohen_gd.py" "$cohen" --init "$t/cohen_init.npy" > "$t/cohen.json"
   for p in float64 float32; do
@@ -103,6 +124,21 @@ final = np.load(f"{t}/eos64/params/{e64['id']}.npy")
 tp = np.load(f"{t}/torch_float64.npy")
 print(f"  agreement (relative): sharpness eos-sweep/PyTorch float64 {sharp:.1e}, final parameters "
       f"{np.linalg.norm(final - tp) / np.linalg.norm(tp):.1e}; eos-sweep float32/float64 sharpness {sharp32:.1e}")
+if os.path.exists(f"{t}/fm_float64.time"):
+    f64, ftr64 = row("fm_float64")
+    f32, _ = row("fm_float32")
+    print(f"\nFashion-MNIST, first {f64['n']} images, fc-tanh 784-200-200-10, MSE, eta 0.1, 300 steps, top-2 every 50:")
+    print(f"  eos-sweep float64 {times(f64)}, {float(f64['hvps_per_estimate']):.1f} products per solve; float32 "
+          f"{times(f32)}: float32 {f64['cpu_s'] / f32['cpu_s']:.2f}x faster")
+    for dtype, e in (("float64", f64), ("float32", f32)):
+        own, forced = (json.load(open(f"{t}/fm_{dtype}_{k}.json")) for k in ("own", "forced"))
+        b = min(own, forced, key=lambda d: d["cpu_s"])
+        print(f"  PyTorch {dtype}: own detection ({own['blas']}) {times(own)}, forced ({forced['blas']}) {times(forced)}, "
+              f"{own['hvps_per_solve']:.1f} products per solve -> eos-sweep {dtype} {b['cpu_s'] / e['cpu_s']:.2f}x faster "
+              f"than the better (wall {b['wall_s'] / float(e['wall_s']):.2f}x)")
+    fown = json.load(open(f"{t}/fm_float64_own.json"))
+    fsharp = max(abs(float(r["sharpness"]) - s[1]) / s[1] for r, s in zip(ftr64, fown["sharpness"]))
+    print(f"  agreement (relative): sharpness eos-sweep/PyTorch float64 {fsharp:.1e}")
 if os.path.exists(f"{t}/cohen.json"):
     c = json.load(open(f"{t}/cohen.json"))
     print(f"\nCohen et al.'s gd.py (float32, eigsh defaults), 1000 steps at eta 0.2 on 1000 digits: {times(c)} "

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The PyTorch baseline of the mlp model (Cohen et al.'s code, full batch, float64 or float32): fc
-net on digits, GD for STEPS steps with the top-2 Hessian eigenvalues every EVERY steps by scipy's
+net on digits or Fashion-MNIST (the first N training images, prepared as eos-sweep prepares them), GD for STEPS steps with the top-2 Hessian eigenvalues every EVERY steps by scipy's
 eigsh (which='LA', tol 1e-8 (float32: 1e-6), warm-started from the last top eigenvector), Hessian-vector products
 by double backward. One thread. Prints one line of JSON: wall and CPU time of the loop, losses, sharpness samples,
 HVPs per solve, the OpenBLAS kernel PyTorch's BLAS runs; with --init FILE starts from those
 parameters (the eos-sweep layout), with --save FILE writes the final ones.
 
-  /usr/bin/python3 bench/mlp_torch.py [--n 1500] [--width 200] [--depth 2] [--eta 0.2] [--steps 300]
+  /usr/bin/python3 bench/mlp_torch.py [--dataset digits|fashion-mnist] [--n 1500] [--width 200] [--depth 2] [--eta 0.2] [--steps 300]
       [--every 50] [--activation tanh] [--loss mse] [--dtype float64|float32] [--init params.npy]
       [--save final.npy]
 """
@@ -17,17 +17,31 @@ import torch
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
+FASHION = "/usr/share/datasets/fashion-mnist/"
 ACT = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "elu": torch.nn.ELU, "softplus": lambda: torch.nn.Softplus(threshold=1e9),
        "gelu": torch.nn.GELU, "identity": torch.nn.Identity}
+
+
+def standardized(x, y):
+    """Each feature centred and scaled to unit (population) deviation over the samples, as eos-sweep does."""
+    sd = x.std(0)
+    x = np.where(sd > 0, (x - x.mean(0)) / np.where(sd > 0, sd, 1), 0.0)
+    return torch.tensor(x), torch.tensor(y)
 
 
 def digits(n):
     with gzip.open(DIGITS, "rt") as f:
         a = np.loadtxt(f, delimiter=",")
-    x, y = a[:n, :-1] / 16.0, a[:n, -1].astype(np.int64)
-    sd = x.std(0)
-    x = np.where(sd > 0, (x - x.mean(0)) / np.where(sd > 0, sd, 1), 0.0)
-    return torch.tensor(x), torch.tensor(y)
+    return standardized(a[:n, :-1] / 16.0, a[:n, -1].astype(np.int64))
+
+
+def fashion(n):
+    """The first n training images of Fashion-MNIST (idx files: 16- and 8-byte headers), pixels / 255."""
+    with gzip.open(FASHION + "train-images-idx3-ubyte.gz") as f:
+        x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)[:n].astype(np.float64) / 255.0
+    with gzip.open(FASHION + "train-labels-idx1-ubyte.gz") as f:
+        y = np.frombuffer(f.read(), np.uint8, offset=8)[:n].astype(np.int64)
+    return standardized(x, y)
 
 
 def network(d, width, depth, classes, act, dtype):
@@ -53,6 +67,7 @@ def blas_core():
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--dataset", default="digits", choices=["digits", "fashion-mnist"])
     for k, v in [("n", 1500), ("width", 200), ("depth", 2), ("steps", 300), ("every", 50)]:
         ap.add_argument("--" + k, type=int, default=v)
     ap.add_argument("--eta", type=float, default=0.2)
@@ -65,7 +80,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     dtype = getattr(torch, a.dtype)
-    x, y = digits(a.n)
+    x, y = (digits if a.dataset == "digits" else fashion)(a.n)
     x = x.to(dtype)
     net = network(x.shape[1], a.width, a.depth, 10, a.activation, dtype)
     params = list(net.parameters())
