@@ -108,6 +108,14 @@ void MlpPasses<T>::scale_rowsum(M& d, const M* s, double* out) const {
   else k.scale_rowsum_f32(d.rows(), d.cols(), d.data(), s ? s->data() : nullptr, out);
 }
 
+// The layer's bias sums (made by scale_rowsum) into the bias segments of out, once finish_out has
+// written its weights.
+template <class T>
+void MlpPasses<T>::put_bias_sums(Vec& out) const {
+  for (long l = 0; l < shape_.layers(); ++l)
+    out.segment(shape_.bias_offset(l), shape_.out(l)) = bias_sums_[static_cast<std::size_t>(l)];
+}
+
 template <class T>
 void MlpPasses<T>::forward(const Vec& theta) {
   at_ = theta;  // the passes read θ from this copy, which lives as long as they do
@@ -140,9 +148,9 @@ template <class T>
 void MlpPasses<T>::backward(Vec& grad) {
   const long L = shape_.layers();
   T* g = out_params(grad);
-  bias_grad_.resize(static_cast<std::size_t>(L));
-  bias_grad_.back().resize(shape_.out(L - 1));
-  scale_rowsum(delta_.back(), nullptr, bias_grad_.back().data());
+  bias_sums_.resize(static_cast<std::size_t>(L));
+  bias_sums_.back().resize(shape_.out(L - 1));
+  scale_rowsum(delta_.back(), nullptr, bias_sums_.back().data());
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> gw(g + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
@@ -152,11 +160,11 @@ void MlpPasses<T>::backward(Vec& grad) {
     prev.resize(shape_.in(l), delta_[k].cols());
     matmul(wt(p_, l), false, delta_[k], false, prev);  // W_lᵀδ_l
     if (!simd_act_) u_[k - 1] = prev;
-    bias_grad_[k - 1].resize(shape_.in(l));
-    scale_rowsum(prev, &s1_[k - 1], bias_grad_[k - 1].data());  // δ_{l−1} = σ'∘W_lᵀδ_l, and its row sums
+    bias_sums_[k - 1].resize(shape_.in(l));
+    scale_rowsum(prev, &s1_[k - 1], bias_sums_[k - 1].data());  // δ_{l−1} = σ'∘W_lᵀδ_l, and its row sums
   }
   finish_out(grad);
-  for (long l = 0; l < L; ++l) grad.segment(shape_.bias_offset(l), shape_.out(l)) = bias_grad_[static_cast<std::size_t>(l)];
+  put_bias_sums(grad);
 }
 
 template <class T>
@@ -208,14 +216,14 @@ template <class T>
 void MlpPasses<T>::tangent_backward(const T* v, Vec& out) {
   const long L = shape_.layers(), n = x_->cols();
   T* o = out_params(out);
-  std::vector<Vec> biases(static_cast<std::size_t>(L));
+  bias_sums_.resize(static_cast<std::size_t>(L));
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> ow(o + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
     matmul(l == 0 ? *x_ : a_[k], false, ddot_, true, ow);
     if (l > 0) matmul(adot_[k], false, delta_[k], true, ow, 1, 1);
-    biases[k].resize(shape_.out(l));
-    scale_rowsum(ddot_, nullptr, biases[k].data());
+    bias_sums_[k].resize(shape_.out(l));
+    scale_rowsum(ddot_, nullptr, bias_sums_[k].data());
     if (l == 0) break;
     // R{δ_{l−1}} = σ'∘(V_lᵀδ_l + W_lᵀ·R{δ_l}) + σ''∘u_{l−1}∘ż_{l−1}; for tanh σ''∘u = −2·a_l∘δ_{l−1}.
     ddot_prev_.resize(shape_.in(l), n);
@@ -231,7 +239,7 @@ void MlpPasses<T>::tangent_backward(const T* v, Vec& out) {
     ddot_.swap(ddot_prev_);
   }
   finish_out(out);
-  for (long l = 0; l < L; ++l) out.segment(shape_.bias_offset(l), shape_.out(l)) = biases[static_cast<std::size_t>(l)];
+  put_bias_sums(out);
 }
 
 template <class T>

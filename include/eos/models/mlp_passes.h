@@ -46,6 +46,7 @@ class MlpPasses {
   Eigen::Map<const M> wt(const T* p, long l) const;
   // d ← d∘s (none when s is null) and out = the row sums of d in double (a bias gradient), one sweep.
   void scale_rowsum(M& d, const M* s, double* out) const;
+  void put_bias_sums(Vec& out) const;
 
   MlpShape shape_;
   Activation act_;
@@ -62,7 +63,7 @@ class MlpPasses {
   // activations only), u_ = W_{l+1}ᵀδ_{l+1} (other activations only), su_ = σ''∘u (filled by
   // prepare_hvp, other activations only), delta_[l] ∂L/∂z_l, f_ outputs, p_soft_ their softmax.
   std::vector<M> a_, s1_, z_, u_, su_, delta_;
-  std::vector<Vec> bias_grad_;  // the bias gradient of each layer, made by backward
+  std::vector<Vec> bias_sums_;  // each layer's bias part of the last gradient or product (backward, tangent_backward)
   M f_, p_soft_;
   // Work space of hvp.
   std::vector<M> zdot_, adot_;
