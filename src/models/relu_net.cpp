@@ -115,17 +115,22 @@ double ReluNet::evaluate_view(const Vec& theta, Vec& grad, Mat* hess) {
   return loss_;
 }
 
+// D∘R{z} along a direction t (of θ's layout) at the cached forward pass: R{z} = Tᵀx + β_t, gated
+// by the ReLU's D (m×n).
+Mat ReluNet::gated_tangent(const Vec& t) const {
+  Mat z(m_, n_);
+  matmul_large(Eigen::Map<const Mat>(t.data(), d_, m_), true, X(), false, z);
+  z.colwise() += t.segment(d_ * m_ + m_, m_);
+  z.array() *= D_.array();
+  return z;
+}
+
 void ReluNet::hvp_view(const Vec& theta, const Vec& v, Vec& out) {
   forward(theta);
   const auto a = theta.segment(d_ * m_, m_);
-  const Eigen::Map<const Mat> V(v.data(), d_, m_);
   const auto alpha = v.segment(d_ * m_, m_);
-  const auto beta = v.segment(d_ * m_ + m_, m_);
-  // R{z} = Vᵀx + β; R{ReLU(z)} = D∘R{z}; R{f} = αᵀH + aᵀ(D∘R{z}); R{r_i} = ℓ''·y_i²·R{f_i}/n.
-  Mat Hd(m_, n_);
-  matmul_large(V, true, X(), false, Hd);
-  Hd.colwise() += beta;
-  Hd.array() *= D_.array();
+  // R{ReLU(z)} = D∘R{z}; R{f} = αᵀH + aᵀ(D∘R{z}); R{r_i} = ℓ''·y_i²·R{f_i}/n.
+  const Mat Hd = gated_tangent(v);
   const Vec fd = H_.transpose() * alpha + Hd.transpose() * a;
   const Vec rd = c_.cwiseProduct(fd);
   // R{G} = D∘(α rᵀ + a R{r}ᵀ) (R{D} = 0 almost everywhere).
@@ -142,15 +147,7 @@ void ReluNet::third(const Vec& theta, const Vec& u, const Vec& v, Vec& out) {
   forward(theta);
   const long dm = d_ * m_;
   const auto a = theta.segment(dm, m_);
-  // D∘R{z} along a direction t: the gated tangents of the pre-activations (m×n).
-  const auto gated = [&](const Vec& t) {
-    Mat z(m_, n_);
-    matmul_large(Eigen::Map<const Mat>(t.data(), d_, m_), true, X(), false, z);
-    z.colwise() += t.segment(dm + m_, m_);
-    z.array() *= D_.array();
-    return z;
-  };
-  const Mat Du = gated(u), Dv = gated(v);
+  const Mat Du = gated_tangent(u), Dv = gated_tangent(v);
   const auto ua = u.segment(dm, m_), va = v.segment(dm, m_);
   const Vec Ju = H_.transpose() * ua + Du.transpose() * a;  // ∇f_i·u
   const Vec Jv = H_.transpose() * va + Dv.transpose() * a;

@@ -49,6 +49,7 @@ class ReluNet final : public Model {
   void view(std::span<const long> rows);
   double evaluate_view(const Vec& theta, Vec& grad, Mat* hess);
   void hvp_view(const Vec& theta, const Vec& v, Vec& out);
+  Mat gated_tangent(const Vec& t) const;
   Eigen::Map<const Mat> X() const { return {xv_, d_, n_}; }  // d×n, column i is sample i
   Eigen::Map<const Vec> y() const { return {yv_, n_}; }
   std::shared_ptr<const SparseCodingData> train_;
