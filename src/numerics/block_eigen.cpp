@@ -104,10 +104,10 @@ BlockEigenResult dense_solve(const BlockProduct& op, long dim, long nev, long m)
   return r;
 }
 
-// The state of one solve: an orthonormal basis V of the search space (the warm block, then the
-// residuals of the unconverged wanted Ritz vectors, one block per iteration: a block Krylov
-// space), its images AV and the projection G = VᵀAV; when V reaches max_basis columns it is
-// restarted thick, to the `keep` largest Ritz vectors. V, AV and the work space are allocated
+// The state of one solve: an orthonormal basis V of the search space (the warm block, then at each
+// iteration the residuals of at most opt.grow unconverged wanted Ritz vectors), its images AV and
+// the projection G = VᵀAV; when V reaches max_basis columns it is restarted thick, to the `keep`
+// largest Ritz vectors. V, AV and the work space are allocated
 // once, k columns in use: the loop allocates nothing of the operator's size (no page faults), and
 // an iteration reads V five times (residuals, one Gram–Schmidt pass, the new block of G) and AV
 // once, which in a large model is most of the solver's own time beside the products.
