@@ -214,29 +214,31 @@ void MlpPasses<T>::tangent_forward(const T* v) {
 
 template <class T>
 void MlpPasses<T>::tangent_backward(const T* v, Vec& out) {
-  const long L = shape_.layers(), n = x_->cols();
+  const long L = shape_.layers();
   T* o = out_params(out);
   bias_sums_.resize(static_cast<std::size_t>(L));
+  M* dd = &ddot_;  // R{δ_l}: the output layer's in ddot_, each hidden layer's in ȧ_{l+1}
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> ow(o + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
-    matmul(l == 0 ? *x_ : a_[k], false, ddot_, true, ow);
+    matmul(l == 0 ? *x_ : a_[k], false, *dd, true, ow);
     if (l > 0) matmul(adot_[k], false, delta_[k], true, ow, 1, 1);
     bias_sums_[k].resize(shape_.out(l));
-    scale_rowsum(ddot_, nullptr, bias_sums_[k].data());
+    scale_rowsum(*dd, nullptr, bias_sums_[k].data());
     if (l == 0) break;
     // R{δ_{l−1}} = σ'∘(V_lᵀδ_l + W_lᵀ·R{δ_l}) + σ''∘u_{l−1}∘ż_{l−1}; for tanh σ''∘u = −2·a_l∘δ_{l−1}.
-    ddot_prev_.resize(shape_.in(l), n);
-    matmul(wt(v, l), false, delta_[k], false, ddot_prev_);
-    matmul(wt(p_, l), false, ddot_, false, ddot_prev_, 1, 1);
-    auto r = ddot_prev_.array();
+    // It is written over ȧ_l, which has its shape and is not read again (no reallocation per product).
+    M& next = adot_[k];
+    matmul(wt(v, l), false, delta_[k], false, next);
+    matmul(wt(p_, l), false, *dd, false, next, 1, 1);
+    auto r = next.array();
     if (act_ == Activation::Tanh)
       r = s1_[k - 1].array() * r - T(2) * a_[k].array() * delta_[k - 1].array() * zdot_[k - 1].array();
     else if (simd_act_)
       r *= s1_[k - 1].array();
     else
       r = s1_[k - 1].array() * r + su_[k - 1].array() * zdot_[k - 1].array();
-    ddot_.swap(ddot_prev_);
+    dd = &next;
   }
   finish_out(out);
   put_bias_sums(out);

@@ -67,7 +67,7 @@ class MlpPasses {
   M f_, p_soft_;
   // Work space of hvp.
   std::vector<M> zdot_, adot_;
-  M ddot_, ddot_prev_;
+  M ddot_;  // the tangent of ∂L/∂f
 };
 
 extern template class MlpPasses<double>;
