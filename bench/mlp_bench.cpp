@@ -2,10 +2,12 @@
 // single-core DGEMM and SGEMM (2000³, through the same matmul and OpenBLAS kernel), then for
 // float64 and float32 one gradient (forward and backward) with its rate in GFLOP/s (the products'
 // flop count), and one Hessian-vector product at the same θ, on Cohen et al.'s fc-tanh 200-200
-// with digits (n = 1500 by default, one thread), best of a few repetitions. Prints one JSON line
-// (bench/mlp_speedup.sh reads it).
+// with digits (n = 1500 by default, one thread) or another data set, best of a few repetitions.
+// Beside each time, the products' own arithmetic: the gradient's GFLOP and the exact R-operator's
+// flops in gradients (its floor: two products per layer forward and four back, one and one on the
+// first layer, whose input has no tangent). Prints one JSON line (bench/mlp_speedup.sh reads it).
 //
-//   build/bench/mlp_bench [n] [width] [depth]
+//   build/bench/mlp_bench [n] [width] [depth] [dataset]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +50,14 @@ double gradient_flops(const MlpShape& s, long n) {
   return f;
 }
 
+// Flops of the products of one Hessian-vector product by the R-operator (the passes at θ kept):
+// forward V·a + W·ȧ, backward R{δ}·aᵀ + δ·ȧᵀ and Vᵀδ + Wᵀ·R{δ}; on the first layer V·x and R{δ}·xᵀ.
+double hvp_flops(const MlpShape& s, long n) {
+  double f = 0;
+  for (long l = 0; l < s.layers(); ++l) f += 2.0 * static_cast<double>(n * s.in(l) * s.out(l)) * (l > 0 ? 6 : 2);
+  return f;
+}
+
 struct Parts {
   double grad_s, hvp_s;
 };
@@ -69,16 +79,18 @@ Parts time_parts(const MlpShape& shape, const PreparedData& d, Precision precisi
 int main(int argc, char** argv) {
   const long n = argc > 1 ? std::atol(argv[1]) : 1500, width = argc > 2 ? std::atol(argv[2]) : 200,
              depth = argc > 3 ? std::atol(argv[3]) : 2;
-  PreparedData d = prepare_data(load_data("digits"), n, 0, 10);
+  const std::string dataset = argc > 4 ? argv[4] : "digits";
+  PreparedData d = prepare_data(load_data(dataset), n, 0, 10);
   const MlpShape shape = mlp_shape(d.x_train.rows(), width, depth, 10);
   const double dgemm = gemm_rate<Mat>(2000), sgemm = gemm_rate<MatF>(2000);
   const Parts f64 = time_parts(shape, d, Precision::Float64), f32 = time_parts(shape, d, Precision::Float32);
   const double flops = gradient_flops(shape, n);
-  std::printf("{\"n\": %ld, \"width\": %ld, \"depth\": %ld, \"params\": %ld, \"matmul\": \"%s\", \"simd\": \"%s\", "
-              "\"dgemm_gflops\": %.1f, \"sgemm_gflops\": %.1f, \"grad_gflop\": %.4f, "
+  std::printf("{\"dataset\": \"%s\", \"n\": %ld, \"width\": %ld, \"depth\": %ld, \"params\": %ld, \"matmul\": \"%s\", \"simd\": \"%s\", "
+              "\"dgemm_gflops\": %.1f, \"sgemm_gflops\": %.1f, \"grad_gflop\": %.4f, \"hvp_flop_ratio\": %.3f, "
               "\"grad_ms\": %.3f, \"hvp_ms\": %.3f, \"grad_gflops\": %.1f, "
               "\"grad32_ms\": %.3f, \"hvp32_ms\": %.3f, \"grad32_gflops\": %.1f}\n",
-              n, width, depth, shape.dim(), matmul_backend().c_str(), simd_name(simd_path()), dgemm, sgemm, flops * 1e-9,
+              dataset.c_str(), n, width, depth, shape.dim(), matmul_backend().c_str(), simd_name(simd_path()), dgemm, sgemm,
+              flops * 1e-9, hvp_flops(shape, n) / flops,
               f64.grad_s * 1e3, f64.hvp_s * 1e3, flops / f64.grad_s * 1e-9, f32.grad_s * 1e3, f32.hvp_s * 1e3,
               flops / f32.grad_s * 1e-9);
 }

@@ -16,8 +16,9 @@
 # system: the whole eos-sweep process; PyTorch's and gd.py's loop, their imports left out), which a
 # shared machine disturbs little, and of wall seconds (eos-sweep: the point's time).
 #
-#   4. with EOS_BENCH_FASHION=N: the same comparison as 2 on the first N Fashion-MNIST training images
-#      (η = 0.1, 300 steps, top 2 every 50), fc-tanh 784-200-200-10 from one initialisation.
+#   4. with EOS_BENCH_FASHION=N: the parts of 1 and the same comparison as 2 on the first N
+#      Fashion-MNIST training images (η = 0.1, 300 steps, top 2 every 50), fc-tanh 784-200-200-10
+#      from one initialisation.
 #
 #   bench/mlp_speedup.sh [BUILD_DIR [EDGE_OF_STABILITY_CHECKOUT]]    (needs scripts/setup.sh --with-bench)
 set -euo pipefail
@@ -63,6 +64,7 @@ torch_run() {  # DTYPE [PREFIX EXTRA...]: own detection, then forced to eos-swee
 torch_run float64
 torch_run float32
 if [ -n "${EOS_BENCH_FASHION:-}" ]; then
+  "$build/bench/mlp_bench" "$EOS_BENCH_FASHION" 200 2 fashion-mnist > "$t/fm_parts.json"
   "$py" - "$t/fm_init.npy" <<'PY'
 import sys, numpy as np
 rng, sizes = np.random.default_rng(1), [784, 200, 200, 10]
@@ -98,14 +100,19 @@ def best(dtype):
 def times(d):
     return f"{float(d['cpu_s']):.2f} s CPU ({float(d['wall_s']):.2f} s wall)"
 
+def print_parts(p):
+    print(f"gradient ({p['dataset']}, n = {p['n']}, {p['params']} parameters, {p['grad_gflop']:.3f} GFLOP): float64 "
+          f"{p['grad_ms']:.2f} ms = {p['grad_gflops']:.1f} GFLOP/s ({100 * p['grad_gflops'] / p['dgemm_gflops']:.0f}% of "
+          f"DGEMM); float32 {p['grad32_ms']:.2f} ms = {p['grad32_gflops']:.1f} GFLOP/s "
+          f"({100 * p['grad32_gflops'] / p['sgemm_gflops']:.0f}% of SGEMM)")
+    print(f"Hessian-vector product: float64 {p['hvp_ms']:.2f} ms ({p['hvp_ms'] / p['grad_ms']:.2f} gradients), "
+          f"float32 {p['hvp32_ms']:.2f} ms ({p['hvp32_ms'] / p['grad32_ms']:.2f} gradients); the R-operator's "
+          f"products alone: {p['hvp_flop_ratio']:.2f} gradients")
+
 p = parts
 print(f"eos-sweep: OpenBLAS kernel {core} ({p['matmul']}), vector path {p['simd']}")
 print(f"machine limit (one core, 2000^3): DGEMM {p['dgemm_gflops']:.1f} GFLOP/s, SGEMM {p['sgemm_gflops']:.1f} GFLOP/s")
-print(f"gradient (n = {p['n']}, {p['params']} parameters, {p['grad_gflop']:.3f} GFLOP): float64 {p['grad_ms']:.2f} ms = "
-      f"{p['grad_gflops']:.1f} GFLOP/s ({100 * p['grad_gflops'] / p['dgemm_gflops']:.0f}% of DGEMM); float32 "
-      f"{p['grad32_ms']:.2f} ms = {p['grad32_gflops']:.1f} GFLOP/s ({100 * p['grad32_gflops'] / p['sgemm_gflops']:.0f}% of SGEMM)")
-print(f"Hessian-vector product: float64 {p['hvp_ms']:.2f} ms ({p['hvp_ms'] / p['grad_ms']:.2f} gradients), "
-      f"float32 {p['hvp32_ms']:.2f} ms ({p['hvp32_ms'] / p['grad32_ms']:.2f} gradients)")
+print_parts(p)
 e64, tr64 = row("eos64")
 e32, tr32 = row("eos32")
 print(f"\nfc-tanh 200-200, 1500 digits, 300 steps, top-2 every 50 steps:")
@@ -128,6 +135,9 @@ if os.path.exists(f"{t}/fm_float64.time"):
     f64, ftr64 = row("fm_float64")
     f32, _ = row("fm_float32")
     print(f"\nFashion-MNIST, first {f64['n']} images, fc-tanh 784-200-200-10, MSE, eta 0.1, 300 steps, top-2 every 50:")
+    fp = json.load(open(f"{t}/fm_parts.json"))
+    print(f"  (the same run's 2000^3 DGEMM {fp['dgemm_gflops']:.1f} GFLOP/s, SGEMM {fp['sgemm_gflops']:.1f} GFLOP/s)")
+    print_parts(fp)
     print(f"  eos-sweep float64 {times(f64)}, {float(f64['hvps_per_estimate']):.1f} products per solve; float32 "
           f"{times(f32)}: float32 {f64['cpu_s'] / f32['cpu_s']:.2f}x faster")
     for dtype, e in (("float64", f64), ("float32", f32)):
