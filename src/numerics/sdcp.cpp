@@ -36,7 +36,7 @@ Mat logdet_hessian(const Mat& Xinv) {
 bool barrier(const Vec& x, const Vec& a, const Mat& Q, double t, long k, double& value) {
   const Eigen::LLT<Mat> llt(smat(x, k));
   if (llt.info() != Eigen::Success) return false;
-  const auto d = llt.matrixL().toDenseMatrix().diagonal();
+  const Vec d = llt.matrixLLT().diagonal();  // L's diagonal, copied (a view of a temporary would dangle)
   if ((d.array() <= 0).any() || !d.allFinite()) return false;
   value = t * (0.5 * x.dot(Q * x) + a.dot(x)) - 2 * d.array().log().sum();
   return std::isfinite(value);
