@@ -242,6 +242,8 @@ BlockEigenResult block_top_eigen(const BlockProduct& op, long dim, const Mat& wa
   BlockEigenWork& space = work ? *work : own;
   space.v.resize(dim, max_basis);  // no reallocation when kept from a solve of the same size
   space.av.resize(dim, max_basis);
+  advise_huge_pages(space.v);
+  advise_huge_pages(space.av);
   Search s{op, opt, nev, m, space.v, space.av};
   BlockEigenResult r;
   Mat start = start_block(warm, dim, m);
