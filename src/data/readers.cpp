@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -18,24 +19,45 @@
 namespace eos {
 namespace {
 
+// The uncompressed size a gzip member's trailer states (ISIZE, the size modulo 2³²), as a hint for
+// the output's first allocation: capped at 1032 times the compressed size (deflate's largest
+// ratio), so that a damaged trailer cannot make it allocate much more than a well-formed file would.
+std::size_t gzip_size_hint(const std::string& gz) {
+  if (gz.size() < 18) return 0;
+  std::uint32_t isize = 0;
+  for (int k = 3; k >= 0; --k) isize = isize << 8 | static_cast<unsigned char>(gz[gz.size() - 4 + static_cast<std::size_t>(k)]);
+  return std::min<std::size_t>(isize, 1032 * gz.size());
+}
+
+// Inflates straight into the output (sized from the last member's trailer, doubled when more
+// members or a wrong hint need more): no bounce buffer, no copy per chunk.
 std::string gunzip(const std::string& gz, const std::string& path) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) throw InputError(path + ": cannot start gzip decompression");
-  std::string out;
-  char buf[1 << 16];
+  std::string out(std::max<std::size_t>(gzip_size_hint(gz), 1 << 16), '\0');
+  std::size_t used = 0;
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
   zs.avail_in = static_cast<uInt>(gz.size());
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
+    if (used == out.size()) out.resize(2 * out.size());
+    const std::size_t room = std::min<std::size_t>(out.size() - used, 1u << 30);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    zs.avail_out = static_cast<uInt>(room);
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buf, sizeof buf - zs.avail_out);
+    used += room - zs.avail_out;
     if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // input ended early
+    // Another member follows (cat a.gz b.gz, as gzip reads it): inflate it too. Other bytes after
+    // the last member (padding) are ignored, as they were before.
+    if (rc == Z_STREAM_END && zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+      if (inflateReset(&zs) != Z_OK) break;
+      rc = Z_OK;
+    }
   }
   inflateEnd(&zs);
   if (rc != Z_STREAM_END) throw InputError(path + ": corrupt or truncated gzip data");
+  out.resize(used);
   return out;
 }
 
@@ -128,8 +150,16 @@ std::string read_file_bytes(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a data file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(sys_error("read", path));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw InputError(sys_error("read", path));
+  std::string bytes;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && std::filesystem::is_regular_file(path, ec)) {  // one read of the whole file
+    bytes.resize(static_cast<std::size_t>(size));
+    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    if (in.bad() || static_cast<std::uintmax_t>(in.gcount()) != size) throw InputError(sys_error("read", path));
+  } else {  // a pipe or a special file: until its end
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) throw InputError(sys_error("read", path));
+  }
   if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f && static_cast<unsigned char>(bytes[1]) == 0x8b)
     return gunzip(bytes, path);
   return bytes;
@@ -197,8 +227,8 @@ Dataset finish_dataset(Dataset d) {
   for (int y : d.labels) top = std::max(top, y);
   d.classes = top + 1;
   double mx = 0;
-  for (long i = 0; i < d.samples; ++i)
-    for (long j = 0; j < d.features; ++j) mx = std::max(mx, std::fabs(d.at(i, j)));
+  if (!d.bytes.empty()) mx = *std::max_element(d.bytes.begin(), d.bytes.end());
+  for (double v : d.values) mx = std::max(mx, std::fabs(v));
   d.max_value = mx;
   return d;
 }
