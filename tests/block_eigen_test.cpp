@@ -3,12 +3,16 @@
 // failure reported rather than thrown, the warm start's saving along a moving operator, and along
 // a real GD run of the mlp model every sample's sharpness within 1e-7 (λ₂ within 1e-5) of a tight
 // cold solve with fewer products than Spectra's warm Lanczos, through the SharpnessEstimator
-// (solver = block).
+// (solver = block); and the huge-page advice the solver gives its basis.
 #define BOOST_TEST_MODULE block_eigen
 #include <boost/test/unit_test.hpp>
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <limits>
+#include <string>
 
 #include "eos/data/prepare.h"
 #include "eos/gd/sharpness.h"
@@ -98,6 +102,59 @@ BOOST_AUTO_TEST_CASE(kept_work_space_changes_nothing) {
     BOOST_TEST(kept.values == own.values);
     BOOST_TEST((kept.vectors - own.vectors).norm() == 0.0);
   }
+}
+
+// advise_huge_pages (numerics/linalg.h), which the solver applies to its basis: the contents are
+// unchanged, small or oddly placed storage is left alone, and where the kernel takes the advice
+// (transparent huge pages in madvise or always mode) the large buffer is backed by huge pages
+// once touched: its mapping in /proc/self/smaps counts AnonHugePages.
+namespace {
+
+std::string thp_mode() {
+  std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string line;
+  std::getline(in, line);
+  const auto open = line.find('['), close = line.find(']');
+  return open == std::string::npos || close == std::string::npos ? "" : line.substr(open + 1, close - open - 1);
+}
+
+// kB of AnonHugePages in the mapping of /proc/self/smaps that holds p (-1: not found).
+long anon_huge_kb(const void* p) {
+  std::ifstream in("/proc/self/smaps");
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    unsigned long from = 0, to = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &from, &to) == 2 && line.find(':') > line.find('-')) {
+      inside = from <= at && at < to;
+      continue;
+    }
+    long kb = 0;
+    if (inside && std::sscanf(line.c_str(), "AnonHugePages: %ld kB", &kb) == 1) return kb;
+  }
+  return -1;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(huge_page_advice_keeps_contents_and_takes_effect) {
+  Mat small = Mat::Random(30, 7);
+  const Mat small_copy = small;
+  advise_huge_pages(small);
+  BOOST_TEST((small - small_copy).norm() == 0.0);
+  Mat empty;
+  advise_huge_pages(empty);
+
+  Mat big(200000, 24);  // 38 MB, as the solver's basis for a 200 000-parameter network
+  advise_huge_pages(big);
+  big.setConstant(1.5);  // the first touch
+  big(12345, 7) = -2;
+  BOOST_TEST(big.sum() == 1.5 * static_cast<double>(big.size() - 1) - 2);
+  // (The advice splits the mapping at 2 MiB boundaries: look in the middle, inside the advised part.)
+  const long kb = anon_huge_kb(big.data() + big.size() / 2);
+  const std::string mode = thp_mode();
+  BOOST_TEST_MESSAGE("transparent huge pages: " << mode << ", AnonHugePages " << kb << " kB");
+  if (mode == "madvise" || mode == "always") BOOST_TEST(kb >= 2048);
 }
 
 BOOST_AUTO_TEST_CASE(tiny_dimensions_go_dense) {
