@@ -2,7 +2,10 @@
 // first 1000 digits, MSE, 3000 steps, the tail the last 30%.
 // - Heavy ball, β = 0.9, η = 0.2: the sharpness rises to (2+2β)/η (peak of S/edge level in
 //   [0.97, 1.12]) and stays at that edge (tail mean in [0.9, 1.12]; Cohen et al.'s own code: 0.99).
-// - Nesterov, β = 0.9, η = 0.1: hovers at (2+2β)/((1+2β)η) (tail mean in [0.95, 1.1]).
+// - Nesterov, β = 0.9, η = 0.05: hovers at (2+2β)/((1+2β)η) (tail mean in [0.95, 1.1]; 0.998–1.002
+//   with OpenBLAS's SkylakeX and Haswell kernels and with Eigen). Not η = 0.1: there the first
+//   overshoot reaches 1.26–1.8 of the edge, and whether GD comes back or diverges (step 225 with
+//   the SkylakeX kernel) depends on the products' rounding.
 // - Adam, β₁ = 0.9, η = 1e-3, with and without bias correction: the preconditioned sharpness
 //   λ₁(P^{−½}HP^{−½}) rises to 38/η and hovers there (tail mean in [0.95, 1.05]; an independent
 //   PyTorch run: 0.97–1.005) while the raw sharpness stays far below 2/η (η·S/2 < 0.05).
@@ -46,8 +49,8 @@ BOOST_AUTO_TEST_CASE(heavy_ball_at_its_edge) {
 }
 
 BOOST_AUTO_TEST_CASE(nesterov_at_its_edge) {
-  const RunStats s = run({"method=nesterov", "momentum=0.9", "eta=0.1"});
-  BOOST_TEST(s.edge_level == 3.8 / (2.8 * 0.1), boost::test_tools::tolerance(1e-12));
+  const RunStats s = run({"method=nesterov", "momentum=0.9", "eta=0.05"});
+  BOOST_TEST(s.edge_level == 3.8 / (2.8 * 0.05), boost::test_tools::tolerance(1e-12));
   BOOST_TEST(s.edge_tail >= 0.95);
   BOOST_TEST(s.edge_tail <= 1.1);
   BOOST_TEST(regime_name(s.regime) == std::string("eos"));
