@@ -1,7 +1,7 @@
 // The activation sweeps of a dense layer, vectorised: a = σ(z + b) and d = σ'(z + b) for every
 // column of a features × samples matrix in one pass (bias add and activation fused, no
-// temporary), for tanh and relu, in double and in single precision (computed in double, then
-// rounded); and backpropagation's product with σ' fused with the bias gradient's row sums. One
+// temporary), for tanh and relu, in double and in single precision (tanh in float, within 2 ulp;
+// relu exact); and backpropagation's product with σ' fused with the bias gradient's row sums. One
 // table per vector path (numerics/simd.h), compiled from one source (activation_kernels.h) per
 // instruction set; every table gives bit-identical results.
 #pragma once

@@ -1,0 +1,133 @@
+// Sixteen logical lanes of floats (F16) and of 32-bit unsigned integers or masks (U16), beside
+// lanes.h's eight doubles: four SSE2 registers, two AVX2 registers or one AVX-512 register. As
+// there, each operation is the native one applied part by part, so a kernel written on these
+// lanes runs the same IEEE single-precision operations in the same order on every path and gives
+// the same bits whatever the width (compile with -ffp-contract=off). Integer lanes are unsigned:
+// their arithmetic wraps, also on the garbage a NaN lane produces.
+#pragma once
+#include "eos/numerics/lanes.h"
+
+namespace eos::lanes {
+inline namespace EOS_LANES_ISA {
+
+constexpr int kFLanes = 16;
+
+#if defined(__AVX512F__)
+using NativeF = float __attribute__((vector_size(64)));
+using NativeU = unsigned __attribute__((vector_size(64)));
+#elif defined(__AVX2__)
+using NativeF = float __attribute__((vector_size(32)));
+using NativeU = unsigned __attribute__((vector_size(32)));
+#else
+using NativeF = float __attribute__((vector_size(16)));
+using NativeU = unsigned __attribute__((vector_size(16)));
+#endif
+constexpr int kFWidth = sizeof(NativeF) / sizeof(float);
+constexpr int kFParts = kFLanes / kFWidth;
+
+struct F16 {
+  NativeF p[kFParts];
+};
+// Comparisons give all-ones (true) or zero (false) per lane.
+struct U16 {
+  NativeU p[kFParts];
+};
+
+#define EOS_F16_BINARY(T, op)                                                                       \
+  EOS_LANE_INLINE T operator op(const T& a, const T& b) {                                           \
+    T r;                                                                                            \
+    _Pragma("GCC unroll 4") for (int k = 0; k < kFParts; ++k) r.p[k] = a.p[k] op b.p[k];            \
+    return r;                                                                                       \
+  }
+EOS_F16_BINARY(F16, +)
+EOS_F16_BINARY(F16, -)
+EOS_F16_BINARY(F16, *)
+EOS_F16_BINARY(F16, /)
+EOS_F16_BINARY(U16, +)
+EOS_F16_BINARY(U16, -)
+EOS_F16_BINARY(U16, &)
+EOS_F16_BINARY(U16, |)
+#undef EOS_F16_BINARY
+
+#define EOS_F16_COMPARE(op)                                                                         \
+  EOS_LANE_INLINE U16 operator op(const F16& a, const F16& b) {                                     \
+    U16 r;                                                                                          \
+    _Pragma("GCC unroll 4") for (int k = 0; k < kFParts; ++k) r.p[k] =                              \
+        __builtin_bit_cast(NativeU, a.p[k] op b.p[k]);                                              \
+    return r;                                                                                       \
+  }
+EOS_F16_COMPARE(<)
+EOS_F16_COMPARE(>)
+#undef EOS_F16_COMPARE
+
+// x in every lane (written lane by lane, as lanes.h's splat, whose count is the double width).
+template <class R, class Native, class T>
+EOS_LANE_INLINE R splat16(T x) {
+  Native v{};
+  for (int l = 0; l < kFWidth; ++l) v[l] = x;
+  R r;
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) r.p[k] = v;
+  return r;
+}
+EOS_LANE_INLINE F16 broadcast_f(float x) { return splat16<F16, NativeF>(x); }
+EOS_LANE_INLINE U16 broadcast_u(unsigned x) { return splat16<U16, NativeU>(x); }
+
+// A scalar operand is broadcast first: the same IEEE operation as the vector one.
+#define EOS_F16_SCALAR(op)                                                                       \
+  EOS_LANE_INLINE F16 operator op(const F16& a, float b) { return a op broadcast_f(b); }          \
+  EOS_LANE_INLINE F16 operator op(float a, const F16& b) { return broadcast_f(a) op b; }
+EOS_F16_SCALAR(+)
+EOS_F16_SCALAR(-)
+EOS_F16_SCALAR(*)
+EOS_F16_SCALAR(/)
+#undef EOS_F16_SCALAR
+EOS_LANE_INLINE U16 operator<(const F16& a, float b) { return a < broadcast_f(b); }
+EOS_LANE_INLINE U16 operator>(const F16& a, float b) { return a > broadcast_f(b); }
+EOS_LANE_INLINE U16 operator+(const U16& a, unsigned b) { return a + broadcast_u(b); }
+EOS_LANE_INLINE U16 operator-(const U16& a, unsigned b) { return a - broadcast_u(b); }
+EOS_LANE_INLINE U16 operator&(const U16& a, unsigned b) { return a & broadcast_u(b); }
+
+EOS_LANE_INLINE U16 operator<<(const U16& a, int s) {
+  U16 r;
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) r.p[k] = a.p[k] << s;
+  return r;
+}
+
+// mask ? a : b, lane by lane.
+EOS_LANE_INLINE F16 select(const U16& mask, const F16& a, const F16& b) {
+  F16 r;
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) r.p[k] = mask.p[k] ? a.p[k] : b.p[k];
+  return r;
+}
+
+// The bits of each lane, reinterpreted.
+EOS_LANE_INLINE U16 bits_of(const F16& a) {
+  U16 r;
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) r.p[k] = __builtin_bit_cast(NativeU, a.p[k]);
+  return r;
+}
+EOS_LANE_INLINE F16 from_bits(const U16& a) {
+  F16 r;
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) r.p[k] = __builtin_bit_cast(NativeF, a.p[k]);
+  return r;
+}
+
+// Unaligned loads and stores, one native register at a time.
+EOS_LANE_INLINE F16 load16(const float* p) {
+  F16 r;
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) std::memcpy(&r.p[k], p + k * kFWidth, sizeof(NativeF));
+  return r;
+}
+EOS_LANE_INLINE void store16(float* p, const F16& v) {
+#pragma GCC unroll 4
+  for (int k = 0; k < kFParts; ++k) std::memcpy(p + k * kFWidth, &v.p[k], sizeof(NativeF));
+}
+
+}  // namespace EOS_LANES_ISA
+}  // namespace eos::lanes
