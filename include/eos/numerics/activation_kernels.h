@@ -99,63 +99,57 @@ EOS_LANE_INLINE void relu_lanes(const D8& x, D8& a, D8& d) {
   d = select(pos, broadcast(1.0), broadcast(0.0));
 }
 
-// The fused sweep: x = z + b, a = σ(x), d = σ'(x), column by column.
-template <class T, void (*F)(const D8&, D8&, D8&)>
+// A block of lanes from T values and back: eight doubles (float widened exactly, rounded once on
+// the way back) or sixteen floats; Held is what a partial block is buffered as.
+template <class L>
+struct LaneIo;
+template <>
+struct LaneIo<D8> {
+  static constexpr long count = kLanes;
+  using Held = double;
+  template <class T>
+  EOS_LANE_INLINE static D8 get(const T* p) { return load8(p); }
+  template <class T>
+  EOS_LANE_INLINE static void put(T* p, const D8& v) { store8(p, v); }
+};
+template <>
+struct LaneIo<F16> {
+  static constexpr long count = kFLanes;
+  using Held = float;
+  EOS_LANE_INLINE static F16 get(const float* p) { return load16(p); }
+  EOS_LANE_INLINE static void put(float* p, const F16& v) { store16(p, v); }
+};
+
+// The fused sweep: x = z + b, a = σ(x), d = σ'(x), column by column, on lanes L (the last partial
+// block through a buffer).
+template <class L, class T, void (*F)(const L&, L&, L&)>
 void sweep(long rows, long cols, const T* z, const T* b, T* a, T* d) {
-  const long full = rows - rows % kLanes, rest = rows - full;
-  double bias_tail[kLanes] = {};
-  for (long i = 0; i < rest; ++i) bias_tail[i] = static_cast<double>(b[full + i]);
-  const D8 bt = load(bias_tail);
+  using Io = LaneIo<L>;
+  using H = typename Io::Held;
+  constexpr long n = Io::count;
+  const long full = rows - rows % n, rest = rows - full;
+  H bias_tail[n] = {};
+  for (long i = 0; i < rest; ++i) bias_tail[i] = static_cast<H>(b[full + i]);
+  const L bt = Io::get(bias_tail);
   for (long j = 0; j < cols; ++j) {
     const T* zc = z + j * rows;
     T* ac = a + j * rows;
     T* dc = d + j * rows;
-    D8 va, vd;
-    for (long i = 0; i < full; i += kLanes) {
-      F(load8(zc + i) + load8(b + i), va, vd);
-      store8(ac + i, va);
-      store8(dc + i, vd);
+    L va, vd;
+    for (long i = 0; i < full; i += n) {
+      F(Io::get(zc + i) + Io::get(b + i), va, vd);
+      Io::put(ac + i, va);
+      Io::put(dc + i, vd);
     }
     if (rest == 0) continue;
-    double buf[kLanes] = {}, ob[kLanes], od[kLanes];
-    for (long i = 0; i < rest; ++i) buf[i] = static_cast<double>(zc[full + i]);
-    F(load(buf) + bt, va, vd);
-    store(ob, va);
-    store(od, vd);
+    H buf[n] = {}, ob[n], od[n];
+    for (long i = 0; i < rest; ++i) buf[i] = static_cast<H>(zc[full + i]);
+    F(Io::get(buf) + bt, va, vd);
+    Io::put(ob, va);
+    Io::put(od, vd);
     for (long i = 0; i < rest; ++i) {
       ac[full + i] = static_cast<T>(ob[i]);
       dc[full + i] = static_cast<T>(od[i]);
-    }
-  }
-}
-
-// The single-precision sweep on sixteen float lanes: x = z + b (rounded to float), a = σ(x),
-// d = σ'(x), column by column, the last partial block through a buffer.
-template <void (*F)(const F16&, F16&, F16&)>
-void sweep_f32(long rows, long cols, const float* z, const float* b, float* a, float* d) {
-  const long full = rows - rows % kFLanes, rest = rows - full;
-  float bias_tail[kFLanes] = {};
-  for (long i = 0; i < rest; ++i) bias_tail[i] = b[full + i];
-  const F16 bt = load16(bias_tail);
-  for (long j = 0; j < cols; ++j) {
-    const float* zc = z + j * rows;
-    float* ac = a + j * rows;
-    float* dc = d + j * rows;
-    F16 va, vd;
-    for (long i = 0; i < full; i += kFLanes) {
-      F(load16(zc + i) + load16(b + i), va, vd);
-      store16(ac + i, va);
-      store16(dc + i, vd);
-    }
-    if (rest == 0) continue;
-    float buf[kFLanes] = {}, ob[kFLanes], od[kFLanes];
-    for (long i = 0; i < rest; ++i) buf[i] = zc[full + i];
-    F(load16(buf) + bt, va, vd);
-    store16(ob, va);
-    store16(od, vd);
-    for (long i = 0; i < rest; ++i) {
-      ac[full + i] = ob[i];
-      dc[full + i] = od[i];
     }
   }
 }
@@ -181,7 +175,8 @@ void scale_rowsum(long rows, long cols, T* d, const T* s, double* sums) {
 }
 
 inline constexpr ActivationKernels kActivationKernels = {
-    sweep<double, tanh_lanes>, sweep<double, relu_lanes>, sweep_f32<tanh_lanes_f32>, sweep<float, relu_lanes>,
+    sweep<D8, double, tanh_lanes>, sweep<D8, double, relu_lanes>, sweep<F16, float, tanh_lanes_f32>,
+    sweep<D8, float, relu_lanes>,
     scale_rowsum<double>,      scale_rowsum<float>};
 
 }  // namespace EOS_LANES_ISA

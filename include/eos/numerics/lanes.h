@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -51,6 +52,9 @@ struct D8 {
 struct M8 {
   NativeI p[kParts];
 };
+// The native registers a struct of lanes is made of (D8, M8; lanes_f32.h's F16, U16).
+template <class L>
+constexpr int parts_of = sizeof(L::p) / sizeof(L::p[0]);
 
 // Each operation applies the native one part by part.
 #define EOS_LANES_BINARY(T, R, op)                                            \
@@ -78,10 +82,10 @@ EOS_LANES_BINARY(M8, M8, |)
 template <class R, class Native, class T>
 EOS_LANE_INLINE R splat(T x) {
   Native v{};
-  for (int l = 0; l < kWidth; ++l) v[l] = x;
+  for (int l = 0; l < static_cast<int>(sizeof(Native) / sizeof(v[0])); ++l) v[l] = x;
   R r;
 #pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k) r.p[k] = v;
+  for (int k = 0; k < parts_of<R>; ++k) r.p[k] = v;
   return r;
 }
 EOS_LANE_INLINE D8 broadcast(double x) { return splat<D8, NativeD>(x); }
@@ -138,32 +142,38 @@ EOS_LANE_INLINE D8 select(const M8& mask, const D8& a, const D8& b) {
   return r;
 }
 
-// The bits of each lane, reinterpreted.
-EOS_LANE_INLINE M8 bits_of(const D8& a) {
-  M8 r;
+// Generic over a struct of native registers: the same bits
+// in another struct of the same shape; and unaligned loads and stores from its scalars, one native
+// register at a time (a whole-struct copy would go through narrower moves and stall the wide loads
+// that follow).
+template <class To, class From>
+EOS_LANE_INLINE To reinterpret(const From& a) {
+  static_assert(sizeof(To) == sizeof(From) && parts_of<To> == parts_of<From>);
+  To r;
 #pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k) r.p[k] = __builtin_bit_cast(NativeI, a.p[k]);
+  for (int k = 0; k < parts_of<From>; ++k) r.p[k] = __builtin_bit_cast(std::remove_cvref_t<decltype(r.p[0])>, a.p[k]);
   return r;
 }
-EOS_LANE_INLINE D8 from_bits(const M8& a) {
-  D8 r;
+template <class L, class S>
+EOS_LANE_INLINE L load_parts(const S* p) {
+  L r;
+  constexpr int width = sizeof(r.p[0]) / sizeof(S);
 #pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k) r.p[k] = __builtin_bit_cast(NativeD, a.p[k]);
+  for (int k = 0; k < parts_of<L>; ++k) std::memcpy(&r.p[k], p + k * width, sizeof(r.p[0]));
   return r;
+}
+template <class L, class S>
+EOS_LANE_INLINE void store_parts(S* p, const L& v) {
+  constexpr int width = sizeof(v.p[0]) / sizeof(S);
+#pragma GCC unroll 8
+  for (int k = 0; k < parts_of<L>; ++k) std::memcpy(p + k * width, &v.p[k], sizeof(v.p[0]));
 }
 
-// Unaligned loads and stores, one native register at a time (a whole-struct copy would go
-// through narrower moves and stall the wide loads that follow).
-EOS_LANE_INLINE D8 load(const double* p) {
-  D8 r;
-#pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k) std::memcpy(&r.p[k], p + k * kWidth, sizeof(NativeD));
-  return r;
-}
-EOS_LANE_INLINE void store(double* p, const D8& v) {
-#pragma GCC unroll 8
-  for (int k = 0; k < kParts; ++k) std::memcpy(p + k * kWidth, &v.p[k], sizeof(NativeD));
-}
+// The bits of each lane, reinterpreted.
+EOS_LANE_INLINE M8 bits_of(const D8& a) { return reinterpret<M8>(a); }
+EOS_LANE_INLINE D8 from_bits(const M8& a) { return reinterpret<D8>(a); }
+EOS_LANE_INLINE D8 load(const double* p) { return load_parts<D8>(p); }
+EOS_LANE_INLINE void store(double* p, const D8& v) { store_parts(p, v); }
 // Lane k true when k < count.
 EOS_LANE_INLINE M8 first_lanes(long count) {
   M8 r;

@@ -60,18 +60,8 @@ EOS_F16_COMPARE(<)
 EOS_F16_COMPARE(>)
 #undef EOS_F16_COMPARE
 
-// x in every lane (written lane by lane, as lanes.h's splat, whose count is the double width).
-template <class R, class Native, class T>
-EOS_LANE_INLINE R splat16(T x) {
-  Native v{};
-  for (int l = 0; l < kFWidth; ++l) v[l] = x;
-  R r;
-#pragma GCC unroll 4
-  for (int k = 0; k < kFParts; ++k) r.p[k] = v;
-  return r;
-}
-EOS_LANE_INLINE F16 broadcast_f(float x) { return splat16<F16, NativeF>(x); }
-EOS_LANE_INLINE U16 broadcast_u(unsigned x) { return splat16<U16, NativeU>(x); }
+EOS_LANE_INLINE F16 broadcast_f(float x) { return splat<F16, NativeF>(x); }
+EOS_LANE_INLINE U16 broadcast_u(unsigned x) { return splat<U16, NativeU>(x); }
 
 // A scalar operand is broadcast first: the same IEEE operation as the vector one.
 #define EOS_F16_SCALAR(op)                                                                       \
@@ -103,31 +93,11 @@ EOS_LANE_INLINE F16 select(const U16& mask, const F16& a, const F16& b) {
   return r;
 }
 
-// The bits of each lane, reinterpreted.
-EOS_LANE_INLINE U16 bits_of(const F16& a) {
-  U16 r;
-#pragma GCC unroll 4
-  for (int k = 0; k < kFParts; ++k) r.p[k] = __builtin_bit_cast(NativeU, a.p[k]);
-  return r;
-}
-EOS_LANE_INLINE F16 from_bits(const U16& a) {
-  F16 r;
-#pragma GCC unroll 4
-  for (int k = 0; k < kFParts; ++k) r.p[k] = __builtin_bit_cast(NativeF, a.p[k]);
-  return r;
-}
-
-// Unaligned loads and stores, one native register at a time.
-EOS_LANE_INLINE F16 load16(const float* p) {
-  F16 r;
-#pragma GCC unroll 4
-  for (int k = 0; k < kFParts; ++k) std::memcpy(&r.p[k], p + k * kFWidth, sizeof(NativeF));
-  return r;
-}
-EOS_LANE_INLINE void store16(float* p, const F16& v) {
-#pragma GCC unroll 4
-  for (int k = 0; k < kFParts; ++k) std::memcpy(p + k * kFWidth, &v.p[k], sizeof(NativeF));
-}
+// The bits of each lane, reinterpreted; unaligned loads and stores (lanes.h's generic ones).
+EOS_LANE_INLINE U16 bits_of(const F16& a) { return reinterpret<U16>(a); }
+EOS_LANE_INLINE F16 from_bits(const U16& a) { return reinterpret<F16>(a); }
+EOS_LANE_INLINE F16 load16(const float* p) { return load_parts<F16>(p); }
+EOS_LANE_INLINE void store16(float* p, const F16& v) { store_parts(p, v); }
 
 }  // namespace EOS_LANES_ISA
 }  // namespace eos::lanes
