@@ -24,6 +24,7 @@ std::vector<long> kept(const Dataset& set, int k, long skip, long count) {
 
 void fill(const Dataset& set, const std::vector<long>& rows, double scale, Mat& x, std::vector<int>& y) {
   x.resize(set.features, static_cast<long>(rows.size()));
+  advise_huge_pages(x);  // before the fill below first touches it
   y.clear();
   for (std::size_t c = 0; c < rows.size(); ++c) {
     for (long j = 0; j < set.features; ++j) x(j, static_cast<long>(c)) = set.at(rows[c], j) / scale;

@@ -1,12 +1,10 @@
 // Dense symmetric eigenvalues.
 #include "eos/numerics/linalg.h"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-#include <cstdint>
 
 #include <Eigen/Eigenvalues>
+
+#include "eos/util/memory.h"
 
 namespace eos {
 
@@ -23,17 +21,6 @@ std::vector<double> top_eigenvalues(const Mat& sym, long k) {
   return out;
 }
 
-void advise_huge_pages(Mat& m) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
-  const std::uintptr_t bytes = static_cast<std::uintptr_t>(m.size()) * sizeof(double);
-  if (bytes < 2 * kHuge) return;
-  const auto from = reinterpret_cast<std::uintptr_t>(m.data());
-  const std::uintptr_t first = (from + kHuge - 1) & ~(kHuge - 1), last = (from + bytes) & ~(kHuge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // advice: failure is harmless
-#else
-  (void)m;
-#endif
-}
+void advise_huge_pages(Mat& m) { advise_huge_pages(m.data(), static_cast<std::size_t>(m.size()) * sizeof(double)); }
 
 }  // namespace eos

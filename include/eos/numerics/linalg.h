@@ -18,10 +18,8 @@ double top_eigenvalue(const Mat& sym);
 // The k largest algebraic eigenvalues, largest first (fewer when the matrix is smaller).
 std::vector<double> top_eigenvalues(const Mat& sym, long k);
 
-// Asks the kernel to back the whole 2 MiB pages inside m's storage with transparent huge pages
-// (Linux, madvise mode; elsewhere, or for less than 4 MiB, nothing): for a large buffer
-// allocated afresh and first touched by each solve, one page fault per 2 MiB instead of 512. The
-// memory used is the same; the contents are untouched.
+// util/memory.h's advise_huge_pages on m's storage (the block solver's basis, allocated afresh and
+// first touched by each solve when too large to keep).
 void advise_huge_pages(Mat& m);
 
 }  // namespace eos
