@@ -56,12 +56,14 @@ struct M8 {
 template <class L>
 constexpr int parts_of = sizeof(L::p) / sizeof(L::p[0]);
 
-// Each operation applies the native one part by part.
-#define EOS_LANES_BINARY(T, R, op)                                            \
-  EOS_LANE_INLINE R operator op(const T& a, const T& b) {                     \
-    R r;                                                                      \
-    _Pragma("GCC unroll 8") for (int k = 0; k < kParts; ++k) r.p[k] = a.p[k] op b.p[k]; \
-    return r;                                                                 \
+// Each operation applies the native one part by part; R is T, or the mask type of a comparison.
+// (These two defining macros stay defined: lanes_f32.h defines the float lanes' operators with them.)
+#define EOS_LANES_BINARY(T, R, op)                                                                 \
+  EOS_LANE_INLINE R operator op(const T& a, const T& b) {                                          \
+    R r;                                                                                           \
+    _Pragma("GCC unroll 8") for (int k = 0; k < parts_of<T>; ++k) r.p[k] =                         \
+        __builtin_bit_cast(std::remove_cvref_t<decltype(r.p[0])>, a.p[k] op b.p[k]);               \
+    return r;                                                                                      \
   }
 EOS_LANES_BINARY(D8, D8, +)
 EOS_LANES_BINARY(D8, D8, -)
@@ -75,7 +77,6 @@ EOS_LANES_BINARY(M8, M8, +)
 EOS_LANES_BINARY(M8, M8, -)
 EOS_LANES_BINARY(M8, M8, &)
 EOS_LANES_BINARY(M8, M8, |)
-#undef EOS_LANES_BINARY
 
 // x in every lane of an R made of Native registers (written lane by lane: 0 + x would turn −0
 // into +0).
@@ -91,15 +92,14 @@ EOS_LANE_INLINE R splat(T x) {
 EOS_LANE_INLINE D8 broadcast(double x) { return splat<D8, NativeD>(x); }
 EOS_LANE_INLINE M8 broadcast_int(long x) { return splat<M8, NativeI>(x); }
 
-// A scalar operand is broadcast first: the same IEEE operation as the vector one.
-#define EOS_LANES_SCALAR(op)                                                          \
-  EOS_LANE_INLINE D8 operator op(const D8& a, double b) { return a op broadcast(b); } \
-  EOS_LANE_INLINE D8 operator op(double a, const D8& b) { return broadcast(a) op b; }
-EOS_LANES_SCALAR(+)
-EOS_LANES_SCALAR(-)
-EOS_LANES_SCALAR(*)
-EOS_LANES_SCALAR(/)
-#undef EOS_LANES_SCALAR
+// A scalar operand (of type S) is broadcast first: the same IEEE operation as the vector one.
+#define EOS_LANES_SCALAR(T, S, broadcast_s, op)                                         \
+  EOS_LANE_INLINE T operator op(const T& a, S b) { return a op broadcast_s(b); }        \
+  EOS_LANE_INLINE T operator op(S a, const T& b) { return broadcast_s(a) op b; }
+EOS_LANES_SCALAR(D8, double, broadcast, +)
+EOS_LANES_SCALAR(D8, double, broadcast, -)
+EOS_LANES_SCALAR(D8, double, broadcast, *)
+EOS_LANES_SCALAR(D8, double, broadcast, /)
 EOS_LANE_INLINE M8 operator<(const D8& a, double b) { return a < broadcast(b); }
 EOS_LANE_INLINE M8 operator<=(const D8& a, double b) { return a <= broadcast(b); }
 EOS_LANE_INLINE M8 operator>=(const D8& a, double b) { return a >= broadcast(b); }

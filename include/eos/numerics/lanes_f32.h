@@ -33,45 +33,25 @@ struct U16 {
   NativeU p[kFParts];
 };
 
-#define EOS_F16_BINARY(T, op)                                                                       \
-  EOS_LANE_INLINE T operator op(const T& a, const T& b) {                                           \
-    T r;                                                                                            \
-    _Pragma("GCC unroll 4") for (int k = 0; k < kFParts; ++k) r.p[k] = a.p[k] op b.p[k];            \
-    return r;                                                                                       \
-  }
-EOS_F16_BINARY(F16, +)
-EOS_F16_BINARY(F16, -)
-EOS_F16_BINARY(F16, *)
-EOS_F16_BINARY(F16, /)
-EOS_F16_BINARY(U16, +)
-EOS_F16_BINARY(U16, -)
-EOS_F16_BINARY(U16, &)
-EOS_F16_BINARY(U16, |)
-#undef EOS_F16_BINARY
-
-#define EOS_F16_COMPARE(op)                                                                         \
-  EOS_LANE_INLINE U16 operator op(const F16& a, const F16& b) {                                     \
-    U16 r;                                                                                          \
-    _Pragma("GCC unroll 4") for (int k = 0; k < kFParts; ++k) r.p[k] =                              \
-        __builtin_bit_cast(NativeU, a.p[k] op b.p[k]);                                              \
-    return r;                                                                                       \
-  }
-EOS_F16_COMPARE(<)
-EOS_F16_COMPARE(>)
-#undef EOS_F16_COMPARE
+// The operators, by lanes.h's defining macros.
+EOS_LANES_BINARY(F16, F16, +)
+EOS_LANES_BINARY(F16, F16, -)
+EOS_LANES_BINARY(F16, F16, *)
+EOS_LANES_BINARY(F16, F16, /)
+EOS_LANES_BINARY(F16, U16, <)
+EOS_LANES_BINARY(F16, U16, >)
+EOS_LANES_BINARY(U16, U16, +)
+EOS_LANES_BINARY(U16, U16, -)
+EOS_LANES_BINARY(U16, U16, &)
+EOS_LANES_BINARY(U16, U16, |)
 
 EOS_LANE_INLINE F16 broadcast_f(float x) { return splat<F16, NativeF>(x); }
 EOS_LANE_INLINE U16 broadcast_u(unsigned x) { return splat<U16, NativeU>(x); }
 
-// A scalar operand is broadcast first: the same IEEE operation as the vector one.
-#define EOS_F16_SCALAR(op)                                                                       \
-  EOS_LANE_INLINE F16 operator op(const F16& a, float b) { return a op broadcast_f(b); }          \
-  EOS_LANE_INLINE F16 operator op(float a, const F16& b) { return broadcast_f(a) op b; }
-EOS_F16_SCALAR(+)
-EOS_F16_SCALAR(-)
-EOS_F16_SCALAR(*)
-EOS_F16_SCALAR(/)
-#undef EOS_F16_SCALAR
+EOS_LANES_SCALAR(F16, float, broadcast_f, +)
+EOS_LANES_SCALAR(F16, float, broadcast_f, -)
+EOS_LANES_SCALAR(F16, float, broadcast_f, *)
+EOS_LANES_SCALAR(F16, float, broadcast_f, /)
 EOS_LANE_INLINE U16 operator<(const F16& a, float b) { return a < broadcast_f(b); }
 EOS_LANE_INLINE U16 operator>(const F16& a, float b) { return a > broadcast_f(b); }
 EOS_LANE_INLINE U16 operator+(const U16& a, unsigned b) { return a + broadcast_u(b); }
