@@ -36,8 +36,7 @@ std::string gunzip(const std::string& gz, const std::string& path) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) throw InputError(path + ": cannot start gzip decompression");
   std::string out;
-  out.reserve(std::max<std::size_t>(gzip_size_hint(gz), 1 << 16));
-  advise_huge_pages(out.data(), out.capacity());  // before the fill's first touch
+  reserve_advised(out, std::max<std::size_t>(gzip_size_hint(gz), 1 << 16));
   out.resize(out.capacity());
   std::size_t used = 0;
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
@@ -157,8 +156,7 @@ std::string read_file_bytes(const std::string& path) {
   std::string bytes;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && std::filesystem::is_regular_file(path, ec)) {  // one read of the whole file
-    bytes.reserve(static_cast<std::size_t>(size));
-    advise_huge_pages(bytes.data(), bytes.capacity());
+    reserve_advised(bytes, static_cast<std::size_t>(size));
     bytes.resize(static_cast<std::size_t>(size));
     in.read(bytes.data(), static_cast<std::streamsize>(size));
     if (in.bad() || static_cast<std::uintmax_t>(in.gcount()) != size) throw InputError(sys_error("read", path));
@@ -207,8 +205,7 @@ Dataset read_idx(const std::string& images, const std::string& labels) {
   d.features = 1;
   for (std::size_t k = 1; k < idims.size(); ++k) d.features *= idims[k];
   const std::size_t ih = 4 + 4 * idims.size();
-  d.bytes.reserve(ib.size() - ih);
-  advise_huge_pages(d.bytes.data(), d.bytes.capacity());
+  reserve_advised(d.bytes, ib.size() - ih);
   d.bytes.assign(ib.begin() + static_cast<long>(ih), ib.end());
   for (long i = 0; i < d.samples; ++i) d.labels.push_back(static_cast<unsigned char>(lb[static_cast<std::size_t>(8 + i)]));
   if (d.samples == 0) throw InputError(images + ": no images");

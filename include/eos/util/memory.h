@@ -11,4 +11,12 @@ namespace eos {
 // Advise before the first touch (after a reserve, before the fill).
 void advise_huge_pages(void* data, std::size_t bytes);
 
+// c.reserve(n), then the advice on c's storage: for a container (std::string, std::vector) about
+// to be filled.
+template <class C>
+void reserve_advised(C& c, std::size_t n) {
+  c.reserve(n);
+  advise_huge_pages(c.data(), c.capacity() * sizeof(typename C::value_type));
+}
+
 }  // namespace eos
