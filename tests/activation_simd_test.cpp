@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "eos/numerics/activation_simd.h"
@@ -191,7 +192,8 @@ BOOST_AUTO_TEST_CASE(every_path_gives_the_same_bits) {
 }
 
 // The backward sweep: d∘s rounded as T's own product and the row sums in double (j in order),
-// exactly what the scalar loop gives, in double and float, with and without s, on every path.
+// exactly what the scalar loop gives, in double and float, with and without s, on every path,
+// also when the columns come in two calls that add to the same sums.
 BOOST_AUTO_TEST_CASE(scale_rowsum_is_the_scalar_loop_on_every_path) {
   const auto z = inputs(), b = inputs();
   for (SimdPath p : {SimdPath::baseline, SimdPath::avx2, SimdPath::avx512}) {
@@ -199,9 +201,9 @@ BOOST_AUTO_TEST_CASE(scale_rowsum_is_the_scalar_loop_on_every_path) {
     BOOST_TEST_CONTEXT(simd_name(p)) {
       const ActivationKernels& k = activation_kernels(p);
       for (bool scaled : {true, false}) {
-        std::vector<double> d = z, want = z, sums(kRows), want_sums(kRows, 0.0);
+        std::vector<double> d = z, want = z, sums(kRows, 0.0), want_sums(kRows, 0.0);
         std::vector<float> f(z.begin(), z.end()), fs(b.begin(), b.end()), fwant = f;
-        std::vector<double> fsums(kRows), fwant_sums(kRows, 0.0);
+        std::vector<double> fsums(kRows, 0.0), fwant_sums(kRows, 0.0);
         for (long j = 0; j < kCols; ++j)
           for (long i = 0; i < kRows; ++i) {
             const std::size_t e = static_cast<std::size_t>(j * kRows + i), r = static_cast<std::size_t>(i);
@@ -209,8 +211,12 @@ BOOST_AUTO_TEST_CASE(scale_rowsum_is_the_scalar_loop_on_every_path) {
             want_sums[r] += want[e];
             fwant_sums[r] += static_cast<double>(fwant[e]);
           }
-        k.scale_rowsum_f64(kRows, kCols, d.data(), scaled ? b.data() : nullptr, sums.data());
-        k.scale_rowsum_f32(kRows, kCols, f.data(), scaled ? fs.data() : nullptr, fsums.data());
+        // In two calls, split at column 5: the sums carry over, the same additions in the same order.
+        constexpr long split = 5;
+        for (const auto& [c0, cols] : {std::pair{0L, split}, std::pair{split, kCols - split}}) {
+          k.scale_rowsum_f64(kRows, cols, d.data() + c0 * kRows, scaled ? b.data() + c0 * kRows : nullptr, sums.data());
+          k.scale_rowsum_f32(kRows, cols, f.data() + c0 * kRows, scaled ? fs.data() + c0 * kRows : nullptr, fsums.data());
+        }
         BOOST_TEST(same_bits(d, want));
         BOOST_TEST(same_bits(sums, want_sums));
         BOOST_TEST(std::memcmp(f.data(), fwant.data(), f.size() * sizeof(float)) == 0);

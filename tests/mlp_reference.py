@@ -13,6 +13,7 @@ DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
 CASES = [  # activation, loss, width, depth, n, eta, steps, every
     ("tanh", "mse", 16, 2, 400, 0.1, 300, 50),
     ("gelu", "ce", 12, 2, 300, 0.2, 200, 50),
+    ("tanh", "ce", 700, 1, 300, 0.5, 100, 50),  # wide: eos-sweep goes through these samples in several blocks
 ]
 
 

@@ -1,19 +1,22 @@
 // model = mlp: gradient and Hessian-vector products against finite differences for every
 // activation and both losses, the loss against a per-sample loop, the layout of θ (PyTorch's),
-// the preprocessing, Lanczos top-2 against the dense Hessian, and ids that follow a data file's
-// content (not its path) and an init_params file's.
+// the preprocessing, Lanczos top-2 against the dense Hessian, ids that follow a data file's
+// content (not its path) and an init_params file's, and passes over blocks of samples that give
+// the one-block passes.
 #define BOOST_TEST_MODULE mlp
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <type_traits>
 
 #include "eos/data/readers.h"
 #include "eos/gd/run.h"
 #include "eos/gd/sharpness.h"
 #include "eos/model/registry.h"
 #include "eos/models/mlp.h"
+#include "eos/models/mlp_passes.h"
 #include "support.h"
 
 using namespace eos;
@@ -69,6 +72,42 @@ BOOST_AUTO_TEST_CASE(gradient_and_hvps_against_finite_differences) {
         check_derivatives(m, generic_point(m), c);
       }
     }
+}
+
+// The passes go through the samples in blocks of columns; over 30 samples in blocks of 7 (the last
+// of 2) the loss, gradient and products are those of one block to rounding (a product's column
+// may round differently in a narrower product), for every activation, both losses and both
+// precisions.
+template <class T>
+void check_blocks(const Mat& x, const std::vector<int>& y, const Vec& theta, const Vec& v) {
+  using M = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  const auto xt = std::make_shared<const M>(x.cast<T>());
+  const MlpShape shape = mlp_shape(64, 5, 2, 10);
+  const double tol = std::is_same_v<T, double> ? 1e-13 : 1e-5;
+  for (const char* act : {"tanh", "relu", "elu", "softplus", "gelu", "identity"})
+    for (const char* loss : {"mse", "ce"}) {
+      BOOST_TEST_CONTEXT(act << " " << loss << (std::is_same_v<T, double> ? " float64" : " float32")) {
+        MlpPasses<T> one(shape, activation_named(act), loss_named(loss), xt, y, x.cols());
+        MlpPasses<T> blocks(shape, activation_named(act), loss_named(loss), xt, y, 7);
+        Vec g1, gb, h1, hb;
+        const double l1 = one.loss_grad(theta, g1), lb = blocks.loss_grad(theta, gb);
+        one.hvp(theta, v, h1);
+        blocks.hvp(theta, v, hb);
+        BOOST_TEST(std::fabs(l1 - lb) <= tol * l1);
+        BOOST_TEST((g1 - gb).norm() <= tol * g1.norm(), "gradient " << (g1 - gb).norm() / g1.norm());
+        BOOST_TEST((h1 - hb).norm() <= tol * h1.norm(), "hvp " << (h1 - hb).norm() / h1.norm());
+        blocks.hvp(theta, 2 * v, hb);  // a second product reuses the block buffers
+        BOOST_TEST((2 * h1 - hb).norm() <= tol * h1.norm());
+      }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(blocks_of_samples_give_the_one_block_passes) {
+  PreparedData d = prepare_data(load_data("digits"), 30, 0, 10);
+  const Mlp m = small_net("tanh", "mse");
+  const Vec theta = generic_point(m), v = random_vec(theta.size(), 11);
+  check_blocks<double>(d.x_train, d.y_train, theta, v);
+  check_blocks<float>(d.x_train, d.y_train, theta, v);
 }
 
 BOOST_AUTO_TEST_CASE(dense_hessian_is_symmetric_and_matches_differences) {

@@ -4,6 +4,7 @@
 // block is a column-major in × out matrix).
 #include "eos/models/mlp_passes.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "eos/numerics/activation_simd.h"
@@ -12,53 +13,57 @@
 namespace eos {
 namespace {
 
-// a = σ(z + b), d = σ'(z + b) column by column; z ← z + b where the pre-activations are kept.
-template <class M, class T>
-void activation_sweep(Activation act, M& z, const T* b, M& a, M& d) {
-  const long rows = z.rows(), cols = z.cols();
+// a = σ(z + b), d = σ'(z + b) over rows × cols column-major values; z ← z + b where the
+// pre-activations are kept (z is a itself for tanh and relu, which sweep in place).
+template <class T>
+void activation_sweep(Activation act, long rows, long cols, T* z, const T* b, T* a, T* d) {
   const ActivationKernels& k = activation_kernels();
   if (act == Activation::Tanh || act == Activation::Relu) {
-    if constexpr (std::is_same_v<T, double>) (act == Activation::Tanh ? k.tanh_f64 : k.relu_f64)(rows, cols, z.data(), b, a.data(), d.data());
-    else (act == Activation::Tanh ? k.tanh_f32 : k.relu_f32)(rows, cols, z.data(), b, a.data(), d.data());
+    if constexpr (std::is_same_v<T, double>) (act == Activation::Tanh ? k.tanh_f64 : k.relu_f64)(rows, cols, z, b, a, d);
+    else (act == Activation::Tanh ? k.tanh_f32 : k.relu_f32)(rows, cols, z, b, a, d);
     return;
   }
-  for (long j = 0; j < cols; ++j)
-    for (long i = 0; i < rows; ++i) {
-      const double x = static_cast<double>(z(i, j)) + static_cast<double>(b[i]);
-      z(i, j) = static_cast<T>(x);
-      if (act == Activation::Identity) {
-        a(i, j) = static_cast<T>(x);
-        d(i, j) = 1;
-        continue;
-      }
-      const ActivationValues v = activate(act, x);
-      a(i, j) = static_cast<T>(v.value);
-      d(i, j) = static_cast<T>(v.d1);
+  for (long e = 0; e < rows * cols; ++e) {
+    const double x = static_cast<double>(z[e]) + static_cast<double>(b[e % rows]);
+    z[e] = static_cast<T>(x);
+    if (act == Activation::Identity) {
+      a[e] = static_cast<T>(x);
+      d[e] = 1;
+      continue;
     }
+    const ActivationValues v = activate(act, x);
+    a[e] = static_cast<T>(v.value);
+    d[e] = static_cast<T>(v.d1);
+  }
 }
 
-// zd ← zd + c (per row), ad = s1∘zd: the tangent's bias and activation in one sweep.
-template <class M, class T>
-void tangent_sweep(M& zd, const T* c, const M& s1, M* ad) {
-  const long rows = zd.rows(), cols = zd.cols();
+// zd ← zd + c (per row), ad = s1∘zd (when ad is not null): the tangent's bias and activation in
+// one sweep over rows × cols column-major values.
+template <class T>
+void tangent_sweep(long rows, long cols, T* zd, const T* c, const T* s1, T* ad) {
   for (long j = 0; j < cols; ++j) {
-    T* z = zd.data() + j * rows;
+    T* z = zd + j * rows;
     for (long i = 0; i < rows; ++i) z[i] += c[i];
     if (!ad) continue;
-    const T* s = s1.data() + j * rows;
-    T* o = ad->data() + j * rows;
+    const T* s = s1 + j * rows;
+    T* o = ad + j * rows;
     for (long i = 0; i < rows; ++i) o[i] = s[i] * z[i];
   }
 }
+
+// The bytes of one hidden layer's block of columns: small enough that the block stays in a core's
+// L2 cache from its product to its sweep and the next layer's product.
+constexpr long kBlockBytes = 512 * 1024;
+constexpr long kMinBlockCols = 64;
 
 }  // namespace
 
 template <class T>
 MlpPasses<T>::MlpPasses(const MlpShape& shape, Activation act, LossKind loss, std::shared_ptr<const M> x,
-                        const std::vector<int>& y)
+                        const std::vector<int>& y, long block)
     : shape_(shape), act_(act), loss_kind_(loss),
-      simd_act_(act == Activation::Tanh || act == Activation::Relu || act == Activation::Identity), x_(std::move(x)),
-      y_(y) {
+      simd_act_(act == Activation::Tanh || act == Activation::Relu || act == Activation::Identity), block_(block),
+      x_(std::move(x)), y_(y) {
   const std::size_t layers = static_cast<std::size_t>(shape_.layers());
   a_.resize(layers);
   s1_.resize(layers);
@@ -102,10 +107,35 @@ void MlpPasses<T>::finish_out(Vec& out) {
 }
 
 template <class T>
-void MlpPasses<T>::scale_rowsum(M& d, const M* s, double* out) const {
+void MlpPasses<T>::scale_rowsum(Eigen::Map<M> d, const T* s, double* out) const {
   const ActivationKernels& k = activation_kernels();
-  if constexpr (std::is_same_v<T, double>) k.scale_rowsum_f64(d.rows(), d.cols(), d.data(), s ? s->data() : nullptr, out);
-  else k.scale_rowsum_f32(d.rows(), d.cols(), d.data(), s ? s->data() : nullptr, out);
+  if constexpr (std::is_same_v<T, double>) k.scale_rowsum_f64(d.rows(), d.cols(), d.data(), s, out);
+  else k.scale_rowsum_f32(d.rows(), d.cols(), d.data(), s, out);
+}
+
+// kBlockBytes of the widest hidden layer (at least kMinBlockCols columns), or all of them: it
+// depends on the shape alone, so a result does not depend on the machine's caches. n = 0 gives
+// no block.
+template <class T>
+long MlpPasses<T>::block_cols() const {
+  long widest = 1;
+  for (long l = 0; l + 1 < shape_.layers(); ++l) widest = std::max(widest, shape_.out(l));
+  const long n = x_->cols();
+  if (block_ > 0) return std::min(n, block_);
+  return std::min(n, std::max(kMinBlockCols, kBlockBytes / (widest * static_cast<long>(sizeof(T)))));
+}
+
+template <class T>
+template <class F>
+void MlpPasses<T>::for_blocks(F&& f) const {
+  const long n = x_->cols(), b = block_cols();
+  for (long c0 = 0; c0 < n; c0 += b) f(Cols{c0, std::min(b, n - c0)});
+}
+
+template <class T>
+void MlpPasses<T>::zero_bias_sums() {
+  bias_sums_.resize(static_cast<std::size_t>(shape_.layers()));
+  for (long l = 0; l < shape_.layers(); ++l) bias_sums_[static_cast<std::size_t>(l)].setZero(shape_.out(l));
 }
 
 // The layer's bias sums (made by scale_rowsum) into the bias segments of out, once finish_out has
@@ -121,50 +151,71 @@ void MlpPasses<T>::forward(const Vec& theta) {
   at_ = theta;  // the passes read θ from this copy, which lives as long as they do
   p_ = params(at_, theta_buf_);
   const long L = shape_.layers(), n = x_->cols();
-  for (long l = 0; l < L; ++l) {
+  f_.resize(shape_.out(L - 1), n);
+  for (long l = 0; l + 1 < L; ++l) {
     const std::size_t k = static_cast<std::size_t>(l);
-    const M& in = l == 0 ? *x_ : a_[k];
-    const T* b = p_ + shape_.bias_offset(l);
-    if (l == L - 1) {
-      f_.resize(shape_.out(l), n);
-      matmul(wt(p_, l), true, in, false, f_);
-      f_.colwise() += Eigen::Map<const V>(b, shape_.out(l));
-      break;
-    }
-    M& a = a_[k + 1];
-    M& z = simd_act_ ? a : z_[k];  // tanh and relu sweep in place
-    a.resize(shape_.out(l), n);
-    z.resize(shape_.out(l), n);
+    a_[k + 1].resize(shape_.out(l), n);
+    if (!simd_act_) z_[k].resize(shape_.out(l), n);
     s1_[k].resize(shape_.out(l), n);
-    matmul(wt(p_, l), true, in, false, z);
-    activation_sweep(act_, z, b, a, s1_[k]);
   }
+  for_blocks([&](Cols c) { forward_block(c); });
   loss_ = output_loss(f_, y_, loss_kind_, &delta_.back(), &p_soft_);
   have_ = true;
   have_hvp_ = false;
 }
 
 template <class T>
-void MlpPasses<T>::backward(Vec& grad) {
+void MlpPasses<T>::forward_block(Cols c) {
   const long L = shape_.layers();
+  for (long l = 0; l < L; ++l) {
+    const std::size_t k = static_cast<std::size_t>(l);
+    const auto in = cols(l == 0 ? *x_ : a_[k], c);
+    const T* b = p_ + shape_.bias_offset(l);
+    if (l == L - 1) {
+      auto f = cols(f_, c);
+      matmul(wt(p_, l), true, in, false, f);
+      f.colwise() += Eigen::Map<const V>(b, shape_.out(l));
+      return;
+    }
+    auto a = cols(a_[k + 1], c), z = cols(simd_act_ ? a_[k + 1] : z_[k], c);
+    matmul(wt(p_, l), true, in, false, z);
+    activation_sweep(act_, z.rows(), c.n, z.data(), b, a.data(), cols(s1_[k], c).data());
+  }
+}
+
+template <class T>
+void MlpPasses<T>::backward(Vec& grad) {
+  const long L = shape_.layers(), n = x_->cols();
   T* g = out_params(grad);
-  bias_sums_.resize(static_cast<std::size_t>(L));
-  bias_sums_.back().resize(shape_.out(L - 1));
-  scale_rowsum(delta_.back(), nullptr, bias_sums_.back().data());
+  zero_bias_sums();
+  for (long l = 1; l < L; ++l) {
+    const std::size_t k = static_cast<std::size_t>(l);
+    delta_[k - 1].resize(shape_.in(l), n);
+    if (!simd_act_) u_[k - 1].resize(shape_.in(l), n);
+  }
+  for_blocks([&](Cols c) { backward_block(c, g); });
+  finish_out(grad);
+  put_bias_sums(grad);
+}
+
+// The block's part of the gradient: its weight products added to g (written by the first block),
+// its bias sums added to bias_sums_.
+template <class T>
+void MlpPasses<T>::backward_block(Cols c, T* g) {
+  const long L = shape_.layers();
+  const T beta = c.c0 == 0 ? T(0) : T(1);
+  scale_rowsum(cols(delta_.back(), c), nullptr, bias_sums_.back().data());
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> gw(g + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
-    matmul(l == 0 ? *x_ : a_[k], false, delta_[k], true, gw);
-    if (l == 0) break;
-    M& prev = delta_[k - 1];
-    prev.resize(shape_.in(l), delta_[k].cols());
-    matmul(wt(p_, l), false, delta_[k], false, prev);  // W_lᵀδ_l
-    if (!simd_act_) u_[k - 1] = prev;
-    bias_sums_[k - 1].resize(shape_.in(l));
-    scale_rowsum(prev, &s1_[k - 1], bias_sums_[k - 1].data());  // δ_{l−1} = σ'∘W_lᵀδ_l, and its row sums
+    const auto d = cols(delta_[k], c);
+    matmul(cols(l == 0 ? *x_ : a_[k], c), false, d, true, gw, 1, beta);
+    if (l == 0) return;
+    auto prev = cols(delta_[k - 1], c);
+    matmul(wt(p_, l), false, d, false, prev);  // W_lᵀδ_l
+    if (!simd_act_) cols(u_[k - 1], c) = prev;
+    scale_rowsum(prev, cols(s1_[k - 1], c).data(), bias_sums_[k - 1].data());  // δ_{l−1} = σ'∘W_lᵀδ_l, and its row sums
   }
-  finish_out(grad);
-  put_bias_sums(grad);
 }
 
 template <class T>
@@ -183,65 +234,76 @@ void MlpPasses<T>::prepare_hvp() {
       for (long k = 0; k < su.size(); ++k)
         su.data()[k] = static_cast<T>(activate(act_, static_cast<double>(z_[l].data()[k])).d2) * u_[l].data()[k];
     }
+  const long L = shape_.layers(), b = block_cols();
+  for (long l = 0; l < L; ++l) {
+    const std::size_t k = static_cast<std::size_t>(l);
+    zdot_[k].resize(shape_.out(l), b);
+    if (l + 1 < L) adot_[k + 1].resize(shape_.out(l), b);
+  }
+  ddot_.resize(shape_.out(L - 1), b);
   have_hvp_ = true;
 }
 
+// The block's tangents: ż_l = V_l·a_l + W_l·ȧ_l + c_l, ȧ_{l+1} = σ'(z_l)∘ż_l.
 template <class T>
-void MlpPasses<T>::tangent_forward(const T* v) {
-  const long L = shape_.layers(), n = x_->cols();
-  // ż_l = V_l·a_l + W_l·ȧ_l + c_l, ȧ_{l+1} = σ'(z_l)∘ż_l.
+void MlpPasses<T>::tangent_forward(const T* v, Cols c) {
+  const long L = shape_.layers();
   for (long l = 0; l < L; ++l) {
     const std::size_t k = static_cast<std::size_t>(l);
-    M& zd = zdot_[k];
-    zd.resize(shape_.out(l), n);
-    matmul(wt(v, l), true, l == 0 ? *x_ : a_[k], false, zd);
-    if (l > 0) matmul(wt(p_, l), true, adot_[k], false, zd, 1, 1);
-    M* ad = l < L - 1 ? &adot_[k + 1] : nullptr;
-    if (ad) ad->resize(shape_.out(l), n);
-    tangent_sweep(zd, v + shape_.bias_offset(l), s1_[k], ad);
-  }
-  // The tangent of ∂L/∂f: ż/n (mse) or (diag p − p pᵀ)·ż/n (ce).
-  const M& fd = zdot_.back();
-  const T inv = static_cast<T>(1.0 / static_cast<double>(n));
-  if (loss_kind_ == LossKind::Mse) {
-    ddot_ = fd * inv;
-  } else {
-    ddot_ = p_soft_.cwiseProduct(fd);
-    const Eigen::Matrix<T, 1, Eigen::Dynamic> s = ddot_.colwise().sum();
-    ddot_ = (ddot_ - p_soft_ * s.asDiagonal()) * inv;
+    auto zd = head(zdot_[k], c.n);
+    matmul(wt(v, l), true, cols(l == 0 ? *x_ : a_[k], c), false, zd);
+    if (l > 0) matmul(wt(p_, l), true, head(adot_[k], c.n), false, zd, 1, 1);
+    T* ad = l < L - 1 ? adot_[k + 1].data() : nullptr;
+    tangent_sweep(zd.rows(), c.n, zd.data(), v + shape_.bias_offset(l), cols(s1_[k], c).data(), ad);
   }
 }
 
+// The block's tangent of ∂L/∂f: ż/n (mse) or (diag p − p pᵀ)·ż/n (ce), column by column.
 template <class T>
-void MlpPasses<T>::tangent_backward(const T* v, Vec& out) {
+void MlpPasses<T>::output_tangent(Cols c) {
+  const auto fd = head(zdot_.back(), c.n);
+  auto dd = head(ddot_, c.n);
+  const T inv = static_cast<T>(1.0 / static_cast<double>(x_->cols()));
+  if (loss_kind_ == LossKind::Mse) {
+    dd = fd * inv;
+    return;
+  }
+  const auto p = cols(p_soft_, c);
+  dd = p.cwiseProduct(fd);
+  const Eigen::Matrix<T, 1, Eigen::Dynamic> s = dd.colwise().sum();
+  dd = (dd - p * s.asDiagonal()) * inv;
+}
+
+// The block's part of the product: its weight products added to o (written by the first block),
+// its bias sums added to bias_sums_.
+template <class T>
+void MlpPasses<T>::tangent_backward(const T* v, Cols c, T* o) {
   const long L = shape_.layers();
-  T* o = out_params(out);
-  bias_sums_.resize(static_cast<std::size_t>(L));
+  const T beta = c.c0 == 0 ? T(0) : T(1);
   M* dd = &ddot_;  // R{δ_l}: the output layer's in ddot_, each hidden layer's in ȧ_{l+1}
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> ow(o + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
-    matmul(l == 0 ? *x_ : a_[k], false, *dd, true, ow);
-    if (l > 0) matmul(adot_[k], false, delta_[k], true, ow, 1, 1);
-    bias_sums_[k].resize(shape_.out(l));
-    scale_rowsum(*dd, nullptr, bias_sums_[k].data());
-    if (l == 0) break;
+    const auto rd = head(*dd, c.n);
+    matmul(cols(l == 0 ? *x_ : a_[k], c), false, rd, true, ow, 1, beta);
+    if (l > 0) matmul(head(adot_[k], c.n), false, cols(delta_[k], c), true, ow, 1, 1);
+    scale_rowsum(rd, nullptr, bias_sums_[k].data());
+    if (l == 0) return;
     // R{δ_{l−1}} = σ'∘(V_lᵀδ_l + W_lᵀ·R{δ_l}) + σ''∘u_{l−1}∘ż_{l−1}; for tanh σ''∘u = −2·a_l∘δ_{l−1}.
     // It is written over ȧ_l, which has its shape and is not read again (no reallocation per product).
-    M& next = adot_[k];
-    matmul(wt(v, l), false, delta_[k], false, next);
-    matmul(wt(p_, l), false, *dd, false, next, 1, 1);
+    auto next = head(adot_[k], c.n);
+    matmul(wt(v, l), false, cols(delta_[k], c), false, next);
+    matmul(wt(p_, l), false, rd, false, next, 1, 1);
     auto r = next.array();
+    const auto s1 = cols(s1_[k - 1], c).array();
     if (act_ == Activation::Tanh)
-      r = s1_[k - 1].array() * r - T(2) * a_[k].array() * delta_[k - 1].array() * zdot_[k - 1].array();
+      r = s1 * r - T(2) * cols(a_[k], c).array() * cols(delta_[k - 1], c).array() * head(zdot_[k - 1], c.n).array();
     else if (simd_act_)
-      r *= s1_[k - 1].array();
+      r *= s1;
     else
-      r = s1_[k - 1].array() * r + su_[k - 1].array() * zdot_[k - 1].array();
-    dd = &next;
+      r = s1 * r + cols(su_[k - 1], c).array() * head(zdot_[k - 1], c.n).array();
+    dd = &adot_[k];
   }
-  finish_out(out);
-  put_bias_sums(out);
 }
 
 template <class T>
@@ -252,8 +314,15 @@ void MlpPasses<T>::hvp(const Vec& theta, const Vec& v, Vec& out) {
   }
   if (!have_hvp_) prepare_hvp();
   const T* vp = params(v, v_buf_);
-  tangent_forward(vp);
-  tangent_backward(vp, out);
+  T* o = out_params(out);
+  zero_bias_sums();
+  for_blocks([&](Cols c) {
+    tangent_forward(vp, c);
+    output_tangent(c);
+    tangent_backward(vp, c, o);
+  });
+  finish_out(out);
+  put_bias_sums(out);
 }
 
 template class MlpPasses<double>;

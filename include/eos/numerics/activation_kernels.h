@@ -154,12 +154,12 @@ void sweep(long rows, long cols, const T* z, const T* b, T* a, T* d) {
   }
 }
 
-// d ← d∘s and the row sums of d, column by column (sums stays in L1: rows doubles), eight rows at a
-// time, the rest one by one; each row's sum runs over j in order, so it does not depend on the path.
+// d ← d∘s and the row sums of d added to sums, column by column (sums stays in L1: rows doubles),
+// eight rows at a time, the rest one by one; each row's sum runs over j in order, so it does not
+// depend on the path (nor on how the columns were split into calls).
 template <class T>
 void scale_rowsum(long rows, long cols, T* d, const T* s, double* sums) {
   const long full = rows - rows % kLanes;
-  for (long i = 0; i < rows; ++i) sums[i] = 0;
   for (long j = 0; j < cols; ++j) {
     T* dc = d + j * rows;
     const T* sc = s ? s + j * rows : nullptr;

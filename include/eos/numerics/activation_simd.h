@@ -16,8 +16,9 @@ struct ActivationKernels {
   void (*relu_f64)(long rows, long cols, const double* z, const double* b, double* a, double* d);
   void (*tanh_f32)(long rows, long cols, const float* z, const float* b, float* a, float* d);
   void (*relu_f32)(long rows, long cols, const float* z, const float* b, float* a, float* d);
-  // The backward sweep of a layer: d ← d∘s (skipped when s is null) and sums[i] = Σ_j d(i, j) in
-  // double, j in order (the bias gradient), in one pass; d∘s is rounded to T as T's own product is.
+  // The backward sweep of a layer: d ← d∘s (skipped when s is null) and sums[i] += Σ_j d(i, j) in
+  // double, j in order (the bias gradient, accumulated over blocks of columns: the caller zeroes
+  // sums first), in one pass; d∘s is rounded to T as T's own product is.
   void (*scale_rowsum_f64)(long rows, long cols, double* d, const double* s, double* sums);
   void (*scale_rowsum_f32)(long rows, long cols, float* d, const float* s, double* sums);
 };
