@@ -60,15 +60,17 @@ std::vector<double> dense_inputs() {
 }
 
 // tanh_f64 of x with no bias (b = −0, so that z + b is z, −0 included), on 997 rows (a partial
-// block in every column; the last column padded with 0.5).
-void tanh_of(SimdPath path, const std::vector<double>& x, std::vector<double>& a, std::vector<double>& d) {
+// block in every column; the last column padded with 0.5), a over z when in_place.
+void tanh_of(SimdPath path, const std::vector<double>& x, std::vector<double>& a, std::vector<double>& d,
+             bool in_place = false) {
   constexpr long rows = 997;
   const long cols = (static_cast<long>(x.size()) + rows - 1) / rows;
   std::vector<double> z(x), b(rows, -0.0);
   z.resize(static_cast<std::size_t>(rows * cols), 0.5);
   a.resize(z.size());
   d.resize(z.size());
-  activation_kernels(path).tanh_f64(rows, cols, z.data(), b.data(), a.data(), d.data());
+  activation_kernels(path).tanh_f64(rows, cols, z.data(), b.data(), in_place ? z.data() : a.data(), d.data());
+  if (in_place) a = z;
   a.resize(x.size());
   d.resize(x.size());
 }
@@ -131,6 +133,10 @@ BOOST_AUTO_TEST_CASE(tanh_in_double_within_a_few_ulp_dense) {
   BOOST_TEST(w.tanh <= 4.5e-16);
   BOOST_TEST(w.sigma <= 7.5e-16);
   BOOST_TEST(std::count_if(a.begin(), a.end(), [](double v) { return std::fabs(v) > 1; }) == 0);
+  std::vector<double> a2, d2;
+  tanh_of(simd_path(), x, a2, d2, true);  // in place: the same bits
+  BOOST_TEST(same_bits(a2, a));
+  BOOST_TEST(same_bits(d2, d));
 }
 
 // tanh(−x) is −tanh(x) and σ'(−x) is σ'(x), bit for bit (the sign is a bit); −0 gives −0 and

@@ -123,6 +123,29 @@ struct LaneIo<F16> {
   EOS_LANE_INLINE static void put(float* p, const F16& v) { store16(p, v); }
 };
 
+// a = σ(x), d = σ'(x) for x = z + b on the first `full` rows of a column (whole blocks of L), two
+// blocks a turn: two independent chains in flight keep the vector units busier than one.
+template <class L, class T, void (*F)(const L&, L&, L&)>
+EOS_LANE_INLINE void full_blocks(long full, const T* zc, const T* b, T* ac, T* dc) {
+  using Io = LaneIo<L>;
+  constexpr long n = Io::count;
+  L va, vd, wa, wd;
+  long i = 0;
+  for (; i + 2 * n <= full; i += 2 * n) {
+    const L x0 = Io::get(zc + i) + Io::get(b + i), x1 = Io::get(zc + i + n) + Io::get(b + i + n);
+    F(x0, va, vd);
+    F(x1, wa, wd);
+    Io::put(ac + i, va);
+    Io::put(dc + i, vd);
+    Io::put(ac + i + n, wa);
+    Io::put(dc + i + n, wd);
+  }
+  if (i == full) return;
+  F(Io::get(zc + i) + Io::get(b + i), va, vd);
+  Io::put(ac + i, va);
+  Io::put(dc + i, vd);
+}
+
 // The fused sweep: x = z + b, a = σ(x), d = σ'(x), column by column, on lanes L (the last partial
 // block through a buffer).
 template <class L, class T, void (*F)(const L&, L&, L&)>
@@ -138,13 +161,9 @@ void sweep(long rows, long cols, const T* z, const T* b, T* a, T* d) {
     const T* zc = z + j * rows;
     T* ac = a + j * rows;
     T* dc = d + j * rows;
-    L va, vd;
-    for (long i = 0; i < full; i += n) {
-      F(Io::get(zc + i) + Io::get(b + i), va, vd);
-      Io::put(ac + i, va);
-      Io::put(dc + i, vd);
-    }
+    full_blocks<L, T, F>(full, zc, b, ac, dc);
     if (rest == 0) continue;
+    L va, vd;
     H buf[n] = {}, ob[n], od[n];
     for (long i = 0; i < rest; ++i) buf[i] = static_cast<H>(zc[full + i]);
     F(Io::get(buf) + bt, va, vd);
