@@ -40,8 +40,9 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
-// Random inputs and dense sweeps of |x| (both signs): 1e-300 to 1e-8 in steps of 1%, on to 0.01 in
-// steps of 0.1%, to 1 in steps of 1e-5, on to 30 in steps of 1e-3, to 400 in steps of 0.01, to 1e5 in steps of 1%; ±inf.
+// Random inputs and dense sweeps of |x|, both signs: 1e-300 to 1e-8 in steps of 1%, to 0.01 in
+// steps of 0.1%, to 1 in steps of 1e-5, to 30 in steps of 1e-3, to 400 in steps of 0.01, to 1e5 in
+// steps of 1%; and ±inf.
 std::vector<double> dense_inputs() {
   std::vector<double> x;
   Rng rng("activation-simd-test-dense", {});
@@ -160,7 +161,8 @@ BOOST_AUTO_TEST_CASE(tanh_in_double_sign_and_nan) {
       BOOST_TEST((sa[2] == 1.0 && sa[3] == -1.0 && sd[2] > 0 && sd[3] == sd[2]));
       BOOST_TEST((std::isnan(sa[4]) && std::isnan(sd[4]) && std::isnan(sa[5]) && std::isnan(sd[5])));
       BOOST_TEST((sa[6] == 1e-310 && sa[7] == -1e-310 && sd[6] == 1.0));  // subnormal x: tanh x = x
-      BOOST_TEST((sa[8] > 0 && std::fabs(sa[8] - std::tanh(0.3)) <= 4.5e-16 * std::tanh(0.3)));  // not lost beside a NaN
+      // A lane beside the NaN keeps its value.
+      BOOST_TEST((sa[8] > 0 && std::fabs(sa[8] - std::tanh(0.3)) <= 4.5e-16 * std::tanh(0.3)));
     }
   }
 }
