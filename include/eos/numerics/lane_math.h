@@ -1,6 +1,7 @@
 // Vectorised pieces of the logistic loss over many samples, on eight lanes (lanes.h): exp(x) for
-// x ≤ 0 by a polynomial, and Σ log1p(eᵢ) as the log of a product carried exactly enough. Lane by
-// lane the same operations on every path, so the results do not depend on the vector width.
+// x ≤ 0 by a table and a polynomial (also as its two parts, which the tanh sweep uses), and
+// Σ log1p(eᵢ) as the log of a product carried exactly enough. Lane by lane the same operations on
+// every path, so the results do not depend on the vector width.
 #pragma once
 #include <cstdint>
 
@@ -31,24 +32,25 @@ inline constexpr double kExp2Lo[16] = {
     -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54,  0x1.c7c46b071f2bep-56,
     0x1.7a1cd345dcc81p-54,  0x1.11065895048ddp-55,  0x1.2ed02d75b3707p-55,  -0x1.e9c23179c2893p-54};
 
-// exp(x) lane by lane for x ≤ 0, within about half an ulp of the correctly rounded value:
-// x = (16q + j)·ln2/16 + r with |r| ≤ ln2/32 (Cody–Waite, ln2/16 in two parts, the first with
-// trailing zeros so that k·ln2/16 is exact), e^x = 2^q·2^(j/16)·e^r with 2^(j/16) from a
-// double-double table and e^r − 1 = r + r²·Q(r) by its Taylor polynomial of degree 7
-// (truncation below 2⁻⁵⁹ relative). 2^q goes into the exponent bits.
-// Lanes below −708 (where the result is subnormal), above 0 or NaN take libm's exp instead,
-// lane by lane (so a lane's value never depends on its neighbours).
-EOS_LANE_INLINE D8 exp_nonpos(const D8& x) {
-  const M8 ok = (x >= -708.0) & (x <= 0.0);
-  const D8 xs = select(ok, x, broadcast(0.0));
+// e^x = (hi + lo)·scale lane by lane for x in [−708, 0], exp's two parts: hi = 2^(j/16) from the
+// table (in [1, 2)) and lo = its table remainder + hi·(e^r − 1) (|lo| < 0.043), scale = 2^q a
+// normal number, so that hi·scale is exact. How: x = (16q + j)·ln2/16 + r with |r| ≤ ln2/32
+// (Cody–Waite, ln2/16 in two parts, the first with trailing zeros so that k·ln2/16 is exact),
+// e^x = 2^q·2^(j/16)·e^r with 2^(j/16) from a double-double table and e^r − 1 = r + r²·Q(r) by
+// its Taylor polynomial of degree 7 (truncation below 2⁻⁵⁹ relative). 2^q goes into the
+// exponent bits. A NaN lane gives a NaN lo (the other parts are then meaningless).
+struct ExpParts {
+  D8 hi, lo, scale;
+};
+EOS_LANE_INLINE ExpParts exp_parts(const D8& x) {
   constexpr double shifter = 0x1.8p52;  // adding it rounds to an integer, kept in the low bits
   constexpr double sixteen_log2e = 0x1.71547652b82fep+4;
   constexpr double l_hi = 0x1.62e42fee00000p-5;  // ln2/16 to 32 bits: k·l_hi is exact
   constexpr double l_lo = 0x1.a39ef35793c76p-37;
-  const D8 t = xs * sixteen_log2e + shifter;
+  const D8 t = x * sixteen_log2e + shifter;
   const D8 kd = t - shifter;                          // k = 16q + j = round(16x/ln2), in [−16343, 0]
   const M8 k = bits_of(t) - bits_of(broadcast(shifter));
-  const D8 r = (xs - kd * l_hi) - kd * l_lo;
+  const D8 r = (x - kd * l_hi) - kd * l_lo;
   // Q = Σ_{i=2..7} r^{i−2}/i! by Estrin's scheme (short dependency chains).
   const D8 r2 = r * r, r4 = r2 * r2;
   const D8 q = ((0.5 + (1.0 / 6.0) * r) + ((1.0 / 24.0) + (1.0 / 120.0) * r) * r2) +
@@ -56,10 +58,19 @@ EOS_LANE_INLINE D8 exp_nonpos(const D8& x) {
   const D8 p = r + r2 * q;  // e^r − 1, |p| < 0.022
   const M8 j = k & 15L;
   const D8 hi = lookup16(kExp2Hi, j);
-  const D8 mant = hi + (lookup16(kExp2Lo, j) + hi * p);
   // 2^q with q + 1023 = (k + 16·1023) / 16 ≥ 1: a normal number.
   const M8 scale = shift_right(k + 16L * 1023L, 4) << 52;
-  D8 out = mant * from_bits(scale);
+  return {hi, lookup16(kExp2Lo, j) + hi * p, from_bits(scale)};
+}
+
+// exp(x) lane by lane for x ≤ 0, within about half an ulp of the correctly rounded value, as
+// (hi + lo)·scale from exp_parts (hi + lo rounded first: near −708, lo·scale alone would be
+// subnormal and rounded to fewer bits). Lanes below −708 (where the result is subnormal), above 0 or
+// NaN take libm's exp instead, lane by lane (so a lane's value never depends on its neighbours).
+EOS_LANE_INLINE D8 exp_nonpos(const D8& x) {
+  const M8 ok = (x >= -708.0) & (x <= 0.0);
+  const ExpParts e = exp_parts(select(ok, x, broadcast(0.0)));
+  D8 out = (e.hi + e.lo) * e.scale;
   if (!all(ok)) {
     double xv[kLanes], ov[kLanes];
     store(xv, x);
