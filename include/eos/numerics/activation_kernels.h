@@ -77,7 +77,8 @@ EOS_LANE_INLINE F16 exp_f32(const F16& z) {
   return p * from_bits((k + 127u) << 23);
 }
 
-// tanh x and 1 − tanh² x in single precision (measured against double: within 1.6 ulp and 4 ulp):
+// tanh x and 1 − tanh² x in single precision (measured against double: within 1.6 ulp and 4.3 ulp
+// over every float in [0, 50]):
 // below |x| = 0.625 as x + x³·Q(x²), Q a least-squares fit of degree 4 (0.76 ulp); above, from
 // e = exp(−2|x|) as (1 − e)/(1 + e) and σ' = 4e/(1 + e)², which does not cancel where tanh
 // saturates (|x| is taken as at most 43, where σ' < 2e-37, so that e stays a normal number).
