@@ -38,17 +38,20 @@ void activation_sweep(Activation act, long rows, long cols, T* z, const T* b, T*
 }
 
 // zd ← zd + c (per row), ad = s1∘zd (when ad is not null): the tangent's bias and activation in
-// one sweep over rows × cols column-major values.
+// one vectorised sweep over rows × cols column-major values.
 template <class T>
 void tangent_sweep(long rows, long cols, T* zd, const T* c, const T* s1, T* ad) {
-  for (long j = 0; j < cols; ++j) {
-    T* z = zd + j * rows;
-    for (long i = 0; i < rows; ++i) z[i] += c[i];
-    if (!ad) continue;
-    const T* s = s1 + j * rows;
-    T* o = ad + j * rows;
-    for (long i = 0; i < rows; ++i) o[i] = s[i] * z[i];
-  }
+  const ActivationKernels& k = activation_kernels();
+  if constexpr (std::is_same_v<T, double>) k.tangent_f64(rows, cols, zd, c, s1, ad);
+  else k.tangent_f32(rows, cols, zd, c, s1, ad);
+}
+
+// r ← s1∘r − 2·a∘δ∘ż over count values: tanh's R{δ}, vectorised.
+template <class T>
+void rop_tanh(long count, T* r, const T* s1, const T* a, const T* dl, const T* zd) {
+  const ActivationKernels& k = activation_kernels();
+  if constexpr (std::is_same_v<T, double>) k.rop_tanh_f64(count, r, s1, a, dl, zd);
+  else k.rop_tanh_f32(count, r, s1, a, dl, zd);
 }
 
 // The bytes of one hidden layer's block of columns: small enough that the block stays in a core's
@@ -297,7 +300,8 @@ void MlpPasses<T>::tangent_backward(const T* v, Cols c, T* o) {
     auto r = next.array();
     const auto s1 = cols(s1_[k - 1], c).array();
     if (act_ == Activation::Tanh)
-      r = s1 * r - T(2) * cols(a_[k], c).array() * cols(delta_[k - 1], c).array() * head(zdot_[k - 1], c.n).array();
+      rop_tanh(next.size(), next.data(), s1.data(), cols(a_[k], c).data(), cols(delta_[k - 1], c).data(),
+               zdot_[k - 1].data());
     else if (simd_act_)
       r *= s1;
     else

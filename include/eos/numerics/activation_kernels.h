@@ -7,6 +7,8 @@
 // a time in float on the lanes of lanes_f32.h; relu and the backward sweep widened to double
 // (exactly), computed as double and rounded once.
 #pragma once
+#include <type_traits>
+
 #include "eos/numerics/activation_simd.h"
 #include "eos/numerics/lane_math.h"
 #include "eos/numerics/lanes_f32.h"
@@ -197,10 +199,50 @@ void scale_rowsum(long rows, long cols, T* d, const T* s, double* sums) {
   }
 }
 
+// The lanes that compute in T itself: eight doubles or sixteen floats.
+template <class T>
+using LanesOf = std::conditional_t<std::is_same_v<T, double>, D8, F16>;
+
+// zd ← zd + c (per row) and ad = s1∘zd (skipped when ad is null), column by column, whole blocks on
+// lanes, the rest one by one: the same operations in T either way.
+template <class T>
+void tangent(long rows, long cols, T* zd, const T* c, const T* s1, T* ad) {
+  using Io = LaneIo<LanesOf<T>>;
+  constexpr long n = Io::count;
+  const long full = rows - rows % n;
+  for (long j = 0; j < cols; ++j) {
+    T* z = zd + j * rows;
+    const T* s = s1 + j * rows;
+    T* o = ad ? ad + j * rows : nullptr;
+    for (long i = 0; i < full; i += n) {
+      const auto v = Io::get(z + i) + Io::get(c + i);
+      Io::put(z + i, v);
+      if (o) Io::put(o + i, Io::get(s + i) * v);
+    }
+    for (long i = full; i < rows; ++i) {
+      z[i] = z[i] + c[i];
+      if (o) o[i] = s[i] * z[i];
+    }
+  }
+}
+
+// r ← s1∘r − ((2·a)∘δ)∘ż over count values, whole blocks on lanes, the rest one by one.
+template <class T>
+void rop_tanh(long count, T* r, const T* s1, const T* a, const T* dl, const T* zd) {
+  using Io = LaneIo<LanesOf<T>>;
+  constexpr long n = Io::count;
+  const long full = count - count % n;
+  for (long i = 0; i < full; i += n)
+    Io::put(r + i, Io::get(s1 + i) * Io::get(r + i) - ((T(2) * Io::get(a + i)) * Io::get(dl + i)) * Io::get(zd + i));
+  for (long i = full; i < count; ++i) r[i] = s1[i] * r[i] - ((T(2) * a[i]) * dl[i]) * zd[i];
+}
+
 inline constexpr ActivationKernels kActivationKernels = {
     sweep<D8, double, tanh_lanes>, sweep<D8, double, relu_lanes>, sweep<F16, float, tanh_lanes_f32>,
     sweep<D8, float, relu_lanes>,
-    scale_rowsum<double>,      scale_rowsum<float>};
+    scale_rowsum<double>,      scale_rowsum<float>,
+    tangent<double>,           tangent<float>,
+    rop_tanh<double>,          rop_tanh<float>};
 
 }  // namespace EOS_LANES_ISA
 }  // namespace eos::lanes

@@ -1,9 +1,9 @@
 // The activation sweeps of a dense layer, vectorised: a = σ(z + b) and d = σ'(z + b) for every
 // column of a features × samples matrix in one pass (bias add and activation fused, no
 // temporary), for tanh and relu, in double and in single precision (tanh in float, within 2 ulp;
-// relu exact); and backpropagation's product with σ' fused with the bias gradient's row sums. One
-// table per vector path (numerics/simd.h), compiled from one source (activation_kernels.h) per
-// instruction set; every table gives bit-identical results.
+// relu exact); backpropagation's product with σ' fused with the bias gradient's row sums; and the
+// R-operator's tangent and R{δ} sweeps. One table per vector path (numerics/simd.h), compiled from
+// one source (activation_kernels.h) per instruction set; every table gives bit-identical results.
 #pragma once
 #include "eos/numerics/simd.h"
 
@@ -21,6 +21,13 @@ struct ActivationKernels {
   // sums first), in one pass; d∘s is rounded to T as T's own product is.
   void (*scale_rowsum_f64)(long rows, long cols, double* d, const double* s, double* sums);
   void (*scale_rowsum_f32)(long rows, long cols, float* d, const float* s, double* sums);
+  // The R-operator's sweeps, in T's own arithmetic: a layer's tangent, zd ← zd + c (c per row)
+  // and ad = s1∘zd (skipped when ad is null); and tanh's R{δ} over count values,
+  // r ← s1∘r − 2·a∘δ∘ż (σ''∘u = −2·a∘δ for tanh).
+  void (*tangent_f64)(long rows, long cols, double* zd, const double* c, const double* s1, double* ad);
+  void (*tangent_f32)(long rows, long cols, float* zd, const float* c, const float* s1, float* ad);
+  void (*rop_tanh_f64)(long count, double* r, const double* s1, const double* a, const double* dl, const double* zd);
+  void (*rop_tanh_f32)(long count, float* r, const float* s1, const float* a, const float* dl, const float* zd);
 };
 
 // The table of a supported path (throws std::invalid_argument otherwise), and simd_path()'s.
