@@ -361,8 +361,7 @@ void check_rop_sweeps(SimdPath p) {
         want[e] = want[e] + c[static_cast<std::size_t>(i)];
         if (product) want_ad[e] = s[e] * want[e];
       }
-    if constexpr (std::is_same_v<T, double>) k.tangent_f64(kRows, kCols, zd.data(), c.data(), s.data(), product ? ad.data() : nullptr);
-    else k.tangent_f32(kRows, kCols, zd.data(), c.data(), s.data(), product ? ad.data() : nullptr);
+    for_type<T>(k.tangent_f64, k.tangent_f32)(kRows, kCols, zd.data(), c.data(), s.data(), product ? ad.data() : nullptr);
     BOOST_TEST(std::memcmp(zd.data(), want.data(), zd.size() * sizeof(T)) == 0);
     BOOST_TEST(std::memcmp(ad.data(), want_ad.data(), ad.size() * sizeof(T)) == 0);
   }
@@ -371,8 +370,7 @@ void check_rop_sweeps(SimdPath p) {
   std::vector<T> zdot(r.size());
   for (std::size_t e = 0; e < r.size(); ++e) zdot[e] = c[e % c.size()];
   const long count = static_cast<long>(r.size());
-  if constexpr (std::is_same_v<T, double>) k.rop_tanh_f64(count, r.data(), s.data(), a.data(), dl.data(), zdot.data());
-  else k.rop_tanh_f32(count, r.data(), s.data(), a.data(), dl.data(), zdot.data());
+  for_type<T>(k.rop_tanh_f64, k.rop_tanh_f32)(count, r.data(), s.data(), a.data(), dl.data(), zdot.data());
   BOOST_TEST(std::memcmp(r.data(), want.data(), r.size() * sizeof(T)) == 0);
 }
 

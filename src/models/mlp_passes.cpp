@@ -19,8 +19,7 @@ template <class T>
 void activation_sweep(Activation act, long rows, long cols, T* z, const T* b, T* a, T* d) {
   const ActivationKernels& k = activation_kernels();
   if (act == Activation::Tanh || act == Activation::Relu) {
-    if constexpr (std::is_same_v<T, double>) (act == Activation::Tanh ? k.tanh_f64 : k.relu_f64)(rows, cols, z, b, a, d);
-    else (act == Activation::Tanh ? k.tanh_f32 : k.relu_f32)(rows, cols, z, b, a, d);
+    (act == Activation::Tanh ? for_type<T>(k.tanh_f64, k.tanh_f32) : for_type<T>(k.relu_f64, k.relu_f32))(rows, cols, z, b, a, d);
     return;
   }
   for (long e = 0; e < rows * cols; ++e) {
@@ -42,16 +41,14 @@ void activation_sweep(Activation act, long rows, long cols, T* z, const T* b, T*
 template <class T>
 void tangent_sweep(long rows, long cols, T* zd, const T* c, const T* s1, T* ad) {
   const ActivationKernels& k = activation_kernels();
-  if constexpr (std::is_same_v<T, double>) k.tangent_f64(rows, cols, zd, c, s1, ad);
-  else k.tangent_f32(rows, cols, zd, c, s1, ad);
+  for_type<T>(k.tangent_f64, k.tangent_f32)(rows, cols, zd, c, s1, ad);
 }
 
 // r ← s1∘r − 2·a∘δ∘ż over count values: tanh's R{δ}, vectorised.
 template <class T>
 void rop_tanh(long count, T* r, const T* s1, const T* a, const T* dl, const T* zd) {
   const ActivationKernels& k = activation_kernels();
-  if constexpr (std::is_same_v<T, double>) k.rop_tanh_f64(count, r, s1, a, dl, zd);
-  else k.rop_tanh_f32(count, r, s1, a, dl, zd);
+  for_type<T>(k.rop_tanh_f64, k.rop_tanh_f32)(count, r, s1, a, dl, zd);
 }
 
 // The bytes of one hidden layer's block of columns: small enough that the block stays in a core's
@@ -112,8 +109,7 @@ void MlpPasses<T>::finish_out(Vec& out) {
 template <class T>
 void MlpPasses<T>::scale_rowsum(Eigen::Map<M> d, const T* s, double* out) const {
   const ActivationKernels& k = activation_kernels();
-  if constexpr (std::is_same_v<T, double>) k.scale_rowsum_f64(d.rows(), d.cols(), d.data(), s, out);
-  else k.scale_rowsum_f32(d.rows(), d.cols(), d.data(), s, out);
+  for_type<T>(k.scale_rowsum_f64, k.scale_rowsum_f32)(d.rows(), d.cols(), d.data(), s, out);
 }
 
 // kBlockBytes of the widest hidden layer (at least kMinBlockCols columns), or all of them: it
@@ -121,10 +117,10 @@ void MlpPasses<T>::scale_rowsum(Eigen::Map<M> d, const T* s, double* out) const 
 // no block.
 template <class T>
 long MlpPasses<T>::block_cols() const {
-  long widest = 1;
-  for (long l = 0; l + 1 < shape_.layers(); ++l) widest = std::max(widest, shape_.out(l));
   const long n = x_->cols();
   if (block_ > 0) return std::min(n, block_);
+  long widest = 1;
+  for (long l = 0; l + 1 < shape_.layers(); ++l) widest = std::max(widest, shape_.out(l));
   return std::min(n, std::max(kMinBlockCols, kBlockBytes / (widest * static_cast<long>(sizeof(T)))));
 }
 

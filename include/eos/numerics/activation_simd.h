@@ -5,6 +5,8 @@
 // R-operator's tangent and R{δ} sweeps. One table per vector path (numerics/simd.h), compiled from
 // one source (activation_kernels.h) per instruction set; every table gives bit-identical results.
 #pragma once
+#include <type_traits>
+
 #include "eos/numerics/simd.h"
 
 namespace eos {
@@ -29,6 +31,13 @@ struct ActivationKernels {
   void (*rop_tanh_f64)(long count, double* r, const double* s1, const double* a, const double* dl, const double* zd);
   void (*rop_tanh_f32)(long count, float* r, const float* s1, const float* a, const float* dl, const float* zd);
 };
+
+// Of a float64/float32 pair of a table's kernels, the one for T: for_type<T>(k.tanh_f64, k.tanh_f32).
+template <class T, class D, class F>
+constexpr auto for_type(D f64, F f32) {
+  if constexpr (std::is_same_v<T, double>) return f64;
+  else return f32;
+}
 
 // The table of a supported path (throws std::invalid_argument otherwise), and simd_path()'s.
 const ActivationKernels& activation_kernels(SimdPath path);
