@@ -95,10 +95,17 @@ id=$(awk -F, 'NR == 2 { print $1 }' "$t/short/results.csv")
 # SIGTERM: a checkpoint, status 3, and the rerun continues from it (without mpirun, then under it).
 for launcher in "" "mpirun -np 2"; do
   rm -rf "$t/term"
-  $launcher "$EOS_SWEEP" run "$t/short.ini" --set checkpoint_every=600 --out "$t/term" --progress none \
+  $launcher "$EOS_SWEEP" run "$t/short.ini" --set checkpoint_every=600 --out "$t/term" --progress lines \
     >"$t/term.out" 2>"$t/term.log" &
   pid=$!
-  sleep 2.5
+  # The signal must arrive while the point runs: after the sweep has said it starts (under a
+  # loaded mpirun that can take seconds), and well before the point's ~5 s of steps are over.
+  for _ in $(seq 600); do
+    grep -q "points to run" "$t/term.log" && break
+    kill -0 "$pid" 2>/dev/null || fail "SIGTERM ($launcher): the sweep ended before it started: $(cat "$t/term.log")"
+    sleep 0.1
+  done
+  sleep 1.5
   kill -TERM "$pid"
   status=0
   wait "$pid" || status=$?
