@@ -1,5 +1,6 @@
 # The wide kernels stay in their own corner of the binary, so that one baseline x86-64 binary
-# runs on every node: (1) the objects compiled for AVX2 and AVX-512 define no global or weak
+# runs on every node: (1) the objects compiled for AVX2 and AVX-512 (sparse-relu's kernels, the
+# activation sweeps, the tiled product) define no global or weak
 # symbol outside their own namespace eos::lanes::ISA (an out-of-line copy of a shared inline
 # function or template compiled there could be the one the linker keeps for baseline callers);
 # (2) in the linked eos-sweep, only functions of those namespaces contain VEX or EVEX
@@ -10,20 +11,23 @@ source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
 t=$(scratch simd_symbols)
 [ "$(uname -m)" = x86_64 ] || { echo "simd symbols: not x86-64, nothing to check"; exit 0; }
 
-nm -C --defined-only -A "$EOS_MODEL_LIB" >"$t/nm"
-for isa in avx2 avx512; do
-  member="sparse_relu_simd_$isa.cpp.o"
-  grep -q ":$member:" "$t/nm" || fail "$member is not in $EOS_MODEL_LIB"
+nm -C --defined-only -A "$EOS_MODEL_LIB" "${EOS_NUMERICS_LIB:?EOS_NUMERICS_LIB must name libeos_numerics.a}" >"$t/nm"
+for object in sparse_relu_simd_avx2 sparse_relu_simd_avx512 activation_simd_avx2 activation_simd_avx512 \
+  tiled_gemm_avx512; do
+  isa=${object##*_}
+  member="$object.cpp.o"
+  grep -q ":$member:" "$t/nm" || fail "$member is in neither $EOS_MODEL_LIB nor $EOS_NUMERICS_LIB"
   # Global and weak symbols (upper-case types, and u for unique globals) of the member.
   awk -v m=":$member:" 'index($0, m) && $2 ~ /^[A-Zu]$/ { $1 = ""; $2 = ""; sub(/^  /, ""); print }' "$t/nm" \
-    >"$t/$isa.syms"
-  [ -s "$t/$isa.syms" ] || fail "$member defines no symbol"
+    >"$t/$object.syms"
+  [ -s "$t/$object.syms" ] || fail "$member defines no symbol"
   if grep -v -e "^eos::lanes::$isa::" -e "eos::lanes::$isa::" -e "^eos::sparse_relu_kernels_$isa()\$" \
-    "$t/$isa.syms" >"$t/$isa.bad"; then
-    head -5 "$t/$isa.bad" >&2
+    -e "^eos::activation_kernels_$isa()\$" \
+    "$t/$object.syms" >"$t/$object.bad"; then
+    head -5 "$t/$object.bad" >&2
     fail "$member defines symbols outside eos::lanes::$isa"
   fi
-  echo "$member: $(wc -l <"$t/$isa.syms") symbols, all in eos::lanes::$isa"
+  echo "$member: $(wc -l <"$t/$object.syms") symbols, all in eos::lanes::$isa"
 done
 
 objdump -d --no-show-raw-insn -C "$EOS_SWEEP" |

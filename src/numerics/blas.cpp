@@ -7,9 +7,13 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <string>
+
+#include "eos/numerics/simd.h"
+#include "tiled_gemm.h"
 
 namespace eos {
 namespace {
@@ -38,6 +42,12 @@ const char* const kChosenCore = [] {
   return core;
 }();
 
+// EOS_MATMUL as set: "" when unset.
+std::string matmul_env() {
+  const char* v = std::getenv("EOS_MATMUL");
+  return v ? v : "";
+}
+
 struct Blas {
   Dgemm dgemm = nullptr;
   Sgemm sgemm = nullptr;
@@ -49,7 +59,7 @@ const Blas& blas() {
   static Blas b;
   std::call_once(once, [] {
 #ifdef EOS_OPENBLAS_PATH
-    if (std::getenv("EOS_MATMUL") && std::string(std::getenv("EOS_MATMUL")) == "eigen") return;
+    if (matmul_env() == "eigen") return;
     void* h = dlopen(EOS_OPENBLAS_PATH, RTLD_NOW | RTLD_LOCAL);
     if (!h) return;
     b.dgemm = reinterpret_cast<Dgemm>(dlsym(h, "cblas_dgemm"));
@@ -85,7 +95,42 @@ void product(Gemm gemm, const View& a, bool ta, const View& b, bool tb, Out& out
   else out.noalias() += alpha * a * b;
 }
 
+// The register-tiled kernel serves matmul_tiled: an AVX-512 CPU, not turned off by EOS_MATMUL.
+bool tiled_on() {
+  static const bool on = lanes::avx512::tiled_built() && simd_supported(SimdPath::avx512) && matmul_env() != "openblas" &&
+                         matmul_env() != "eigen";
+  return on;
+}
+
+// A's rows are taken in chunks of at most 64 Ki values (a multiple of 48 rows: whole tiles in
+// double and float), so that a chunk read in place stays in the core's L2 cache across B's column
+// panels; k up to 1024 keeps B's eight columns in L1 (larger k goes to matmul). A chunk's
+// elements are the same sums as without chunks.
+constexpr long kTiledChunkValues = 65536, kTiledMaxK = 1024, kTiledRowStep = 48;
+
+long chunk_rows(long k) { return std::max(kTiledRowStep, kTiledChunkValues / std::max(k, 1L) / kTiledRowStep * kTiledRowStep); }
+
+template <class View, class Out>
+void tiled_product(const View& a, const View& b, bool tb, Out& out, bool add) {
+  using T = typename Out::Scalar;
+  const long m = out.rows(), n = out.cols(), k = a.cols();
+  if (!tiled_on() || k > kTiledMaxK) {
+    matmul(a, false, b, tb, out, T(1), add ? T(1) : T(0));
+    return;
+  }
+  const long sbj = tb ? 1 : b.outerStride(), sbk = tb ? b.outerStride() : 1, mc = chunk_rows(k);
+  for (long i = 0; i < m; i += mc)
+    lanes::avx512::tiled_gemm(std::min(mc, m - i), n, k, a.data() + i, a.outerStride(), b.data(), sbj, sbk,
+                              out.data() + i, out.outerStride(), add);
+}
+
 }  // namespace
+
+void matmul_tiled(MatView a, MatView b, bool tb, MatOut out, bool add) { tiled_product(a, b, tb, out, add); }
+
+void matmul_tiled(MatViewF a, MatViewF b, bool tb, MatOutF out, bool add) { tiled_product(a, b, tb, out, add); }
+
+bool matmul_tiled_on() { return tiled_on(); }
 
 void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, double beta) {
   product(blas().dgemm, a, ta, b, tb, out, alpha, beta);
@@ -105,6 +150,6 @@ void matmul(MatViewF a, bool ta, MatViewF b, bool tb, MatOutF out, float alpha, 
   product(blas().sgemm, a, ta, b, tb, out, alpha, beta);
 }
 
-std::string matmul_backend() { return blas().name; }
+std::string matmul_backend() { return tiled_on() ? "tiled avx512 + " + blas().name : blas().name; }
 
 }  // namespace eos
