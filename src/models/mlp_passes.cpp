@@ -90,6 +90,14 @@ Eigen::Map<const typename MlpPasses<T>::M> MlpPasses<T>::wt(const T* p, long l) 
   return Eigen::Map<const M>(p + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
 }
 
+// Each layer's weights as an out × in matrix, the left operand of a tiled product (θ keeps their
+// transposes' columns).
+template <class T>
+void MlpPasses<T>::weights(const T* p, std::vector<M>& w) const {
+  w.resize(static_cast<std::size_t>(shape_.layers()));
+  for (long l = 0; l < shape_.layers(); ++l) w[static_cast<std::size_t>(l)] = wt(p, l).transpose();
+}
+
 template <class T>
 T* MlpPasses<T>::out_params(Vec& out) {
   out.resize(shape_.dim());
@@ -149,6 +157,7 @@ template <class T>
 void MlpPasses<T>::forward(const Vec& theta) {
   at_ = theta;  // the passes read θ from this copy, which lives as long as they do
   p_ = params(at_, theta_buf_);
+  weights(p_, w_);
   const long L = shape_.layers(), n = x_->cols();
   f_.resize(shape_.out(L - 1), n);
   for (long l = 0; l + 1 < L; ++l) {
@@ -172,12 +181,12 @@ void MlpPasses<T>::forward_block(Cols c) {
     const T* b = p_ + shape_.bias_offset(l);
     if (l == L - 1) {
       auto f = cols(f_, c);
-      matmul(wt(p_, l), true, in, false, f);
+      matmul_tiled(w_[k], in, false, f, false);
       f.colwise() += Eigen::Map<const V>(b, shape_.out(l));
       return;
     }
     auto a = cols(a_[k + 1], c), z = cols(simd_act_ ? a_[k + 1] : z_[k], c);
-    matmul(wt(p_, l), true, in, false, z);
+    matmul_tiled(w_[k], in, false, z, false);
     activation_sweep(act_, z.rows(), c.n, z.data(), b, a.data(), cols(s1_[k], c).data());
   }
 }
@@ -202,16 +211,16 @@ void MlpPasses<T>::backward(Vec& grad) {
 template <class T>
 void MlpPasses<T>::backward_block(Cols c, T* g) {
   const long L = shape_.layers();
-  const T beta = c.c0 == 0 ? T(0) : T(1);
+  const bool add = c.c0 > 0;
   scale_rowsum(cols(delta_.back(), c), nullptr, bias_sums_.back().data());
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> gw(g + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
     const auto d = cols(delta_[k], c);
-    matmul(cols(l == 0 ? *x_ : a_[k], c), false, d, true, gw, 1, beta);
+    matmul_tiled(cols(l == 0 ? *x_ : a_[k], c), d, true, gw, add);
     if (l == 0) return;
     auto prev = cols(delta_[k - 1], c);
-    matmul(wt(p_, l), false, d, false, prev);  // W_lᵀδ_l
+    matmul_tiled(wt(p_, l), d, false, prev, false);  // W_lᵀδ_l
     if (!simd_act_) cols(u_[k - 1], c) = prev;
     scale_rowsum(prev, cols(s1_[k - 1], c).data(), bias_sums_[k - 1].data());  // δ_{l−1} = σ'∘W_lᵀδ_l, and its row sums
   }
@@ -250,8 +259,8 @@ void MlpPasses<T>::tangent_forward(const T* v, Cols c) {
   for (long l = 0; l < L; ++l) {
     const std::size_t k = static_cast<std::size_t>(l);
     auto zd = head(zdot_[k], c.n);
-    matmul(wt(v, l), true, cols(l == 0 ? *x_ : a_[k], c), false, zd);
-    if (l > 0) matmul(wt(p_, l), true, head(adot_[k], c.n), false, zd, 1, 1);
+    matmul_tiled(vw_[k], cols(l == 0 ? *x_ : a_[k], c), false, zd, false);
+    if (l > 0) matmul_tiled(w_[k], head(adot_[k], c.n), false, zd, true);
     T* ad = l < L - 1 ? adot_[k + 1].data() : nullptr;
     tangent_sweep(zd.rows(), c.n, zd.data(), v + shape_.bias_offset(l), cols(s1_[k], c).data(), ad);
   }
@@ -278,21 +287,21 @@ void MlpPasses<T>::output_tangent(Cols c) {
 template <class T>
 void MlpPasses<T>::tangent_backward(const T* v, Cols c, T* o) {
   const long L = shape_.layers();
-  const T beta = c.c0 == 0 ? T(0) : T(1);
+  const bool add = c.c0 > 0;
   M* dd = &ddot_;  // R{δ_l}: the output layer's in ddot_, each hidden layer's in ȧ_{l+1}
   for (long l = L - 1; l >= 0; --l) {
     const std::size_t k = static_cast<std::size_t>(l);
     Eigen::Map<M> ow(o + shape_.weight_offset(l), shape_.in(l), shape_.out(l));
     const auto rd = head(*dd, c.n);
-    matmul(cols(l == 0 ? *x_ : a_[k], c), false, rd, true, ow, 1, beta);
-    if (l > 0) matmul(head(adot_[k], c.n), false, cols(delta_[k], c), true, ow, 1, 1);
+    matmul_tiled(cols(l == 0 ? *x_ : a_[k], c), rd, true, ow, add);
+    if (l > 0) matmul_tiled(head(adot_[k], c.n), cols(delta_[k], c), true, ow, true);
     scale_rowsum(rd, nullptr, bias_sums_[k].data());
     if (l == 0) return;
     // R{δ_{l−1}} = σ'∘(V_lᵀδ_l + W_lᵀ·R{δ_l}) + σ''∘u_{l−1}∘ż_{l−1}; for tanh σ''∘u = −2·a_l∘δ_{l−1}.
     // It is written over ȧ_l, which has its shape and is not read again (no reallocation per product).
     auto next = head(adot_[k], c.n);
-    matmul(wt(v, l), false, cols(delta_[k], c), false, next);
-    matmul(wt(p_, l), false, rd, false, next, 1, 1);
+    matmul_tiled(wt(v, l), cols(delta_[k], c), false, next, false);
+    matmul_tiled(wt(p_, l), rd, false, next, true);
     auto r = next.array();
     const auto s1 = cols(s1_[k - 1], c).array();
     if (act_ == Activation::Tanh)
@@ -314,6 +323,7 @@ void MlpPasses<T>::hvp(const Vec& theta, const Vec& v, Vec& out) {
   }
   if (!have_hvp_) prepare_hvp();
   const T* vp = params(v, v_buf_);
+  weights(vp, vw_);
   T* o = out_params(out);
   zero_bias_sums();
   for_blocks([&](Cols c) {

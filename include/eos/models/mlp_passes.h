@@ -67,6 +67,8 @@ class MlpPasses {
   void finish_out(Vec& out);
   // The layer's weights, its transpose map (in × out) and bias, in T.
   Eigen::Map<const M> wt(const T* p, long l) const;
+  // w[l] = W_l as an out × in matrix (wt's transpose, copied) for every layer.
+  void weights(const T* p, std::vector<M>& w) const;
   // d ← d∘s (none when s is null) and out += the row sums of d in double (a bias gradient), one sweep.
   void scale_rowsum(Eigen::Map<M> d, const T* s, double* out) const;
   void put_bias_sums(Vec& out) const;
@@ -83,6 +85,7 @@ class MlpPasses {
   double loss_ = 0;
   V theta_buf_, v_buf_, out_buf_;
   const T* p_ = nullptr;  // θ in T at at_
+  std::vector<M> w_, vw_;  // W_l at θ and V_l of the last product as out × in matrices (weights())
   // a_[l] the input of layer l (a_[0] unused: x), s1_ σ', z_ the pre-activations (other
   // activations only), u_ = W_{l+1}ᵀδ_{l+1} (other activations only), su_ = σ''∘u (filled by
   // prepare_hvp, other activations only), delta_[l] ∂L/∂z_l, f_ outputs, p_soft_ their softmax.
