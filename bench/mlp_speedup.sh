@@ -2,7 +2,9 @@
 # eos-sweep's mlp against PyTorch and against Cohen et al.'s gd.py, all in one run on this machine,
 # one thread each, from the same initial parameters:
 #   1. the machine's limit and the parts (build/bench/mlp_bench): a large single-core DGEMM and
-#      SGEMM, a gradient (its GFLOP/s) and a Hessian-vector product, float64 and float32;
+#      SGEMM, the core's FMA peak, a gradient (its GFLOP/s) and a Hessian-vector product, float64
+#      and float32; and the same parts with every product in OpenBLAS (EOS_MATMUL=openblas: what
+#      eos-sweep's own tiled kernel gains);
 #   2. fc-tanh 200-200 on the first 1500 digits, MSE, η = 0.2, 300 GD steps, the top-2 Hessian
 #      eigenvalues every 50 steps: eos-sweep (float64, float32) against PyTorch 1.13 (double-
 #      backward HVPs, scipy's eigsh which='LA' warm-started: bench/mlp_torch.py) in float64 and in
@@ -34,7 +36,8 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 OMPI_MCA_ess_singleton_isolated=
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), family $(lscpu | sed -n 's/^CPU family: *//p'), $(nproc --all) cores"
 parts=$("$build/bench/mlp_bench" 1500)
 echo "$parts" > "$t/parts.json"
-core=$(echo "$parts" | sed -n 's/.*"matmul": "openblas \([^"]*\)".*/\1/p')
+EOS_MATMUL=openblas "$build/bench/mlp_bench" 1500 > "$t/parts_openblas.json"
+core=$(echo "$parts" | sed -n 's/.*"matmul": "[^"]*openblas \([^"]*\)".*/\1/p')
 
 "$py" - "$t/init.npy" <<'PY'
 import sys, numpy as np
@@ -65,6 +68,7 @@ torch_run float64
 torch_run float32
 if [ -n "${EOS_BENCH_FASHION:-}" ]; then
   "$build/bench/mlp_bench" "$EOS_BENCH_FASHION" 200 2 fashion-mnist > "$t/fm_parts.json"
+  EOS_MATMUL=openblas "$build/bench/mlp_bench" "$EOS_BENCH_FASHION" 200 2 fashion-mnist > "$t/fm_parts_openblas.json"
   "$py" - "$t/fm_init.npy" <<'PY'
 import sys, numpy as np
 rng, sizes = np.random.default_rng(1), [784, 200, 200, 10]
@@ -100,19 +104,26 @@ def best(dtype):
 def times(d):
     return f"{float(d['cpu_s']):.2f} s CPU ({float(d['wall_s']):.2f} s wall)"
 
-def print_parts(p):
+def print_parts(p, ob):
     print(f"gradient ({p['dataset']}, n = {p['n']}, {p['params']} parameters, {p['grad_gflop']:.3f} GFLOP): float64 "
           f"{p['grad_ms']:.2f} ms = {p['grad_gflops']:.1f} GFLOP/s ({100 * p['grad_gflops'] / p['dgemm_gflops']:.0f}% of "
-          f"DGEMM); float32 {p['grad32_ms']:.2f} ms = {p['grad32_gflops']:.1f} GFLOP/s "
-          f"({100 * p['grad32_gflops'] / p['sgemm_gflops']:.0f}% of SGEMM)")
+          f"DGEMM, {100 * p['grad_gflops'] / p['peak_gflops']:.0f}% of the FMA peak); float32 {p['grad32_ms']:.2f} ms = "
+          f"{p['grad32_gflops']:.1f} GFLOP/s ({100 * p['grad32_gflops'] / p['sgemm_gflops']:.0f}% of SGEMM, "
+          f"{100 * p['grad32_gflops'] / p['peak32_gflops']:.0f}% of the peak)")
     print(f"Hessian-vector product: float64 {p['hvp_ms']:.2f} ms ({p['hvp_ms'] / p['grad_ms']:.2f} gradients), "
           f"float32 {p['hvp32_ms']:.2f} ms ({p['hvp32_ms'] / p['grad32_ms']:.2f} gradients); the R-operator's "
           f"products alone: {p['hvp_flop_ratio']:.2f} gradients")
+    print(f"every product in OpenBLAS ({ob['matmul']}): gradient float64 {ob['grad_ms']:.2f} ms "
+          f"({100 * ob['grad_gflops'] / ob['dgemm_gflops']:.0f}% of its DGEMM), HVP {ob['hvp_ms']:.2f} ms; float32 "
+          f"{ob['grad32_ms']:.2f} ms, HVP {ob['hvp32_ms']:.2f} ms -> the tiled kernel: gradient "
+          f"{ob['grad_ms'] / p['grad_ms']:.2f}x, HVP {ob['hvp_ms'] / p['hvp_ms']:.2f}x (float32 "
+          f"{ob['grad32_ms'] / p['grad32_ms']:.2f}x, {ob['hvp32_ms'] / p['hvp32_ms']:.2f}x)")
 
 p = parts
 print(f"eos-sweep: OpenBLAS kernel {core} ({p['matmul']}), vector path {p['simd']}")
-print(f"machine limit (one core, 2000^3): DGEMM {p['dgemm_gflops']:.1f} GFLOP/s, SGEMM {p['sgemm_gflops']:.1f} GFLOP/s")
-print_parts(p)
+print(f"machine limit (one core): 2000^3 DGEMM {p['dgemm_gflops']:.1f} GFLOP/s, SGEMM {p['sgemm_gflops']:.1f} GFLOP/s; "
+      f"FMA peak {p['peak_gflops']:.1f} GFLOP/s in double, {p['peak32_gflops']:.1f} in float")
+print_parts(p, json.load(open(f"{t}/parts_openblas.json")))
 e64, tr64 = row("eos64")
 e32, tr32 = row("eos32")
 print(f"\nfc-tanh 200-200, 1500 digits, 300 steps, top-2 every 50 steps:")
@@ -137,7 +148,7 @@ if os.path.exists(f"{t}/fm_float64.time"):
     print(f"\nFashion-MNIST, first {f64['n']} images, fc-tanh 784-200-200-10, MSE, eta 0.1, 300 steps, top-2 every 50:")
     fp = json.load(open(f"{t}/fm_parts.json"))
     print(f"  (the same run's 2000^3 DGEMM {fp['dgemm_gflops']:.1f} GFLOP/s, SGEMM {fp['sgemm_gflops']:.1f} GFLOP/s)")
-    print_parts(fp)
+    print_parts(fp, json.load(open(f"{t}/fm_parts_openblas.json")))
     print(f"  eos-sweep float64 {times(f64)}, {float(f64['hvps_per_estimate']):.1f} products per solve; float32 "
           f"{times(f32)}: float32 {f64['cpu_s'] / f32['cpu_s']:.2f}x faster")
     for dtype, e in (("float64", f64), ("float32", f32)):
