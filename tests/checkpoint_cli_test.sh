@@ -99,13 +99,14 @@ for launcher in "" "mpirun -np 2"; do
     >"$t/term.out" 2>"$t/term.log" &
   pid=$!
   # The signal must arrive while the point runs: after the sweep has said it starts (under a
-  # loaded mpirun that can take seconds), and well before the point's ~5 s of steps are over.
+  # loaded mpirun that can take seconds), and about a quarter into the point's steps (half the
+  # uninterrupted run's CPU seconds), however fast this machine is.
   for _ in $(seq 600); do
     grep -q "points to run" "$t/term.log" && break
     kill -0 "$pid" 2>/dev/null || fail "SIGTERM ($launcher): the sweep ended before it started: $(cat "$t/term.log")"
     sleep 0.1
   done
-  sleep 1.5
+  sleep "$(awk -v c="$clean_s" 'BEGIN { s = c / 8; if (s < 0.3) s = 0.3; if (s > 1.5) s = 1.5; printf "%.2f", s }')"
   kill -TERM "$pid"
   status=0
   wait "$pid" || status=$?
