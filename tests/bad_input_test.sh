@@ -396,6 +396,22 @@ if command -v mpirun > /dev/null; then
   else echo "ok   mpirun:number_1e: $(grep 'eos-sweep run: error:' "$T/res/mpirun.err")" > "$T/res/mpirun.res"; fi
 fi
 
+# --- EOS_MATMUL other than openblas or eigen: refused like a bad job -------------------------------
+printf '%s' "$GOOD" > "$J/matmul.ini"
+EOS_MATMUL=fast "$E" run "$J/matmul.ini" --out "$T/out/matmul" --progress none > /dev/null 2> "$T/res/matmul.err"
+rc=$?
+problems=""
+[ "$rc" -eq 2 ] || problems+=" exit status $rc (want 2);"
+[ "$(wc -l < "$T/res/matmul.err")" -eq 1 ] || problems+=" not exactly one line;"
+grep -q '^eos-sweep: error: EOS_MATMUL=fast: ' "$T/res/matmul.err" || problems+=" message lacks EOS_MATMUL;"
+[ -e "$T/out/matmul" ] && problems+=" created the output folder;"
+for ok in openblas eigen ""; do
+  EOS_MATMUL=$ok "$E" run "$J/matmul.ini" --out "$T/out/matmul_ok$ok" --progress none > /dev/null 2>&1 ||
+    problems+=" EOS_MATMUL='$ok' refused;"
+done
+if [ -n "$problems" ]; then echo "FAIL env:EOS_MATMUL:$problems $(head -c 400 "$T/res/matmul.err")" > "$T/res/matmul.res"
+else echo "ok   env:EOS_MATMUL: $(cat "$T/res/matmul.err")" > "$T/res/matmul.res"; fi
+
 # --- plan's output format -----------------------------------------------------------------------
 printf '%s' "${M}eta = 1e-3, 2e-4"$'\nd = 10, 20, 30\nn = 20\nhorizon = 10\n' > "$J/plan.ini"
 if "$E" plan "$J/plan.ini" > "$T/res/plan.out" 2> "$T/res/plan.err"; then

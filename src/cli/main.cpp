@@ -4,6 +4,7 @@
 #include <string>
 
 #include "eos/cli/cli.h"
+#include "eos/numerics/blas.h"
 #include "eos/numerics/simd.h"
 #include "eos/util/version.h"
 
@@ -42,11 +43,13 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  // EOS_SIMD names the vector path of the kernels: refused here, before any command writes.
-  if (const std::string problem = eos::simd_env_problem(); !problem.empty()) {
-    std::fprintf(stderr, "eos-sweep: error: %s\n", problem.c_str());
-    return eos::kExitBadInput;
-  }
+  // EOS_SIMD names the vector path of the kernels, EOS_MATMUL the products' implementation:
+  // refused here, before any command writes.
+  for (const std::string& problem : {eos::simd_env_problem(), eos::matmul_env_problem()})
+    if (!problem.empty()) {
+      std::fprintf(stderr, "eos-sweep: error: %s\n", problem.c_str());
+      return eos::kExitBadInput;
+    }
   if (cmd == "run") return eos::cmd_run(argc - 1, argv + 1);
   if (cmd == "plan") return eos::cmd_plan(argc - 1, argv + 1);
   if (cmd == "aggregate") return eos::cmd_aggregate(argc - 1, argv + 1);

@@ -150,6 +150,12 @@ void matmul(MatViewF a, bool ta, MatViewF b, bool tb, MatOutF out, float alpha, 
   product(blas().sgemm, a, ta, b, tb, out, alpha, beta);
 }
 
+std::string matmul_env_problem() {
+  const std::string v = matmul_env();
+  if (v.empty() || v == "openblas" || v == "eigen") return "";
+  return "EOS_MATMUL=" + v + ": not openblas or eigen (unset: eos-sweep's tiled product where it serves, OpenBLAS for the rest)";
+}
+
 std::string matmul_backend() { return tiled_on() ? "tiled avx512 + " + blas().name : blas().name; }
 
 }  // namespace eos

@@ -38,6 +38,11 @@ void matmul_tiled(MatViewF a, MatViewF b, bool tb, MatOutF out, bool add);
 // matmul_tiled uses its own kernel on this CPU (the shapes permitting).
 bool matmul_tiled_on();
 
+// EOS_MATMUL checked: "" when it is unset, empty, openblas (every product in OpenBLAS) or eigen
+// (every product in Eigen); otherwise a one-line reason. The commands call it first and exit with
+// status 2 on a reason, before anything is written.
+std::string matmul_env_problem();
+
 // Which implementations the products use: "openblas KERNEL" or "eigen" (EOS_MATMUL=eigen forces
 // Eigen), after "tiled avx512 + " when matmul_tiled has its own kernel.
 std::string matmul_backend();
