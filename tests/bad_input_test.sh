@@ -380,6 +380,17 @@ else
     run "$J/good.ini" --out "$EXIST" --progress none
 fi
 
+# The problems of a refusal, or nothing: exit status RC not 2, ERRORS error lines not 1, FILE
+# without the text WANT, the output folder DIR created.
+refusal_problems() {  # RC ERRORS FILE WANT DIR
+  local p=""
+  [ "$1" -eq 2 ] || p+=" exit status $1 (want 2);"
+  [ "$2" -eq 1 ] || p+=" not exactly one error line;"
+  grep -qF -- "$4" "$3" || p+=" message lacks '$4';"
+  [ -e "$5" ] && p+=" created the output folder;"
+  printf '%s' "$p"
+}
+
 # --- under mpirun ------------------------------------------------------------------------------
 # Every rank checks the input; rank 0 alone prints the one line (mpirun adds its own banner about
 # the non-zero exit, which is not ours to shorten), and no rank writes anything.
@@ -387,11 +398,8 @@ if command -v mpirun > /dev/null; then
   "$(command -v mpirun)" -np 2 "$E" run "$J/number_1e.ini" --out "$T/out/mpirun" --progress none \
     > "$T/res/mpirun.out" 2> "$T/res/mpirun.err" < /dev/null
   rc=$?
-  problems=""
-  [ "$rc" -eq 2 ] || problems+=" exit status $rc (want 2);"
-  [ "$(grep -c 'eos-sweep run: error:' "$T/res/mpirun.err")" -eq 1 ] || problems+=" not exactly one error line;"
-  grep -qF "eta: not a number: '1e'" "$T/res/mpirun.err" || problems+=" message lacks the key;"
-  [ -e "$T/out/mpirun" ] && problems+=" created the output folder;"
+  problems=$(refusal_problems "$rc" "$(grep -c 'eos-sweep run: error:' "$T/res/mpirun.err")" "$T/res/mpirun.err" \
+    "eta: not a number: '1e'" "$T/out/mpirun")
   if [ -n "$problems" ]; then echo "FAIL mpirun:number_1e:$problems $(head -c 400 "$T/res/mpirun.err")" > "$T/res/mpirun.res"
   else echo "ok   mpirun:number_1e: $(grep 'eos-sweep run: error:' "$T/res/mpirun.err")" > "$T/res/mpirun.res"; fi
 fi
@@ -400,11 +408,8 @@ fi
 printf '%s' "$GOOD" > "$J/matmul.ini"
 EOS_MATMUL=fast "$E" run "$J/matmul.ini" --out "$T/out/matmul" --progress none > /dev/null 2> "$T/res/matmul.err"
 rc=$?
-problems=""
-[ "$rc" -eq 2 ] || problems+=" exit status $rc (want 2);"
-[ "$(wc -l < "$T/res/matmul.err")" -eq 1 ] || problems+=" not exactly one line;"
-grep -q '^eos-sweep: error: EOS_MATMUL=fast: ' "$T/res/matmul.err" || problems+=" message lacks EOS_MATMUL;"
-[ -e "$T/out/matmul" ] && problems+=" created the output folder;"
+problems=$(refusal_problems "$rc" "$(wc -l < "$T/res/matmul.err")" "$T/res/matmul.err" \
+  "eos-sweep: error: EOS_MATMUL=fast: " "$T/out/matmul")
 for ok in openblas eigen ""; do
   EOS_MATMUL=$ok "$E" run "$J/matmul.ini" --out "$T/out/matmul_ok$ok" --progress none > /dev/null 2>&1 ||
     problems+=" EOS_MATMUL='$ok' refused;"
