@@ -8,9 +8,8 @@
 
 namespace eos::lanes::avx512 {
 
-// Built into this binary (x86-64) — whether the CPU runs it is simd_supported(avx512).
-bool tiled_built();
-
+// Only for a CPU where simd_supported(SimdPath::avx512) holds (x86-64 builds, where this file's
+// kernel is compiled for AVX-512; elsewhere it is an empty stub that nothing calls).
 void tiled_gemm(long m, long n, long k, const double* a, long sa, const double* b, long sbj, long sbk, double* c,
                  long ldc, bool add);
 void tiled_gemm(long m, long n, long k, const float* a, long sa, const float* b, long sbj, long sbk, float* c,

@@ -131,8 +131,6 @@ void gemm(long m, long n, long k, const T* a, long sa, const T* b, long sbj, lon
 
 }  // namespace
 
-bool tiled_built() { return true; }
-
 void tiled_gemm(long m, long n, long k, const double* a, long sa, const double* b, long sbj, long sbk, double* c,
                  long ldc, bool add) {
   gemm<double>(m, n, k, a, sa, b, sbj, sbk, c, ldc, add);
@@ -145,10 +143,9 @@ void tiled_gemm(long m, long n, long k, const float* a, long sa, const float* b,
 
 }  // namespace eos::lanes::avx512
 
-#else  // not x86-64: no kernel; blas.cpp never calls it
+#else  // not x86-64: no kernel; blas.cpp never calls it (simd_supported(avx512) is false)
 
 namespace eos::lanes::avx512 {
-bool tiled_built() { return false; }
 void tiled_gemm(long, long, long, const double*, long, const double*, long, long, double*, long, bool) {}
 void tiled_gemm(long, long, long, const float*, long, const float*, long, long, float*, long, bool) {}
 }  // namespace eos::lanes::avx512
