@@ -13,7 +13,7 @@ t=$(scratch simd_symbols)
 
 nm -C --defined-only -A "$EOS_MODEL_LIB" "${EOS_NUMERICS_LIB:?EOS_NUMERICS_LIB must name libeos_numerics.a}" >"$t/nm"
 for object in sparse_relu_simd_avx2 sparse_relu_simd_avx512 activation_simd_avx2 activation_simd_avx512 \
-  tiled_gemm_avx512; do
+  tiled_gemm_avx2 tiled_gemm_avx512; do
   isa=${object##*_}
   member="$object.cpp.o"
   grep -q ":$member:" "$t/nm" || fail "$member is in neither $EOS_MODEL_LIB nor $EOS_NUMERICS_LIB"

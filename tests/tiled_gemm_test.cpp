@@ -1,15 +1,18 @@
-// matmul_tiled (numerics/blas.h): on a CPU with AVX-512 its own kernel gives, bit for bit, each
-// element as the ordered sum over k of fused multiply-adds (then added to out when add is set),
-// for every shape class of its tiles (rows 1 … 3 vectors and beyond, a partial vector; columns
-// 1 … 8 and more; k = 0), b plain or transposed, in double and float, a's rows in one chunk or
-// several (more than 64 Ki values); operands and out may be blocks of larger matrices (outer
-// stride > rows), and out's other elements are left alone (the masked loads and stores). k over
-// 1024, and any CPU without AVX-512, go to matmul: the same values to rounding.
+// matmul_tiled (numerics/blas.h): on a CPU with AVX-512, or AVX2 and FMA, its own kernel gives,
+// bit for bit, each element as the ordered sum over k of fused multiply-adds (then added to out
+// when add is set), on each instruction set this CPU has, for every shape class of their tiles
+// (rows 1 … 3 vectors and beyond, a partial vector; columns 1 … 8 and more; k = 0), b plain or
+// transposed, in double and float, a's rows in one chunk or several (more than 64 Ki values);
+// operands and out may be blocks of larger matrices (outer stride > rows), and out's other
+// elements are left alone (the masked loads and stores). The instruction set follows EOS_SIMD.
+// k over 1024, and a CPU with neither, go to matmul: the same values to rounding.
 #define BOOST_TEST_MODULE tiled_gemm
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "eos/numerics/blas.h"
 #include "eos/numerics/simd.h"
@@ -65,8 +68,9 @@ void check(long m, long n, long k, bool tb, bool add, Rng& rng) {
   auto out = obig.block(3, 2, m, n);
   matmul_tiled(a, b, tb, out, add);
   const Mx<T> got = obig.block(3, 2, m, n);
-  const bool tiled = matmul_tiled_on() && k <= 1024;
-  BOOST_TEST_CONTEXT("m " << m << " n " << n << " k " << k << " tb " << tb << " add " << add << " tiled " << tiled) {
+  const bool tiled = matmul_tiled_path() != SimdPath::baseline && k <= 1024;
+  BOOST_TEST_CONTEXT("m " << m << " n " << n << " k " << k << " tb " << tb << " add " << add << " tiles "
+                          << (tiled ? simd_name(matmul_tiled_path()) : "none")) {
     if (tiled) {
       BOOST_TEST(same_bits(got, want));
     } else {
@@ -83,8 +87,9 @@ void check(long m, long n, long k, bool tb, bool add, Rng& rng) {
 template <class T>
 void every_shape(const char* seed) {
   Rng rng(seed, {});
-  constexpr long L = 64 / sizeof(T);  // lanes of a vector
-  const long rows[] = {1, L - 1, L, L + 1, 2 * L + 3, 3 * L, 3 * L + 1, 6 * L + L / 2 + 1, 200};
+  std::vector<long> rows = {1, 200};
+  for (long L : {64 / sizeof(T), 32 / sizeof(T)})  // lanes of an AVX-512 and of an AVX2 vector
+    for (long m : {L - 1, L, L + 1, 2 * L + 3, 3 * L, 3 * L + 1, 6 * L + L / 2 + 1}) rows.push_back(m);
   const long cols[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 17, 37};
   const long depths[] = {0, 1, 5, 64, 201};
   for (long m : rows)
@@ -94,24 +99,58 @@ void every_shape(const char* seed) {
           for (bool add : {false, true}) check<T>(m, n, k, tb, add, rng);
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(the_kernel_runs_on_every_avx512_cpu_unless_turned_off) {
-  const char* env = std::getenv("EOS_MATMUL");
-  if (env && *env) return;  // EOS_MATMUL=openblas or eigen turns it off (the benchmark's baseline)
-  BOOST_TEST(matmul_tiled_on() == simd_supported(SimdPath::avx512));
-  BOOST_TEST((matmul_backend().rfind("tiled avx512 + ", 0) == 0) == matmul_tiled_on());
+// Runs body on each wide path this CPU has, widest first (EOS_SIMD's choice, as set_simd_path makes
+// it), or once on the path there is when it has none; puts the path back after.
+template <class F>
+void on_each_path(F body) {
+  const SimdPath before = simd_path();
+  std::vector<SimdPath> paths;
+  for (SimdPath p : {SimdPath::avx512, SimdPath::avx2})
+    if (simd_supported(p)) paths.push_back(p);
+  if (paths.empty()) paths.push_back(before);
+  for (SimdPath p : paths) {
+    set_simd_path(p);
+    BOOST_TEST_CONTEXT("EOS_SIMD path " << simd_name(p)) { body(); }
+  }
+  set_simd_path(before);
 }
 
-BOOST_AUTO_TEST_CASE(double_products_are_ordered_fma_sums_to_the_bit) { every_shape<double>("tiled-gemm-f64"); }
+}  // namespace
 
-BOOST_AUTO_TEST_CASE(float_products_are_ordered_fma_sums_to_the_bit) { every_shape<float>("tiled-gemm-f32"); }
+// Unless EOS_MATMUL turns them off (the benchmark's baseline), the tiles follow EOS_SIMD's wide
+// path and take the widest this CPU has under EOS_SIMD=baseline; the backend's name says which.
+BOOST_AUTO_TEST_CASE(the_tiles_follow_the_simd_path_unless_turned_off) {
+  const char* env = std::getenv("EOS_MATMUL");
+  const SimdPath before = simd_path();
+  for (SimdPath p : {SimdPath::baseline, SimdPath::avx2, SimdPath::avx512}) {
+    if (!simd_supported(p)) continue;
+    set_simd_path(p);
+    const SimdPath want = env && *env ? SimdPath::baseline : p == SimdPath::baseline ? simd_best() : p;
+    BOOST_TEST_CONTEXT("EOS_SIMD path " << simd_name(p)) {
+      BOOST_TEST(std::string(simd_name(matmul_tiled_path())) == simd_name(want));
+      const std::string tiles = std::string("tiled ") + simd_name(want) + " + ";
+      BOOST_TEST((matmul_backend().rfind(tiles, 0) == 0) == (want != SimdPath::baseline));
+      BOOST_TEST((matmul_backend().find("tiled") == std::string::npos) == (want == SimdPath::baseline));
+    }
+  }
+  set_simd_path(before);
+}
+
+BOOST_AUTO_TEST_CASE(double_products_are_ordered_fma_sums_to_the_bit) {
+  on_each_path([] { every_shape<double>("tiled-gemm-f64"); });
+}
+
+BOOST_AUTO_TEST_CASE(float_products_are_ordered_fma_sums_to_the_bit) {
+  on_each_path([] { every_shape<float>("tiled-gemm-f32"); });
+}
 
 // a of more than 64 Ki values: its rows in chunks (of 192 and 96 rows here), each element the
 // same ordered sum; k over 1024: matmul, to rounding.
 BOOST_AUTO_TEST_CASE(large_operands_in_chunks_of_rows_or_to_matmul) {
-  Rng rng("tiled-gemm-large", {});
-  check<double>(301, 9, 300, false, true, rng);
-  check<float>(700, 11, 784, true, true, rng);
-  check<double>(20, 9, 1100, true, false, rng);
+  on_each_path([] {
+    Rng rng("tiled-gemm-large", {});
+    check<double>(301, 9, 300, false, true, rng);
+    check<float>(700, 11, 784, true, true, rng);
+    check<double>(20, 9, 1100, true, false, rng);
+  });
 }

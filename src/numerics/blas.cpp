@@ -95,16 +95,34 @@ void product(Gemm gemm, const View& a, bool ta, const View& b, bool tb, Out& out
   else out.noalias() += alpha * a * b;
 }
 
-// The register-tiled kernel serves matmul_tiled: an AVX-512 CPU, not turned off by EOS_MATMUL.
-bool tiled_on() {
-  static const bool on = simd_supported(SimdPath::avx512) && matmul_env() != "openblas" && matmul_env() != "eigen";
-  return on;
+// EOS_MATMUL leaves matmul_tiled its own kernel (unset); read once.
+bool tiles_allowed() {
+  static const bool allowed = matmul_env() != "openblas" && matmul_env() != "eigen";
+  return allowed;
+}
+
+// The CPU runs the AVX2 kernel, compiled with -mfma (an AVX2 CPU without FMA is rare but exists).
+bool cpu_has_fma() {
+#if defined(__x86_64__)
+  static const bool fma = __builtin_cpu_supports("fma");
+  return fma;
+#else
+  return false;
+#endif
+}
+
+// The tiles' instruction set: EOS_SIMD's wide path, or with EOS_SIMD=baseline the widest this CPU
+// has (the products have no baseline kernel, and the tiles give the same bits on every path).
+SimdPath tiled_path() {
+  if (!tiles_allowed()) return SimdPath::baseline;
+  const SimdPath p = simd_path() == SimdPath::baseline ? simd_best() : simd_path();
+  return p == SimdPath::avx2 && !cpu_has_fma() ? SimdPath::baseline : p;
 }
 
 // A's rows are taken in chunks of at most 64 Ki values (a multiple of 48 rows: whole tiles in
-// double and float), so that a chunk read in place stays in the core's L2 cache across B's column
-// panels; k up to 1024 keeps B's eight columns in L1 (larger k goes to matmul). A chunk's
-// elements are the same sums as without chunks.
+// double and float, on both instruction sets), so that a chunk read in place stays in the core's
+// L2 cache across B's column panels; k up to 1024 keeps B's panel in L1 (larger k goes to
+// matmul). A chunk's elements are the same sums as without chunks.
 constexpr long kTiledChunkValues = 65536, kTiledMaxK = 1024, kTiledRowStep = 48;
 
 long chunk_rows(long k) { return std::max(kTiledRowStep, kTiledChunkValues / std::max(k, 1L) / kTiledRowStep * kTiledRowStep); }
@@ -113,14 +131,17 @@ template <class View, class Out>
 void tiled_product(const View& a, const View& b, bool tb, Out& out, bool add) {
   using T = typename Out::Scalar;
   const long m = out.rows(), n = out.cols(), k = a.cols();
-  if (!tiled_on() || k > kTiledMaxK) {
+  const SimdPath path = tiled_path();
+  if (path == SimdPath::baseline || k > kTiledMaxK) {
     matmul(a, false, b, tb, out, T(1), add ? T(1) : T(0));
     return;
   }
+  using Kernel = void (*)(long, long, long, const T*, long, const T*, long, long, T*, long, bool);
+  const Kernel kernel = path == SimdPath::avx512 ? Kernel(lanes::avx512::tiled_gemm) : Kernel(lanes::avx2::tiled_gemm);
   const long sbj = tb ? 1 : b.outerStride(), sbk = tb ? b.outerStride() : 1, mc = chunk_rows(k);
   for (long i = 0; i < m; i += mc)
-    lanes::avx512::tiled_gemm(std::min(mc, m - i), n, k, a.data() + i, a.outerStride(), b.data(), sbj, sbk,
-                              out.data() + i, out.outerStride(), add);
+    kernel(std::min(mc, m - i), n, k, a.data() + i, a.outerStride(), b.data(), sbj, sbk, out.data() + i,
+           out.outerStride(), add);
 }
 
 }  // namespace
@@ -129,7 +150,7 @@ void matmul_tiled(MatView a, MatView b, bool tb, MatOut out, bool add) { tiled_p
 
 void matmul_tiled(MatViewF a, MatViewF b, bool tb, MatOutF out, bool add) { tiled_product(a, b, tb, out, add); }
 
-bool matmul_tiled_on() { return tiled_on(); }
+SimdPath matmul_tiled_path() { return tiled_path(); }
 
 void matmul(MatView a, bool ta, MatView b, bool tb, MatOut out, double alpha, double beta) {
   product(blas().dgemm, a, ta, b, tb, out, alpha, beta);
@@ -155,6 +176,9 @@ std::string matmul_env_problem() {
   return "EOS_MATMUL=" + v + ": not openblas or eigen (unset: eos-sweep's tiled product where it serves, OpenBLAS for the rest)";
 }
 
-std::string matmul_backend() { return tiled_on() ? "tiled avx512 + " + blas().name : blas().name; }
+std::string matmul_backend() {
+  const SimdPath path = tiled_path();
+  return path == SimdPath::baseline ? blas().name : std::string("tiled ") + simd_name(path) + " + " + blas().name;
+}
 
 }  // namespace eos

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "eos/numerics/linalg.h"
+#include "eos/numerics/simd.h"
 
 namespace eos {
 
@@ -26,17 +27,21 @@ using MatOutF = Eigen::Ref<MatF>;
 void matmul(MatViewF a, bool ta, MatViewF b, bool tb, MatOutF out, float alpha = 1, float beta = 0);
 
 // out = a·op(b), or out += a·op(b) when add is set, with a not transposed: eos-sweep's own
-// register-tiled kernel (src/numerics/tiled_gemm.h) on a CPU with AVX-512 when a has at most 1024
-// columns, else matmul. It packs nothing and zeroes nothing, and takes a's rows in chunks that stay
-// in the core's L2 cache: on the mlp passes' products it runs at about the core's peak rate, where
-// OpenBLAS reaches three quarters of it. Each element is the sum over k in order by fused
-// multiply-adds (OpenBLAS's order differs: a 300-step digits run's float64 rows moved by up to
-// 5e-14). EOS_MATMUL=openblas (or eigen) turns it off.
+// register-tiled kernel (src/numerics/tiled_gemm.h) on a CPU with AVX-512, or AVX2 and FMA, when a
+// has at most 1024 columns, else matmul. It packs nothing and zeroes nothing, and takes a's rows in
+// chunks that stay in the core's L2 cache: on the mlp passes' products it runs at about the core's
+// peak rate, where OpenBLAS reaches three quarters of it. Each element is the sum over k in order
+// by fused multiply-adds, the same bits on both instruction sets (OpenBLAS's order differs: a
+// 300-step digits run's float64 rows moved by up to 5e-14). EOS_MATMUL=openblas (or eigen) turns
+// it off.
 void matmul_tiled(MatView a, MatView b, bool tb, MatOut out, bool add);
 void matmul_tiled(MatViewF a, MatViewF b, bool tb, MatOutF out, bool add);
 
-// matmul_tiled uses its own kernel on this CPU (the shapes permitting).
-bool matmul_tiled_on();
+// The instruction set of matmul_tiled's own kernel on this CPU (the shapes permitting): EOS_SIMD's
+// path (simd.h) when it is avx2 or avx512, the widest this CPU has under EOS_SIMD=baseline, and
+// baseline when there is no kernel (no AVX2 with FMA, or EOS_MATMUL set): then every product is
+// matmul's.
+SimdPath matmul_tiled_path();
 
 // EOS_MATMUL checked: "" when it is unset, empty, openblas (every product in OpenBLAS) or eigen
 // (every product in Eigen); otherwise a one-line reason. The commands call it first and exit with
@@ -44,7 +49,7 @@ bool matmul_tiled_on();
 std::string matmul_env_problem();
 
 // Which implementations the products use: "openblas KERNEL" or "eigen" (EOS_MATMUL=eigen forces
-// Eigen), after "tiled avx512 + " when matmul_tiled has its own kernel.
+// Eigen), after "tiled avx512 + " or "tiled avx2 + " when matmul_tiled has its own kernel.
 std::string matmul_backend();
 
 }  // namespace eos
