@@ -1,7 +1,8 @@
 # The vector paths give the same rows: every golden job (a small version of every job in jobs/)
 # run with EOS_SIMD=baseline, with each wide path this CPU has, and with EOS_SIMD unset, must
-# write the same results files apart from wall_s, byte for byte, and the same traces; the
-# manifest records the path. A bad EOS_SIMD is refused with exit status 2 and one line, before
+# write the same results files apart from wall_s, byte for byte, and the same traces (the mlp
+# job's products run on the tiles of each wide path, to the same bits); the manifest records the
+# path and the products' kernels. A bad EOS_SIMD is refused with exit status 2 and one line, before
 # anything is written (also under mpirun).
 set -euo pipefail
 source "${EOS_SOURCE_DIR:?}/tests/lib.sh"
@@ -49,6 +50,15 @@ for name in "${runs[@]}"; do
     [ "$p" = baseline ] || same_run "$t/baseline/$name" "$t/$p/$name" "$name: $p against baseline"
   done
   grep -q '"simd": "baseline"' "$t/baseline/$name/manifest.jsonl" || fail "$name: manifest lacks the path"
+  # The products' tiles follow the wide paths (the widest under baseline), given FMA.
+  if grep -qw fma /proc/cpuinfo && [ "${#paths[@]}" -gt 1 ]; then
+    for p in "${paths[@]}"; do
+      want=$p
+      [ "$p" = baseline ] && want=${paths[-1]}
+      grep -q "\"matmul\": \"tiled $want + " "$t/$p/$name/manifest.jsonl" ||
+        fail "$name ($p): the manifest's matmul is not tiled $want: $(grep -o '"matmul": "[^"]*"' "$t/$p/$name/manifest.jsonl" | head -1)"
+    done
+  fi
   grep -q "\"simd\": \"${paths[-1]}\"" "$t/default/$name/manifest.jsonl" ||
     fail "$name: the default path is not the widest (${paths[-1]})"
   echo "$name: $(row_count "$t/baseline/$name/results.csv") rows identical on ${paths[*]} and the default"

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "eos/io/results_store.h"
+#include "eos/numerics/blas.h"
 #include "eos/numerics/simd.h"
 #include "eos/util/version.h"
 
@@ -139,6 +140,7 @@ std::string manifest_line(const RunRecord& r) {
   kv("boost", EOS_BOOST_VERSION);
   kv("eigen", EOS_EIGEN_VERSION);
   kv("simd", simd_name(simd_path()));  // this rank's vector path (numerics/simd.h)
+  kv("matmul", matmul_backend());       // and what its products run on (numerics/blas.h)
   kv("mpi_library", r.mpi_library);
   kv("ranks", std::to_string(r.ranks), false);
   std::string hosts = "[";
