@@ -144,8 +144,8 @@ BOOST_AUTO_TEST_CASE(float_products_are_ordered_fma_sums_to_the_bit) {
   on_each_path([] { every_shape<float>("tiled-gemm-f32"); });
 }
 
-// a of more than 64 Ki values: its rows in chunks (of 192 and 96 rows here), each element the
-// same ordered sum; k over 1024: matmul, to rounding.
+// a of more than 64 Ki values: its rows in chunks (of 192 and 48 rows on AVX-512, 48 on AVX2),
+// each element the same ordered sum; k over 1024: matmul, to rounding.
 BOOST_AUTO_TEST_CASE(large_operands_in_chunks_of_rows_or_to_matmul) {
   on_each_path([] {
     Rng rng("tiled-gemm-large", {});

@@ -119,13 +119,18 @@ SimdPath tiled_path() {
   return p == SimdPath::avx2 && !cpu_has_fma() ? SimdPath::baseline : p;
 }
 
-// A's rows are taken in chunks of at most 64 Ki values (a multiple of 48 rows: whole tiles in
-// double and float, on both instruction sets), so that a chunk read in place stays in the core's
-// L2 cache across B's column panels; k up to 1024 keeps B's panel in L1 (larger k goes to
-// matmul). A chunk's elements are the same sums as without chunks.
-constexpr long kTiledChunkValues = 65536, kTiledMaxK = 1024, kTiledRowStep = 48;
+// A's rows are taken in chunks (a multiple of 48 rows: whole tiles in double and float, on both
+// instruction sets) that stay in the core's L2 cache across B's column panels: 64 Ki values on
+// AVX-512 CPUs (1 MiB of L2 or more from Skylake-SP and Zen 4 on), 16 Ki on AVX2 ones (256 KiB on
+// Haswell and Skylake clients; here, on a Zen 5 core, 16 Ki and 64 Ki ran alike). k up to 1024
+// keeps B's panel in L1 (larger k goes to matmul). A chunk's elements are the same sums as
+// without chunks.
+constexpr long kTiledMaxK = 1024, kTiledRowStep = 48;
 
-long chunk_rows(long k) { return std::max(kTiledRowStep, kTiledChunkValues / std::max(k, 1L) / kTiledRowStep * kTiledRowStep); }
+long chunk_rows(long k, SimdPath path) {
+  const long values = path == SimdPath::avx512 ? 65536 : 16384;
+  return std::max(kTiledRowStep, values / std::max(k, 1L) / kTiledRowStep * kTiledRowStep);
+}
 
 template <class View, class Out>
 void tiled_product(const View& a, const View& b, bool tb, Out& out, bool add) {
@@ -138,7 +143,7 @@ void tiled_product(const View& a, const View& b, bool tb, Out& out, bool add) {
   }
   using Kernel = void (*)(long, long, long, const T*, long, const T*, long, long, T*, long, bool);
   const Kernel kernel = path == SimdPath::avx512 ? Kernel(lanes::avx512::tiled_gemm) : Kernel(lanes::avx2::tiled_gemm);
-  const long sbj = tb ? 1 : b.outerStride(), sbk = tb ? b.outerStride() : 1, mc = chunk_rows(k);
+  const long sbj = tb ? 1 : b.outerStride(), sbk = tb ? b.outerStride() : 1, mc = chunk_rows(k, path);
   for (long i = 0; i < m; i += mc)
     kernel(std::min(mc, m - i), n, k, a.data() + i, a.outerStride(), b.data(), sbj, sbk, out.data() + i,
            out.outerStride(), add);
