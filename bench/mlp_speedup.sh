@@ -20,7 +20,10 @@
 #
 #   4. with EOS_BENCH_FASHION=N: the parts of 1 and the same comparison as 2 on the first N
 #      Fashion-MNIST training images (η = 0.1, 300 steps, top 2 every 50), fc-tanh 784-200-200-10
-#      from one initialisation.
+#      from one initialisation;
+#   5. on a CPU with AVX-512: eos-sweep run as a CPU with AVX2 only would run it (EOS_SIMD=avx2,
+#      OpenBLAS's Haswell kernel), its AVX2 tiles against every product in OpenBLAS: the parts of
+#      1, and the digits run of 2 in float64 and float32, three times each in turn (medians).
 #
 #   bench/mlp_speedup.sh [BUILD_DIR [EDGE_OF_STABILITY_CHECKOUT]]    (needs scripts/setup.sh --with-bench)
 set -euo pipefail
@@ -79,6 +82,19 @@ PY
       "init_params = $t/fm_init.npy" "precision = $p"
     torch_run "$p" fm --dataset fashion-mnist --n "$EOS_BENCH_FASHION" --eta 0.1
   done
+fi
+if EOS_SIMD=avx2 "$build/eos-sweep" keys mlp > /dev/null 2>&1 && [ "$(echo "$parts" | sed -n 's/.*"simd": "\([a-z0-9]*\)".*/\1/p')" = avx512 ]; then
+  export OPENBLAS_CORETYPE=Haswell EOS_SIMD=avx2
+  "$build/bench/mlp_bench" 1500 > "$t/avx2_parts.json"
+  EOS_MATMUL=openblas "$build/bench/mlp_bench" 1500 > "$t/avx2_parts_openblas.json"
+  for r in 1 2 3; do
+    for p in float64 float32; do
+      eos_run "avx2_tiles_${p}_$r" "n = 1500" "n_test = 0" "steps = 300" "init_params = $t/init.npy" "precision = $p"
+      EOS_MATMUL=openblas eos_run "avx2_openblas_${p}_$r" "n = 1500" "n_test = 0" "steps = 300" \
+        "init_params = $t/init.npy" "precision = $p"
+    done
+  done
+  unset OPENBLAS_CORETYPE EOS_SIMD
 fi
 if [ -n "$cohen" ]; then
   "$py" "$root/bench/cohen_gd.py" "$cohen" --init "$t/cohen_init.npy" > "$t/cohen.json"
@@ -160,6 +176,17 @@ if os.path.exists(f"{t}/fm_float64.time"):
     fown = json.load(open(f"{t}/fm_float64_own.json"))
     fsharp = max(abs(float(r["sharpness"]) - s[1]) / s[1] for r, s in zip(ftr64, fown["sharpness"]))
     print(f"  agreement (relative): sharpness eos-sweep/PyTorch float64 {fsharp:.1e}")
+if os.path.exists(f"{t}/avx2_parts.json"):
+    a2 = json.load(open(f"{t}/avx2_parts.json"))
+    print(f"\nAs a CPU with AVX2 only would run it (EOS_SIMD=avx2, OpenBLAS {a2['matmul']}): its DGEMM "
+          f"{a2['dgemm_gflops']:.1f} GFLOP/s")
+    print_parts(a2, json.load(open(f"{t}/avx2_parts_openblas.json")))
+    for p in ("float64", "float32"):
+        tiles = sorted(row(f"avx2_tiles_{p}_{r}")[0]["cpu_s"] for r in (1, 2, 3))
+        ob = sorted(row(f"avx2_openblas_{p}_{r}")[0]["cpu_s"] for r in (1, 2, 3))
+        print(f"  digits run, {p}: AVX2 tiles {tiles[1]:.2f} s CPU (median of {', '.join(f'{x:.2f}' for x in tiles)}), "
+              f"every product in OpenBLAS {ob[1]:.2f} s ({', '.join(f'{x:.2f}' for x in ob)}) -> the tiles "
+              f"{ob[1] / tiles[1]:.2f}x")
 if os.path.exists(f"{t}/cohen.json"):
     c = json.load(open(f"{t}/cohen.json"))
     print(f"\nCohen et al.'s gd.py (float32, eigsh defaults), 1000 steps at eta 0.2 on 1000 digits: {times(c)} "
