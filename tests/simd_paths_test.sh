@@ -64,6 +64,19 @@ for name in "${runs[@]}"; do
   echo "$name: $(row_count "$t/baseline/$name/results.csv") rows identical on ${paths[*]} and the default"
 done
 
+# --version names the path and the products' kernels, as the manifest does.
+for p in "${paths[@]}"; do
+  line=$(EOS_SIMD=$p "$EOS_SWEEP" --version)
+  [[ $line == *"; vector path $p, products "* ]] || fail "EOS_SIMD=$p --version: $line"
+  if grep -qw fma /proc/cpuinfo && [ "${#paths[@]}" -gt 1 ]; then
+    want=$p
+    [ "$p" = baseline ] && want=${paths[-1]}
+    [[ $line == *"products tiled $want + "* ]] || fail "EOS_SIMD=$p --version: products not tiled $want: $line"
+  fi
+done
+[[ $(EOS_SIMD=sse9 "$EOS_SWEEP" --version) == "eos-sweep "*")" ]] || fail "--version with a bad EOS_SIMD"
+echo "--version: $("$EOS_SWEEP" --version)"
+
 # Refused values: exit 2, one line naming EOS_SIMD, no output folder.
 job="$EOS_SOURCE_DIR/tests/golden/jobs/sparse-relu-options.ini"
 refuse() {

@@ -23,9 +23,19 @@ const char* kUsage =
     "                                            phase boundaries, their fit and figure\n"
     "  keys [MODEL]                              the job-file reference (Markdown)\n"
     "  files DIR [--all]                         a results folder's files (for scripts)\n"
-    "  --version                                 version and git commit\n"
+    "  --version                                 version, git commit, and the kernels this CPU runs\n"
     "\n"
     "'eos-sweep COMMAND --help' describes a command. See README.md for job keys.\n";
+
+// One line (the SLURM scripts log it): the version, the commit, and, unless EOS_SIMD or EOS_MATMUL
+// is unusable, the vector path and the products' kernels this CPU would run, as a run's manifest
+// records them.
+void print_version() {
+  std::printf("eos-sweep %s (commit %s", eos::version(), eos::git_commit());
+  if (eos::simd_env_problem().empty() && eos::matmul_env_problem().empty())
+    std::printf("; vector path %s, products %s", eos::simd_name(eos::simd_path()), eos::matmul_backend().c_str());
+  std::printf(")\n");
+}
 
 }  // namespace
 
@@ -36,7 +46,7 @@ int main(int argc, char** argv) {
   }
   const std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "version") {
-    std::printf("eos-sweep %s (commit %s)\n", eos::version(), eos::git_commit());
+    print_version();
     return 0;
   }
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
