@@ -47,20 +47,22 @@ void tile(long rows, long k, const T* a, long sa, const T* b, long sbj, long sbk
   }
 }
 
+// The last 0 < rows < MZ·L rows of a column panel, in one tile of as few vectors as hold them.
+template <class S, class T, int MZ, int NR>
+void last_rows(long rows, long k, const T* a, long sa, const T* b, long sbj, long sbk, T* c, long ldc, bool add) {
+  if constexpr (MZ > 1) {
+    if (rows <= (MZ - 1) * S::kLanes) return last_rows<S, T, MZ - 1, NR>(rows, k, a, sa, b, sbj, sbk, c, ldc, add);
+  }
+  tile<S, T, MZ, NR, false>(rows, k, a, sa, b, sbj, sbk, c, ldc, add);
+}
+
 // NR columns of c, all m rows: whole tiles of MZ vectors of rows, then one of the rest.
 template <class S, class T, int MZ, int NR>
 void column_panel(long m, long k, const T* a, long sa, const T* b, long sbj, long sbk, T* c, long ldc, bool add) {
   constexpr long L = S::kLanes;
   long i = 0;
   for (; i + MZ * L <= m; i += MZ * L) tile<S, T, MZ, NR, true>(MZ * L, k, a + i, sa, b, sbj, sbk, c + i, ldc, add);
-  const long r = m - i;
-  if constexpr (MZ >= 3) {
-    if (r > 2 * L) return tile<S, T, 3, NR, false>(r, k, a + i, sa, b, sbj, sbk, c + i, ldc, add);
-  }
-  if constexpr (MZ >= 2) {
-    if (r > L) return tile<S, T, 2, NR, false>(r, k, a + i, sa, b, sbj, sbk, c + i, ldc, add);
-  }
-  if (r > 0) tile<S, T, 1, NR, false>(r, k, a + i, sa, b, sbj, sbk, c + i, ldc, add);
+  if (i < m) last_rows<S, T, MZ, NR>(m - i, k, a + i, sa, b, sbj, sbk, c + i, ldc, add);
 }
 
 // The last cols < NR columns, in one panel of that width.
