@@ -21,6 +21,13 @@ for p in avx2 avx512; do
 done
 echo "paths: ${paths[*]} (and the default)"
 
+# The tiles the products run on under EOS_SIMD=$1: that path, the widest under baseline; none
+# (empty) on a CPU without FMA or without a wide path.
+tiles_of() {
+  grep -qw fma /proc/cpuinfo && [ "${#paths[@]}" -gt 1 ] || return 0
+  if [ "$1" = baseline ]; then echo "${paths[-1]}"; else echo "$1"; fi
+}
+
 # Byte for byte apart from the wall_s column: sorted rows (lib.sh), then the traces.
 same_run() {
   local a=$1 b=$2 what=$3
@@ -50,15 +57,11 @@ for name in "${runs[@]}"; do
     [ "$p" = baseline ] || same_run "$t/baseline/$name" "$t/$p/$name" "$name: $p against baseline"
   done
   grep -q '"simd": "baseline"' "$t/baseline/$name/manifest.jsonl" || fail "$name: manifest lacks the path"
-  # The products' tiles follow the wide paths (the widest under baseline), given FMA.
-  if grep -qw fma /proc/cpuinfo && [ "${#paths[@]}" -gt 1 ]; then
-    for p in "${paths[@]}"; do
-      want=$p
-      [ "$p" = baseline ] && want=${paths[-1]}
-      grep -q "\"matmul\": \"tiled $want + " "$t/$p/$name/manifest.jsonl" ||
-        fail "$name ($p): the manifest's matmul is not tiled $want: $(grep -o '"matmul": "[^"]*"' "$t/$p/$name/manifest.jsonl" | head -1)"
-    done
-  fi
+  for p in "${paths[@]}"; do
+    want=$(tiles_of "$p")
+    [ -z "$want" ] || grep -q "\"matmul\": \"tiled $want + " "$t/$p/$name/manifest.jsonl" ||
+      fail "$name ($p): the manifest's matmul is not tiled $want: $(grep -o '"matmul": "[^"]*"' "$t/$p/$name/manifest.jsonl" | head -1)"
+  done
   grep -q "\"simd\": \"${paths[-1]}\"" "$t/default/$name/manifest.jsonl" ||
     fail "$name: the default path is not the widest (${paths[-1]})"
   echo "$name: $(row_count "$t/baseline/$name/results.csv") rows identical on ${paths[*]} and the default"
@@ -68,11 +71,9 @@ done
 for p in "${paths[@]}"; do
   line=$(EOS_SIMD=$p "$EOS_SWEEP" --version)
   [[ $line == *"; vector path $p, products "* ]] || fail "EOS_SIMD=$p --version: $line"
-  if grep -qw fma /proc/cpuinfo && [ "${#paths[@]}" -gt 1 ]; then
-    want=$p
-    [ "$p" = baseline ] && want=${paths[-1]}
-    [[ $line == *"products tiled $want + "* ]] || fail "EOS_SIMD=$p --version: products not tiled $want: $line"
-  fi
+  want=$(tiles_of "$p")
+  [ -z "$want" ] || [[ $line == *"products tiled $want + "* ]] ||
+    fail "EOS_SIMD=$p --version: products not tiled $want: $line"
 done
 [[ $(EOS_SIMD=sse9 "$EOS_SWEEP" --version) == "eos-sweep "*")" ]] || fail "--version with a bad EOS_SIMD"
 echo "--version: $("$EOS_SWEEP" --version)"
